@@ -1,0 +1,67 @@
+"""Whistle cryptography: pure functions over bytes, protocol v1.
+
+The only package that imports nacl. Every failure (bad input, tampering,
+wrong key or passphrase) raises CryptoError.
+"""
+
+from .attachments import (
+    CHUNK_SIZE,
+    ENCRYPTED_CHUNK_SIZE,
+    HEADER_SIZE,
+    AttachmentDecryptor,
+    AttachmentEncryptor,
+    decrypt_stream,
+    encrypt_stream,
+    encrypted_size,
+    new_file_key,
+)
+from .codes import CODE_ALPHABET, format_code, new_receipt_code, normalise_code
+from .errors import CryptoError
+from .keys import (
+    check_commitment,
+    fingerprint,
+    key_commitment,
+    new_box_keypair,
+    new_case_key,
+    public_from_secret,
+    unwrap_case_key,
+    wrap_case_key,
+)
+from .records import PADDING_BLOCK, RECORD_KINDS, open_record, record_ad, seal_record
+from .reporter import (
+    INTERACTIVE,
+    LOGIN_CONTEXT,
+    MINIMUM,
+    KdfParams,
+    ReporterKeys,
+    derive_master,
+    derive_reporter_keys,
+    reporter_keys_from_master,
+    reporter_salt,
+    sign_login,
+    verify_login,
+)
+from .sessions import new_session_token, open_for_session, seal_for_session, token_digest
+from .staff import lock_staff_secret, new_staff_keypair, unlock_staff_secret
+from .submission import (
+    PreparedCase,
+    Recipient,
+    prepare_case,
+    prepare_case_with_keys,
+    reporter_case_key,
+)
+
+__all__ = [
+    "CHUNK_SIZE", "CODE_ALPHABET", "ENCRYPTED_CHUNK_SIZE", "HEADER_SIZE", "INTERACTIVE",
+    "LOGIN_CONTEXT", "MINIMUM", "PADDING_BLOCK", "RECORD_KINDS",
+    "AttachmentDecryptor", "AttachmentEncryptor", "CryptoError", "KdfParams",
+    "PreparedCase", "Recipient", "ReporterKeys",
+    "check_commitment", "decrypt_stream", "derive_master", "derive_reporter_keys",
+    "encrypt_stream", "encrypted_size", "fingerprint", "format_code", "key_commitment",
+    "lock_staff_secret", "new_box_keypair", "new_case_key", "new_file_key",
+    "new_receipt_code", "new_session_token", "new_staff_keypair", "normalise_code",
+    "open_for_session", "open_record", "prepare_case", "prepare_case_with_keys",
+    "public_from_secret", "record_ad", "reporter_case_key", "reporter_keys_from_master",
+    "reporter_salt", "seal_for_session", "seal_record", "sign_login", "token_digest",
+    "unlock_staff_secret", "unwrap_case_key", "verify_login", "wrap_case_key",
+]

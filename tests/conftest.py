@@ -1,0 +1,163 @@
+"""Fixtures: a fresh app per test with its own real database (SQLite in a temporary data
+directory, or a fresh PostgreSQL schema when WHISTLE_TEST_DATABASE_URL is set), created
+through the migrations; real crypto at libsodium's minimum Argon2id cost to keep tests fast."""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import create_engine, text
+
+import crypto
+from whistle import migrate
+from whistle.clock import MovableClock
+from whistle.db import make_engine, make_session_factory, transaction
+from whistle.reporter_client import FlaskTransport, ReporterClient
+from whistle.services import organisations, staff
+from whistle.settings import Settings
+from whistle.web.app import create_app
+
+PG_URL = os.environ.get("WHISTLE_TEST_DATABASE_URL")
+PASSPHRASE = "correct horse battery staple"
+
+
+def _pg_schema_url(base: str) -> tuple[str, str]:
+    schema = "t_" + secrets.token_hex(6)
+    engine = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema}", schema
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / 'data' / 'whistle.sqlite3'}"
+        return
+    url, schema = _pg_schema_url(PG_URL)
+    yield url
+    engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path, database_url) -> Settings:
+    data = tmp_path / "data"
+    data.mkdir()
+    return Settings(data_dir=data, secret_key="test-" + "k" * 40, database_url=database_url,
+                    reporter_kdf=crypto.MINIMUM, staff_kdf=crypto.MINIMUM, testing=True,
+                    max_attachment_bytes=8 * 1024 * 1024)
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock()
+
+
+@pytest.fixture
+def engine(settings):
+    engine = make_engine(settings.database_url)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def app(settings, engine, clock):
+    app = create_app(settings, clock=clock)
+    yield app
+    app.extensions["whistle_engine"].dispose()
+
+
+@pytest.fixture
+def db(engine):
+    """A unit of work for arranging test data through the services."""
+    factory = make_session_factory(engine)
+    return lambda: transaction(factory)
+
+
+@dataclass
+class World:
+    """Factory helpers that arrange organisations and staff through the services."""
+    db: object
+    settings: Settings
+    clock: MovableClock
+
+    def org(self, slug: str = "deventer", name: str = "Gemeente Deventer", regeling=None):
+        from whistle.domain.regeling import shipped_regeling_paths
+        if regeling is None:
+            regeling = next((p for p in shipped_regeling_paths() if p.stem == slug), None)
+        with self.db() as s:
+            return organisations.create_organisation(s, slug=slug, name=name, today=self.clock.today(),
+                                                     actor="test", regeling_file=regeling)
+
+    def staff(self, org: str = "deventer", role: str = "counsellor", email: str | None = None,
+              passphrase: str = PASSPHRASE, name: str = ""):
+        email = email or f"{role}-{secrets.token_hex(3)}@{org}.example"
+        with self.db() as s:
+            return staff.create_staff(s, self.settings, org_slug=org, role=role, email=email,
+                                      passphrase=passphrase, today=self.clock.today(), actor="test",
+                                      display_name=name)
+
+
+@pytest.fixture
+def world(db, settings, clock) -> World:
+    return World(db, settings, clock)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def reporter_api(client):
+    """A protocol v1 client for organisation 'deventer' over the test client."""
+    return lambda org="deventer": ReporterClient(FlaskTransport(client), org)
+
+
+class Browser:
+    """Drives the server-rendered pages the way a browser without JavaScript does."""
+
+    CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def csrf(self, path: str) -> str:
+        page = self.client.get(path)
+        match = self.CSRF.search(page.get_data(as_text=True))
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    def submit(self, path: str, data: dict, *, form_page: str | None = None, **kw):
+        data = dict(data)
+        data.setdefault("csrf_token", self.csrf(form_page or path))
+        return self.client.post(path, data=data, **kw)
+
+    def login_counsellor(self, email: str, passphrase: str = PASSPHRASE):
+        return self.submit("/vp/login", {"email": email, "passphrase": passphrase})
+
+    def melder_login(self, org: str, code: str):
+        return self.submit(f"/o/{org}/terug", {"code": code})
+
+
+@pytest.fixture
+def browser(client) -> Browser:
+    return Browser(client)
+
+
+CODE_RE = re.compile(r'class="code"[^>]*>([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})<')
+
+
+def code_from_receipt(html: str) -> str:
+    match = CODE_RE.search(html)
+    assert match, "no receipt code on the page"
+    return match.group(1)

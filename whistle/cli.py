@@ -1,0 +1,247 @@
+"""`whistle ...`: the operator's command line. Every command calls the same services as the
+web; none writes to the models directly."""
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+from pathlib import Path
+
+import click
+
+from whistle.clock import Clock
+from whistle.db import make_engine, make_session_factory, transaction
+from whistle.settings import Settings, SettingsError, settings_from_env
+
+CLI_ACTOR = "cli"
+
+
+class Env:
+    """Settings, engine and sessions, built on first use (so `--help` needs no data dir)."""
+
+    def __init__(self) -> None:
+        self._settings: Settings | None = None
+        self._factory = None
+        self._engine = None
+        self.clock = Clock()
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            try:
+                self._settings = settings_from_env()
+            except SettingsError as exc:
+                raise click.ClickException(str(exc)) from None
+        return self._settings
+
+    @property
+    def engine(self):
+        if self._engine is None:
+            self._engine = make_engine(self.settings.database_url)
+        return self._engine
+
+    def session(self):
+        if self._factory is None:
+            from whistle import migrate
+            if not migrate.is_current(self.engine):
+                raise click.ClickException("the database is not at the latest schema: run `whistle db upgrade`")
+            self._factory = make_session_factory(self.engine)
+        return transaction(self._factory)
+
+
+pass_env = click.make_pass_decorator(Env, ensure=True)
+
+
+def read_secret_stdin() -> str:
+    line = sys.stdin.readline()
+    secret = line.rstrip("\r\n")
+    if not secret:
+        raise click.ClickException("no passphrase on standard input")
+    return secret
+
+
+def service_call(fn, *args, **kwargs):
+    """Turn a service's error into a clear message and a non-zero exit."""
+    from whistle.services.errors import ServiceError
+    from whistle.domain.errors import DomainError
+    try:
+        return fn(*args, **kwargs)
+    except (ServiceError, DomainError) as exc:
+        raise click.ClickException(getattr(exc, "message", None) or str(exc)) from None
+
+
+@click.group()
+def main() -> None:
+    """Whistle: klokkenluidersvoorziening."""
+
+
+# --- db --------------------------------------------------------------------------------------
+
+@main.group()
+def db() -> None:
+    """The database schema (Alembic)."""
+
+
+@db.command("upgrade")
+@pass_env
+def db_upgrade(env: Env) -> None:
+    """Create or upgrade the schema to the latest revision."""
+    from whistle import migrate
+    env.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(env.engine)
+    click.echo(f"database at revision {migrate.current_revision(env.engine)}")
+
+
+# --- org ---------------------------------------------------------------------------------------
+
+@main.group()
+def org() -> None:
+    """Organisations."""
+
+
+@org.command("create")
+@click.argument("slug")
+@click.option("--name", required=True)
+@click.option("--regeling", "regeling_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_env
+def org_create(env: Env, slug: str, name: str, regeling_file: Path | None) -> None:
+    """Create an organisation, under a regeling (TOML) or the statutory default."""
+    from whistle.services.organisations import create_organisation
+    with env.session() as s:
+        o = service_call(create_organisation, s, slug=slug, name=name, today=env.clock.today(),
+                         actor=CLI_ACTOR, regeling_file=regeling_file)
+    click.echo(f"created organisation {o.slug}")
+
+
+@org.command("list")
+@pass_env
+def org_list(env: Env) -> None:
+    from whistle.services.organisations import list_organisations
+    with env.session() as s:
+        for o in list_organisations(s):
+            click.echo(f"{o.slug}\t{o.name}")
+
+
+# --- user --------------------------------------------------------------------------------------
+
+@main.group()
+def user() -> None:
+    """Staff accounts."""
+
+
+@user.command("create")
+@click.option("--org", "org_slug", required=True)
+@click.option("--role", required=True, type=click.Choice(["counsellor", "authority", "admin"]))
+@click.option("--email", required=True)
+@click.option("--name", "display_name", default="")
+@click.option("--password-stdin", is_flag=True, required=True, help="read the passphrase from standard input")
+@pass_env
+def user_create(env: Env, org_slug: str, role: str, email: str, display_name: str, password_stdin: bool) -> None:
+    """Create a staff member; the passphrase comes from standard input only."""
+    from whistle.services.staff import create_staff
+    passphrase = read_secret_stdin()
+    with env.session() as s:
+        u = service_call(create_staff, s, env.settings, org_slug=org_slug, role=role, email=email,
+                         passphrase=passphrase, today=env.clock.today(), actor=CLI_ACTOR,
+                         display_name=display_name)
+    import crypto
+    click.echo(f"created {u.role} {u.email} (key fingerprint {crypto.fingerprint(u.public_key)})")
+
+
+# --- case --------------------------------------------------------------------------------------
+
+@main.group()
+def case() -> None:
+    """Cases (metadata; decrypting needs a counsellor's passphrase)."""
+
+
+@case.command("list")
+@click.option("--org", "org_slug", required=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_env
+def case_list(env: Env, org_slug: str, as_json: bool) -> None:
+    """Metadata only: reference, state, dates, deadlines."""
+    from whistle.services.casework import list_cases
+    with env.session() as s:
+        rows = service_call(list_cases, s, org_slug)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for r in rows:
+        d = r["deadlines"]
+        click.echo(f"{r['ref']}\t{r['state']}\t{r['received_on']}\tack {d['acknowledgement']}\tfeedback {d['feedback']}")
+
+
+@case.command("show")
+@click.argument("ref")
+@click.option("--as", "email", required=True, help="the counsellor whose key decrypts")
+@click.option("--password-stdin", is_flag=True, required=True)
+@pass_env
+def case_show(env: Env, ref: str, email: str, password_stdin: bool) -> None:
+    """Decrypt and print a case with the counsellor's key. Prints nothing of the case on any failure."""
+    from whistle.services import counsellor, staff
+    from whistle.services.staff import StaffPrincipal
+    passphrase = read_secret_stdin()
+    with env.session() as s:
+        member, secret = service_call(staff.check_passphrase, s, email, passphrase)
+        opened = service_call(counsellor.open_case, s, env.clock, StaffPrincipal(member, secret, b""), ref)
+    c = opened.case
+    out = [f"Zaak {c.ref} ({c.organisation.slug})", f"status: {c.state}",
+           f"ontvangen: {c.received_on}", f"ontvangstbevestiging uiterlijk: {c.ack_due}",
+           f"terugkoppeling uiterlijk: {c.feedback_due}", "", "== Melding =="]
+    out += [f"{k}: {v}" for k, v in opened.report.items()]
+    out += ["", "== Identiteit =="]
+    out += [f"{k}: {v}" for k, v in (opened.identity or {"melder": "anoniem"}).items()]
+    out += ["", "== Berichten =="]
+    out += [f"[{m.created_on} {m.author}] {m.body.get('text', '')}" for m in opened.messages]
+    out += ["", "== Bijlagen =="]
+    out += [f"{a.id} {a.name} ({a.size} bytes, {a.media_type})" for a in opened.attachments]
+    click.echo("\n".join(out))
+
+
+# --- serve & demo ------------------------------------------------------------------------------
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@pass_env
+def serve(env: Env, host: str, port: int, threads: int) -> None:
+    """Serve the web application with waitress (a production WSGI server; no access log)."""
+    from whistle import migrate
+    if not migrate.is_current(env.engine):
+        raise click.ClickException("the database is not at the latest schema: run `whistle db upgrade`")
+    run_server(env.settings, host, port, threads)
+
+
+def run_server(settings: Settings, host: str, port: int, threads: int = 8) -> None:
+    import waitress
+    from whistle.web.app import create_app
+    app = create_app(settings)
+    click.echo(f"Whistle luistert op http://{host}:{port}/")
+    # waitress writes no access log unless asked to; we never ask.
+    waitress.serve(app, host=host, port=port, threads=threads, ident="whistle",
+                   clear_untrusted_proxy_headers=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="set up the demo and exit")
+@pass_env
+def demo(env: Env, host: str, port: int, no_serve: bool) -> None:
+    """Set up a demo organisation with demo users (passphrases printed once), then serve."""
+    from whistle import demo as demo_setup
+    from whistle import migrate
+    env.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(env.engine)
+    with env.session() as s:
+        lines = demo_setup.set_up(s, env.settings, env.clock)
+    click.echo(f"Data directory: {env.settings.data_dir}")
+    click.echo("\n".join(lines))
+    if not no_serve:
+        run_server(env.settings, host, port)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

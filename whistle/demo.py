@@ -1,0 +1,54 @@
+"""`whistle demo`: a demo organisation (Gemeente Demodorp), its staff with fresh random
+passphrases printed once, and one example melding so the inbox is not empty."""
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from whistle.clock import Clock
+from whistle.domain.regeling import shipped_regeling_paths
+from whistle.models import Organisation
+from whistle.services import intake
+from whistle.services.organisations import create_organisation
+from whistle.services.staff import create_staff
+from whistle.settings import Settings
+
+SLUG = "demo"
+USERS = (
+    ("counsellor", "vertrouwenspersoon@demo.example", "Vertrouwenspersoon integriteit"),
+    ("authority", "burgemeester@demo.example", "Burgemeester"),
+    ("admin", "beheer@demo.example", "Functioneel beheer"),
+)
+
+
+def new_passphrase() -> str:
+    raw = secrets.token_urlsafe(18)
+    return "-".join(raw[i:i + 6] for i in range(0, 24, 6))
+
+
+def set_up(session: Session, settings: Settings, clock: Clock) -> list[str]:
+    if session.scalar(select(Organisation.id).where(Organisation.slug == SLUG)):
+        return ["De demo-organisatie bestaat al; de wachtwoordzinnen zijn bij de eerste start getoond.",
+                "Begin opnieuw met een lege map: WHISTLE_DATA_DIR=<nieuwe map> whistle demo"]
+    regeling = next(p for p in shipped_regeling_paths() if p.stem == SLUG)
+    today = clock.today()
+    create_organisation(session, slug=SLUG, name="Gemeente Demodorp", today=today,
+                        actor="demo", regeling_file=regeling)
+    lines = ["Demo-organisatie: Gemeente Demodorp", "",
+             "Demo-accounts (wachtwoordzinnen worden maar één keer getoond):"]
+    for role, email, name in USERS:
+        passphrase = new_passphrase()
+        create_staff(session, settings, org_slug=SLUG, role=role, email=email,
+                     passphrase=passphrase, today=today, actor="demo", display_name=name)
+        lines.append(f"  {role:<11} {email:<34} {passphrase}")
+    case, code = intake.submit_plain(
+        session, settings, clock, SLUG,
+        {"what": "Voorbeeldmelding: bij de aanbesteding van het groenonderhoud lijkt een "
+                 "leverancier voorkennis te hebben gehad.", "where": "Afdeling inkoop"},
+        None, [])
+    lines += ["", f"Voorbeeldmelding {case.ref}, melderscode: {code}", "",
+              "Melder:             /o/demo/",
+              "Vertrouwenspersoon: /vp/login"]
+    return lines

@@ -1,0 +1,190 @@
+"""SQLAlchemy 2.x typed mappings. Content only ever appears here as ciphertext; the tables the
+inbox and the scheduler scan (cases) hold metadata only, and the blobs live in their own tables.
+
+The schema is created and changed only through the Alembic migrations in migrations/; a test
+checks that the head revision matches these models."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData,
+    String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+CASE_STATES = (
+    "ontvangen", "ontvangst_bevestigd", "in_behandeling", "doorgezet", "besluit_genomen",
+    "terugkoppeling_gegeven", "afgesloten", "ingetrokken", "extern_gemeld",
+)
+STAFF_ROLES = ("counsellor", "authority", "admin")
+RECORD_KINDS = ("report", "message", "identity")
+AUTHORS = ("reporter", "counsellor")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # The organisation's regeling, parsed and validated, as JSON (whistle.domain.regeling).
+    regeling_json: Mapped[str] = mapped_column(Text)
+    recovery_public_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    created_on: Mapped[date] = mapped_column(Date)
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+    __table_args__ = (CheckConstraint(_in("role", STAFF_ROLES), name="role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    locked_secret: Mapped[bytes] = mapped_column(LargeBinary(200))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_on: Mapped[date] = mapped_column(Date)
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        CheckConstraint(_in("state", CASE_STATES), name="state"),
+        Index("ix_cases_state_ack_due", "state", "ack_due"),
+        Index("ix_cases_state_feedback_due", "state", "feedback_due"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    ref: Mapped[str] = mapped_column(String(20), unique=True)
+    locator: Mapped[bytes] = mapped_column(LargeBinary(16), unique=True)
+    state: Mapped[str] = mapped_column(String(32))
+    received_on: Mapped[date] = mapped_column(Date)
+    acknowledged_on: Mapped[date | None] = mapped_column(Date)
+    ack_due: Mapped[date] = mapped_column(Date)
+    feedback_due: Mapped[date] = mapped_column(Date)
+    feedback_maximum: Mapped[date] = mapped_column(Date)
+    feedback_extended_to: Mapped[date | None] = mapped_column(Date)
+    feedback_given_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    category: Mapped[str | None] = mapped_column(String(64))
+    meldingswaardig: Mapped[bool | None] = mapped_column(Boolean)
+    melder_disagrees_on: Mapped[date | None] = mapped_column(Date)
+    # The day a reminder or overdue event was last recorded for each deadline, so that each
+    # due moment is handled once whatever the number of workers.
+    ack_reminded_on: Mapped[date | None] = mapped_column(Date)
+    feedback_reminded_on: Mapped[date | None] = mapped_column(Date)
+    ack_overdue_on: Mapped[date | None] = mapped_column(Date)
+    feedback_overdue_on: Mapped[date | None] = mapped_column(Date)
+    reporter_box_public: Mapped[bytes] = mapped_column(LargeBinary(32))
+    reporter_sign_public: Mapped[bytes] = mapped_column(LargeBinary(32))
+    key_commitment: Mapped[bytes] = mapped_column(LargeBinary(32))
+    reporter_sealed_key: Mapped[bytes] = mapped_column(LargeBinary(80))
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class CaseKey(Base):
+    """The case key sealed to one staff member, or to the organisation's recovery key."""
+    __tablename__ = "case_keys"
+    __table_args__ = (UniqueConstraint("case_id", "staff_id", name="uq_case_keys_case_staff"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    sealed_key: Mapped[bytes] = mapped_column(LargeBinary(80))
+
+
+class Record(Base):
+    """A sealed record of protocol v1: the report, the identity, or a message."""
+    __tablename__ = "records"
+    __table_args__ = (
+        CheckConstraint(_in("kind", RECORD_KINDS), name="kind"),
+        CheckConstraint(_in("author", AUTHORS), name="author"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    author: Mapped[str] = mapped_column(String(16))
+    created_on: Mapped[date] = mapped_column(Date)
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Attachment(Base):
+    """An encrypted file. The body lives on disk under the random id; name, type, size and the
+    file key are inside `header`, an `attachment` record sealed with the case key."""
+    __tablename__ = "attachments"
+    __table_args__ = (CheckConstraint(_in("author", AUTHORS), name="author"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(16))
+    created_on: Mapped[date] = mapped_column(Date)
+    size: Mapped[int] = mapped_column(Integer)
+    header: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ReporterChallenge(Base):
+    """A login challenge, stored only as a digest; single use, short-lived, not tied to a case."""
+    __tablename__ = "reporter_challenges"
+    digest: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ReporterSession(Base):
+    """A melder's session: the token's digest only. On the no-JavaScript path `sealed_secret`
+    holds the case key sealed under the token, which only the melder's cookie carries."""
+    __tablename__ = "reporter_sessions"
+    digest: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    sealed_secret: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class StaffSession(Base):
+    """A staff session: the unlocked private key sealed under a token held only in the cookie."""
+    __tablename__ = "staff_sessions"
+    digest: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    sealed_secret: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class JobRun(Base):
+    """One row per scheduled job and day: whichever worker inserts it runs the job."""
+    __tablename__ = "job_runs"
+    job: Mapped[str] = mapped_column(String(64), primary_key=True)
+    run_on: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
+class AuditEvent(Base):
+    """Append-only, hash-chained per organisation (chain = org slug, or '_system')."""
+    __tablename__ = "audit_events"
+    __table_args__ = (UniqueConstraint("chain", "seq", name="uq_audit_events_chain_seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chain: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(Integer)
+    occurred_on: Mapped[date] = mapped_column(Date)
+    actor: Mapped[str] = mapped_column(String(300))
+    event: Mapped[str] = mapped_column(String(64))
+    case_ref: Mapped[str | None] = mapped_column(String(20))
+    details: Mapped[str] = mapped_column(Text, default="{}")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

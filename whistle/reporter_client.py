@@ -1,0 +1,159 @@
+"""A reference client of the reporter protocol v1 (docs/protocol.md), written from the
+protocol alone: it is what a third-party client does. The tests and the benchmarks use it, over
+Flask's test client or over HTTP to a live server."""
+from __future__ import annotations
+
+import base64
+import json
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Protocol
+
+import crypto
+
+
+class Transport(Protocol):
+    def request(self, method: str, path: str, *, body: bytes | None = None,
+                headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]: ...
+
+
+class FlaskTransport:
+    def __init__(self, test_client) -> None:
+        self.client = test_client
+
+    def request(self, method, path, *, body=None, headers=None):
+        r = self.client.open(path, method=method, data=body, headers=headers or {})
+        return r.status_code, dict(r.headers), r.get_data()
+
+
+class HttpTransport:
+    def __init__(self, base_url: str) -> None:
+        self.base = base_url.rstrip("/")
+
+    def request(self, method, path, *, body=None, headers=None):
+        req = urllib.request.Request(self.base + path, data=body, method=method, headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, timeout=600) as r:  # noqa: S310 (our own loopback server)
+                return r.status, dict(r.headers), r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+
+
+class ProtocolError(Exception):
+    def __init__(self, status: int, body: Any) -> None:
+        super().__init__(f"{status}: {body}")
+        self.status, self.body = status, body
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def unb64(text: str) -> bytes:
+    return base64.b64decode(text)
+
+
+@dataclass
+class ReporterClient:
+    transport: Transport
+    org: str
+    code: str | None = None
+    keys: crypto.ReporterKeys | None = None
+    token: str | None = None
+    case_key: bytes | None = None
+    intake: dict = field(default_factory=dict)
+
+    # -- plumbing --
+    def _json(self, method: str, path: str, payload: Any = None, expect: Iterable[int] = (200, 201)):
+        headers = {"Content-Type": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        body = None if payload is None else json.dumps(payload).encode()
+        status, _h, raw = self.transport.request(method, path, body=body, headers=headers)
+        data = json.loads(raw) if raw else None
+        if status not in expect:
+            raise ProtocolError(status, data)
+        return data
+
+    # -- intake --
+    def fetch_intake(self) -> dict:
+        self.intake = self._json("GET", f"/api/v1/orgs/{self.org}/intake")
+        return self.intake
+
+    def submit(self, report: dict, identity: dict | None = None, *, code: str | None = None) -> dict:
+        intake = self.intake or self.fetch_intake()
+        kdf = intake["kdf"]
+        self.code = code or crypto.new_receipt_code()
+        params = crypto.KdfParams(kdf["opslimit"], kdf["memlimit"])
+        recipients = [crypto.Recipient(r["key_id"], unb64(r["public_key"])) for r in intake["recipients"]]
+        prepared = crypto.prepare_case(self.code, self.org, params, recipients, report, identity)
+        self.keys, self.case_key = prepared.keys, prepared.case_key
+        payload = {
+            "version": 1,
+            "locator": prepared.keys.locator_hex,
+            "reporter_box_public_key": b64(prepared.keys.box_public),
+            "reporter_sign_public_key": b64(prepared.keys.sign_public),
+            "report": b64(prepared.report),
+            "key_commitment": b64(prepared.commitment),
+            "keys": [{"recipient": k, "sealed_key": b64(v)} for k, v in prepared.sealed_keys.items()],
+            "reporter_sealed_key": b64(prepared.reporter_sealed_key),
+        }
+        if prepared.identity is not None:
+            payload["identity"] = b64(prepared.identity)
+        return self._json("POST", f"/api/v1/orgs/{self.org}/reports", payload, expect=(201,))
+
+    # -- returning --
+    def log_in(self, code: str | None = None) -> None:
+        code = code or self.code
+        kdf = (self.intake or self.fetch_intake())["kdf"]
+        self.keys = crypto.derive_reporter_keys(code, self.org, crypto.KdfParams(kdf["opslimit"], kdf["memlimit"]))
+        self.token = None
+        challenge = unb64(self._json("POST", "/api/v1/reporter/challenge",
+                                     {"locator": self.keys.locator_hex})["challenge"])
+        sig = crypto.sign_login(self.keys.sign_secret, challenge)
+        answer = self._json("POST", "/api/v1/reporter/session", {
+            "locator": self.keys.locator_hex, "challenge": b64(challenge), "signature": b64(sig)})
+        self.token = answer["token"]
+
+    def case(self) -> dict:
+        data = self._json("GET", "/api/v1/reporter/case")
+        self.case_key = crypto.reporter_case_key(self.keys, unb64(data["reporter_sealed_key"]),
+                                                 unb64(data["key_commitment"]))
+        return data
+
+    def read_records(self) -> list[dict]:
+        data = self.case()
+        return [{"kind": r["kind"], "author": r["author"], "created_on": r["created_on"],
+                 "body": crypto.open_record(self.case_key, r["kind"], self.keys.locator_hex, unb64(r["ciphertext"]))}
+                for r in data["records"]]
+
+    def send_message(self, text: str) -> dict:
+        if self.case_key is None:
+            self.case()
+        blob = crypto.seal_record(self.case_key, "message", self.keys.locator_hex, {"text": text})
+        return self._json("POST", "/api/v1/reporter/case/messages", {"ciphertext": b64(blob)}, expect=(201,))
+
+    def upload(self, name: str, media_type: str, chunks: Iterable[bytes], size: int) -> dict:
+        if self.case_key is None:
+            self.case()
+        file_key = crypto.new_file_key()
+        header = crypto.seal_record(self.case_key, "attachment", self.keys.locator_hex,
+                                    {"name": name, "type": media_type, "size": size, "key": b64(file_key)})
+        body = b"".join(crypto.encrypt_stream(file_key, chunks))
+        status, _h, raw = self.transport.request("POST", "/api/v1/reporter/case/attachments", body=body, headers={
+            "Authorization": f"Bearer {self.token}", "Content-Type": "application/octet-stream",
+            "Whistle-Attachment-Record": b64(header)})
+        if status != 201:
+            raise ProtocolError(status, raw)
+        return json.loads(raw)
+
+    def download(self, attachment_id: str) -> tuple[dict, bytes]:
+        data = self.case()
+        att = next(a for a in data["attachments"] if a["id"] == attachment_id)
+        header = crypto.open_record(self.case_key, "attachment", self.keys.locator_hex, unb64(att["header"]))
+        status, _h, raw = self.transport.request("GET", f"/api/v1/reporter/case/attachments/{attachment_id}",
+                                                 headers={"Authorization": f"Bearer {self.token}"})
+        if status != 200:
+            raise ProtocolError(status, raw)
+        return header, b"".join(crypto.decrypt_stream(unb64(header["key"]), [raw]))

@@ -1,0 +1,106 @@
+"""Encrypted attachment bodies on disk. A body is written to a temporary file in
+`upload_dir` (never readable: it is ciphertext from the first byte), flushed to disk, and moved
+into `attachments_dir` under its random id before the database row that makes it visible is
+committed. A crash leaves at worst an orphan file no row points to, which `sweep_orphans`
+removes; a row never points to a missing or half-written file."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+import crypto
+from whistle.services.errors import InvalidInput, TooLarge
+
+READ_SIZE = crypto.ENCRYPTED_CHUNK_SIZE
+
+
+def new_attachment_id() -> str:
+    return secrets.token_hex(16)
+
+
+def _dirs(attachments_dir: Path) -> Path:
+    incoming = attachments_dir / ".incoming"
+    incoming.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return incoming
+
+
+class EncryptedUpload:
+    """A temporary file that receives ciphertext; `commit_to` moves it into place."""
+
+    def __init__(self, attachments_dir: Path, limit: int) -> None:
+        self.attachments_dir = attachments_dir
+        self.limit = limit
+        self.size = 0
+        self.path = _dirs(attachments_dir) / (new_attachment_id() + ".part")
+        self._fh: BinaryIO | None = open(self.path, "xb")
+
+    def write(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > self.limit:
+            self.discard()
+            raise TooLarge("De bijlage is te groot.")
+        assert self._fh is not None
+        self._fh.write(data)
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+            self._fh = None
+
+    def commit_to(self, attachment_id: str) -> None:
+        self.close()
+        os.replace(self.path, self.attachments_dir / attachment_id)
+
+    def discard(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+        self.path.unlink(missing_ok=True)
+
+
+def check_stream_shape(size: int) -> None:
+    """A secretstream body is a 24-byte header and chunks of which only the last may be short;
+    refuse anything else before it is stored (the server cannot decrypt to check more)."""
+    body = size - crypto.HEADER_SIZE
+    rest = body % crypto.ENCRYPTED_CHUNK_SIZE
+    if body < 17 or (rest != 0 and rest < 17):
+        raise InvalidInput("De bijlage is geen geldig versleuteld bestand.")
+
+
+def receive_encrypted(attachments_dir: Path, stream: BinaryIO, limit: int) -> EncryptedUpload:
+    """Copy a client-encrypted body to a temporary file in bounded memory."""
+    upload = EncryptedUpload(attachments_dir, limit)
+    try:
+        while chunk := stream.read(READ_SIZE):
+            upload.write(chunk)
+        upload.close()
+        check_stream_shape(upload.size)
+    except BaseException:
+        upload.discard()
+        raise
+    return upload
+
+
+def open_body(attachments_dir: Path, attachment_id: str) -> Iterator[bytes]:
+    with open(attachments_dir / attachment_id, "rb") as fh:
+        while chunk := fh.read(READ_SIZE):
+            yield chunk
+
+
+def remove(attachments_dir: Path, attachment_id: str) -> None:
+    (attachments_dir / attachment_id).unlink(missing_ok=True)
+
+
+def sweep_orphans(attachments_dir: Path, known_ids: set[str]) -> int:
+    """Remove half uploads and bodies no row points to (left by a crash). Returns the count."""
+    removed = 0
+    incoming = _dirs(attachments_dir)
+    for path in list(incoming.iterdir()) + [p for p in attachments_dir.iterdir() if p.is_file()]:
+        if path.parent == incoming or path.name not in known_ids:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -1,0 +1,74 @@
+"""The append-only, hash-chained audit trail. Events hold who, what, which case and when (a
+date); never content. Each organisation has its own chain; events without one use '_system'."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from whistle.models import AuditEvent
+
+SYSTEM_CHAIN = "_system"
+GENESIS = "0" * 64
+
+
+def _digest(prev_hash: str, chain: str, seq: int, occurred_on: date, actor: str, event: str,
+            case_ref: str | None, details: str) -> str:
+    body = json.dumps([prev_hash, chain, seq, occurred_on.isoformat(), actor, event,
+                       case_ref, details], separators=(",", ":"), ensure_ascii=False)
+    return hashlib.blake2b(body.encode(), digest_size=32).hexdigest()
+
+
+def record(session: Session, *, chain: str | None, actor: str, event: str, today: date,
+           case_ref: str | None = None, **details) -> AuditEvent:
+    """Append one event. Concurrent writers to one chain collide on (chain, seq) and the
+    losing transaction fails as a whole, so the chain never forks."""
+    chain = chain or SYSTEM_CHAIN
+    last = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.chain == chain)
+        .order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    details_json = json.dumps(details, sort_keys=True, separators=(",", ":"), default=str)
+    ev = AuditEvent(chain=chain, seq=seq, occurred_on=today, actor=actor, event=event,
+                    case_ref=case_ref, details=details_json, prev_hash=prev,
+                    hash=_digest(prev, chain, seq, today, actor, event, case_ref, details_json))
+    session.add(ev)
+    session.flush()
+    return ev
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    chain: str
+    seq: int
+    event_id: int
+    reason: str
+
+
+def verify(session: Session, chain: str | None = None) -> list[ChainProblem]:
+    """Check every chain (or one). Returns the first problem of each broken chain."""
+    chains = [chain] if chain else list(session.scalars(select(AuditEvent.chain).distinct()))
+    problems: list[ChainProblem] = []
+    for name in chains:
+        prev, expected_seq = GENESIS, 1
+        rows = session.scalars(select(AuditEvent).where(AuditEvent.chain == name)
+                               .order_by(AuditEvent.seq))
+        for ev in rows:
+            reason = None
+            if ev.seq != expected_seq:
+                reason = f"sequence gap: expected {expected_seq}, found {ev.seq}"
+            elif ev.prev_hash != prev:
+                reason = "does not link to the event before it"
+            elif ev.hash != _digest(ev.prev_hash, ev.chain, ev.seq, ev.occurred_on, ev.actor,
+                                    ev.event, ev.case_ref, ev.details):
+                reason = "content does not match its hash (edited)"
+            if reason:
+                problems.append(ChainProblem(name, ev.seq, ev.id, reason))
+                break
+            prev, expected_seq = ev.hash, expected_seq + 1
+    return problems

@@ -1,0 +1,90 @@
+"""What the other use cases share about a case: finding it, its deadlines, its case key."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import crypto
+from whistle.domain.deadlines import Deadlines, Extension, compute_deadlines
+from whistle.models import Case, CaseKey, Organisation, Staff
+from whistle.services.errors import NotFound
+from whistle.services.organisations import regeling_of
+
+REF_ALPHABET = crypto.CODE_ALPHABET
+
+
+def new_ref() -> str:
+    """A case reference for staff: random, so it says nothing about order or count."""
+    symbols = "".join(secrets.choice(REF_ALPHABET) for _ in range(8))
+    return f"M-{symbols[:4]}-{symbols[4:]}"
+
+
+def deadlines_of(case: Case, org: Organisation | None = None) -> Deadlines:
+    regeling = regeling_of(org or case.organisation)
+    extension = (Extension(until=case.feedback_extended_to, reason="(recorded)")
+                 if case.feedback_extended_to else None)
+    return compute_deadlines(regeling.feedback_term, case.received_on, case.acknowledged_on, extension)
+
+
+def store_deadlines(case: Case, org: Organisation | None = None) -> Deadlines:
+    """Recompute and store the deadline columns the inbox and the scheduler scan."""
+    d = deadlines_of(case, org)
+    case.ack_due, case.feedback_due, case.feedback_maximum = d.acknowledgement, d.feedback, d.feedback_maximum
+    return d
+
+
+def deadlines_json(case: Case) -> dict[str, str]:
+    return {"acknowledgement": case.ack_due.isoformat(), "feedback": case.feedback_due.isoformat()}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    key_id: str
+    public_key: bytes
+    role: str            # "counsellor" or "recovery"
+    label: str
+    staff_id: int | None
+
+    @property
+    def fingerprint(self) -> str:
+        return crypto.fingerprint(self.public_key)
+
+
+def key_id_for(public_key: bytes) -> str:
+    return crypto.fingerprint(public_key).replace(" ", "")[:16]
+
+
+def current_recipients(session: Session, org: Organisation) -> list[Recipient]:
+    """Every key a new case key must be wrapped to: each active counsellor, and the
+    organisation's recovery key when it has one."""
+    counsellors = session.scalars(
+        select(Staff).where(Staff.organisation_id == org.id, Staff.role == "counsellor",
+                            Staff.active.is_(True)).order_by(Staff.id))
+    recipients = [Recipient(key_id_for(s.public_key), s.public_key, "counsellor",
+                            s.display_name or "Vertrouwenspersoon", s.id) for s in counsellors]
+    if org.recovery_public_key:
+        recipients.append(Recipient(key_id_for(org.recovery_public_key), org.recovery_public_key,
+                                    "recovery", "Herstelsleutel van de organisatie", None))
+    return recipients
+
+
+def case_by_ref(session: Session, ref: str) -> Case:
+    case = session.scalar(select(Case).where(Case.ref == ref.strip().upper()))
+    if case is None:
+        raise NotFound("Deze zaak bestaat niet of u heeft er geen toegang toe.")
+    return case
+
+
+def staff_case_key(session: Session, case: Case, staff: Staff, secret_key: bytes) -> bytes:
+    """The case key as this member can unwrap it; NotFound when none is wrapped to them, so
+    a case one may not read looks the same as one that does not exist."""
+    sealed = session.scalar(select(CaseKey.sealed_key).where(
+        CaseKey.case_id == case.id, CaseKey.staff_id == staff.id))
+    if sealed is None or case.organisation_id != staff.organisation_id:
+        raise NotFound("Deze zaak bestaat niet of u heeft er geen toegang toe.")
+    return crypto.unwrap_case_key(sealed, staff.public_key, secret_key, case.key_commitment)
+

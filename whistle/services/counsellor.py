@@ -1,0 +1,132 @@
+"""The vertrouwenspersoon's reading and writing: the inbox, a decrypted case, replies and
+attachment downloads. Only cases whose key is wrapped to the member exist for them."""
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import crypto
+from whistle.clock import Clock
+from whistle.models import Attachment, Case, CaseKey, Record
+from whistle.services import attachment_store, audit
+from whistle.services.cases import case_by_ref, staff_case_key
+from whistle.services.errors import Forbidden, InvalidInput, NotFound
+from whistle.services.reporter import MAX_MESSAGE_CHARS, attachments_of, records_of
+from whistle.services.staff import StaffPrincipal
+from whistle.settings import Settings
+
+
+def _require_counsellor(principal: StaffPrincipal) -> None:
+    if principal.staff.role != "counsellor":
+        raise Forbidden("Alleen een vertrouwenspersoon kan meldingen lezen.")
+
+
+def inbox(session: Session, principal: StaffPrincipal) -> list[Case]:
+    """The member's cases, most urgent first. Metadata only; nothing is decrypted."""
+    _require_counsellor(principal)
+    return list(session.scalars(
+        select(Case).join(CaseKey, CaseKey.case_id == Case.id)
+        .where(CaseKey.staff_id == principal.staff.id,
+               Case.organisation_id == principal.staff.organisation_id)
+        .order_by(Case.ack_due, Case.feedback_due, Case.id)))
+
+
+@dataclass
+class OpenedRecord:
+    id: int
+    kind: str
+    author: str
+    created_on: Any
+    body: dict
+
+
+@dataclass
+class OpenedAttachment:
+    id: str
+    author: str
+    created_on: Any
+    name: str
+    media_type: str
+    size: int
+
+
+@dataclass
+class OpenedCase:
+    case: Case
+    report: dict
+    identity: dict | None
+    messages: list[OpenedRecord]
+    attachments: list[OpenedAttachment]
+
+
+def open_case(session: Session, clock: Clock, principal: StaffPrincipal, ref: str) -> OpenedCase:
+    """Decrypt a case for the member. Every opening is an audit event (access to content)."""
+    _require_counsellor(principal)
+    case = case_by_ref(session, ref)
+    key = staff_case_key(session, case, principal.staff, principal.secret_key)
+    loc = case.locator.hex()
+    report, identity, messages = {}, None, []
+    for r in records_of(session, case):
+        body = crypto.open_record(key, r.kind, loc, r.ciphertext)
+        if r.kind == "report":
+            report = body
+        elif r.kind == "identity":
+            identity = body
+        else:
+            messages.append(OpenedRecord(r.id, r.kind, r.author, r.created_on, body))
+    attachments = []
+    for a in attachments_of(session, case):
+        h = crypto.open_record(key, "attachment", loc, a.header)
+        attachments.append(OpenedAttachment(a.id, a.author, a.created_on, str(h.get("name", "")),
+                                            str(h.get("type", "")), int(h.get("size", 0))))
+    audit.record(session, chain=case.organisation.slug, actor=principal.staff.email,
+                 event="case_opened", today=clock.today(), case_ref=case.ref)
+    return OpenedCase(case, report, identity, messages, attachments)
+
+
+def reply(session: Session, clock: Clock, principal: StaffPrincipal, ref: str, text: str) -> Record:
+    _require_counsellor(principal)
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput("Het bericht is leeg.", field="text")
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise InvalidInput(f"Het bericht is te lang (meer dan {MAX_MESSAGE_CHARS} tekens).", field="text")
+    case = case_by_ref(session, ref)
+    key = staff_case_key(session, case, principal.staff, principal.secret_key)
+    today = clock.today()
+    rec = Record(case_id=case.id, kind="message", author="counsellor", created_on=today,
+                 ciphertext=crypto.seal_record(key, "message", case.locator.hex(), {"text": text}))
+    session.add(rec)
+    session.flush()
+    audit.record(session, chain=case.organisation.slug, actor=principal.staff.email,
+                 event="message_to_melder", today=today, case_ref=case.ref)
+    return rec
+
+
+def download(session: Session, settings: Settings, clock: Clock, principal: StaffPrincipal, ref: str,
+             attachment_id: str) -> tuple[dict, Iterator[bytes]]:
+    """The decrypted attachment as a stream, with its header (name, type, size)."""
+    _require_counsellor(principal)
+    case = case_by_ref(session, ref)
+    key = staff_case_key(session, case, principal.staff, principal.secret_key)
+    att = session.get(Attachment, attachment_id)
+    if att is None or att.case_id != case.id:
+        raise NotFound("Deze bijlage bestaat niet.")
+    header = crypto.open_record(key, "attachment", case.locator.hex(), att.header)
+    file_key = _file_key(header)
+    audit.record(session, chain=case.organisation.slug, actor=principal.staff.email,
+                 event="attachment_opened", today=clock.today(), case_ref=case.ref)
+    return header, crypto.decrypt_stream(file_key, attachment_store.open_body(settings.attachments_dir, att.id))
+
+
+
+def _file_key(header: dict) -> bytes:
+    try:
+        return base64.b64decode(header.get("key") or "", validate=True)
+    except (binascii.Error, ValueError):
+        raise crypto.CryptoError("attachment record carries no valid key") from None

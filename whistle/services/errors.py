@@ -1,0 +1,43 @@
+"""The errors use cases raise. The web maps each to one HTTP answer (see whistle.web.errors)."""
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    status = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidInput(ServiceError):
+    status = 400
+
+
+class NotFound(ServiceError):
+    status = 404
+
+
+class Forbidden(ServiceError):
+    status = 403
+
+
+class Unauthorized(ServiceError):
+    """The one answer for every failed melder or staff authentication: no oracle."""
+    status = 401
+
+    def __init__(self, message: str = "De code is onjuist of de sessie is verlopen.") -> None:
+        super().__init__(message)
+
+
+class TooLarge(ServiceError):
+    status = 413
+
+
+class Conflict(ServiceError):
+    status = 409
+
+    def __init__(self, message: str, *, payload: dict | None = None) -> None:
+        super().__init__(message)
+        self.payload = payload or {}

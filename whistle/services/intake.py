@@ -1,0 +1,229 @@
+"""Intake of a new melding: what a client needs to know (protocol v1 `intake`), storing a case
+that a client sealed (the JSON API), and the server path that performs the client's steps for
+a browser without JavaScript. Both paths end in `_store_case`, so the stored result is the
+same whichever way a melding came in."""
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import crypto
+from whistle.clock import Clock
+from whistle.models import Attachment, Case, CaseKey, Organisation, Record
+from whistle.services import audit
+from whistle.services.attachment_store import EncryptedUpload
+from whistle.services.cases import (
+    Recipient, current_recipients, deadlines_json, new_ref, store_deadlines,
+)
+from whistle.services.errors import Conflict, InvalidInput
+from whistle.services.organisations import get_organisation, regeling_of
+from whistle.settings import Settings
+
+PROTOCOL_VERSION = 1
+LOCATOR = re.compile(r"^[0-9a-f]{32}$")
+SEALED_KEY_BYTES = 32 + 48  # crypto_box_SEALBYTES + key
+
+
+def intake_info(session: Session, settings: Settings, org_slug: str) -> dict[str, Any]:
+    org = get_organisation(session, org_slug)
+    return _intake(session, settings, org)
+
+
+def _intake(session: Session, settings: Settings, org: Organisation) -> dict[str, Any]:
+    regeling = regeling_of(org)
+    return {
+        "version": PROTOCOL_VERSION,
+        "org": org.slug,
+        "name": org.name,
+        "kdf": {
+            "algorithm": "argon2id13",
+            "opslimit": settings.reporter_kdf.opslimit,
+            "memlimit": settings.reporter_kdf.memlimit,
+            "salt": b64(crypto.reporter_salt(org.slug)),
+        },
+        "recipients": [
+            {"key_id": r.key_id, "public_key": b64(r.public_key), "fingerprint": r.fingerprint,
+             "role": r.role, "label": r.label}
+            for r in current_recipients(session, org)
+        ],
+        "record_padding": crypto.PADDING_BLOCK,
+        "max_attachment_bytes": settings.max_attachment_bytes,
+        "categories": [{"id": c.id, "label": c.label} for c in regeling.categories],
+    }
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def unb64(value: Any, name: str, *, size: int | None = None) -> bytes:
+    if not isinstance(value, str):
+        raise InvalidInput(f"{name}: expected a base64 string", field=name)
+    try:
+        data = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInput(f"{name}: not valid base64", field=name) from None
+    if size is not None and len(data) != size:
+        raise InvalidInput(f"{name}: expected {size} bytes, got {len(data)}", field=name)
+    return data
+
+
+def check_record(blob: bytes, name: str) -> bytes:
+    """A sealed record is nonce(24) || padded plaintext (multiple of 1024) || tag(16)."""
+    body = len(blob) - 24 - 16
+    if body <= 0 or body % crypto.PADDING_BLOCK:
+        raise InvalidInput(f"{name}: not a sealed, padded record", field=name)
+    return blob
+
+
+@dataclass
+class SealedSubmission:
+    locator: bytes
+    box_public: bytes
+    sign_public: bytes
+    report: bytes
+    identity: bytes | None
+    commitment: bytes
+    sealed_keys: dict[str, bytes]
+    reporter_sealed_key: bytes
+    attachments: list[tuple[bytes, EncryptedUpload]] = field(default_factory=list)
+
+
+def parse_submission(payload: Any) -> SealedSubmission:
+    """Validate a protocol v1 report body; InvalidInput names the first bad field."""
+    if not isinstance(payload, dict):
+        raise InvalidInput("body: expected a JSON object")
+    if payload.get("version") != PROTOCOL_VERSION:
+        raise InvalidInput("version: must be 1", field="version")
+    locator = payload.get("locator")
+    if not isinstance(locator, str) or not LOCATOR.match(locator):
+        raise InvalidInput("locator: expected 32 lowercase hex characters", field="locator")
+    keys = payload.get("keys")
+    if not isinstance(keys, list) or not keys:
+        raise InvalidInput("keys: expected a non-empty list", field="keys")
+    sealed: dict[str, bytes] = {}
+    for i, item in enumerate(keys):
+        if not isinstance(item, dict) or not isinstance(item.get("recipient"), str):
+            raise InvalidInput(f"keys[{i}]: expected {{recipient, sealed_key}}", field="keys")
+        if item["recipient"] in sealed:
+            raise InvalidInput(f"keys[{i}]: recipient listed twice", field="keys")
+        sealed[item["recipient"]] = unb64(item.get("sealed_key"), f"keys[{i}].sealed_key",
+                                          size=SEALED_KEY_BYTES)
+    identity = payload.get("identity")
+    return SealedSubmission(
+        locator=bytes.fromhex(locator),
+        box_public=unb64(payload.get("reporter_box_public_key"), "reporter_box_public_key", size=32),
+        sign_public=unb64(payload.get("reporter_sign_public_key"), "reporter_sign_public_key", size=32),
+        report=check_record(unb64(payload.get("report"), "report"), "report"),
+        identity=None if identity is None else check_record(unb64(identity, "identity"), "identity"),
+        commitment=unb64(payload.get("key_commitment"), "key_commitment", size=32),
+        sealed_keys=sealed,
+        reporter_sealed_key=unb64(payload.get("reporter_sealed_key"), "reporter_sealed_key",
+                                  size=SEALED_KEY_BYTES),
+    )
+
+
+def submit_sealed(session: Session, settings: Settings, clock: Clock, org_slug: str,
+                  payload: Any) -> Case:
+    """The JSON API: store a case a client sealed. Nothing is stored unless all is valid."""
+    org = get_organisation(session, org_slug)
+    submission = parse_submission(payload)
+    return _store_case(session, settings, clock, org, submission)
+
+
+def _store_case(session: Session, settings: Settings, clock: Clock, org: Organisation,
+                sub: SealedSubmission) -> Case:
+    recipients = current_recipients(session, org)
+    if not recipients:
+        raise InvalidInput("Deze organisatie heeft nog geen vertrouwenspersoon ingesteld.")
+    if set(sub.sealed_keys) != {r.key_id for r in recipients}:
+        raise Conflict("keys: the recipients changed; fetch the intake again and re-wrap the key",
+                       payload={"intake": _intake(session, settings, org)})
+    if session.scalar(select(Case.id).where(Case.locator == sub.locator)):
+        raise InvalidInput("locator: already in use; make a new code", field="locator")
+    today = clock.today()
+    case = Case(organisation_id=org.id, ref=new_ref(), locator=sub.locator, state="ontvangen",
+                received_on=today, reporter_box_public=sub.box_public,
+                reporter_sign_public=sub.sign_public, key_commitment=sub.commitment,
+                reporter_sealed_key=sub.reporter_sealed_key)
+    case.organisation = org
+    store_deadlines(case, org)
+    session.add(case)
+    session.flush()
+    for r in recipients:
+        session.add(CaseKey(case_id=case.id, staff_id=r.staff_id, sealed_key=sub.sealed_keys[r.key_id]))
+    session.add(Record(case_id=case.id, kind="report", author="reporter", created_on=today,
+                       ciphertext=sub.report))
+    if sub.identity is not None:
+        session.add(Record(case_id=case.id, kind="identity", author="reporter", created_on=today,
+                           ciphertext=sub.identity))
+    for header, upload in sub.attachments:
+        attachment_id = upload.path.stem
+        session.add(Attachment(id=attachment_id, case_id=case.id, author="reporter",
+                               created_on=today, size=upload.size, header=header))
+    session.flush()
+    # Bodies move into place only after every row was accepted; a failure before commit
+    # leaves at most an orphan file that no row points to.
+    for _header, upload in sub.attachments:
+        upload.commit_to(upload.path.stem)
+    audit.record(session, chain=org.slug, actor="melder", event="case_received", today=today,
+                 case_ref=case.ref, attachments=len(sub.attachments))
+    return case
+
+
+def received_json(case: Case) -> dict[str, Any]:
+    return {"case": {"state": case.state, "received_on": case.received_on.isoformat(),
+                     "deadlines": deadlines_json(case)}}
+
+
+# --- the no-JavaScript path ---------------------------------------------------------------
+
+REPORT_FIELDS = ("what", "when", "where", "who", "how_known", "category")
+IDENTITY_FIELDS = ("name", "contact", "consent_note")
+
+
+@dataclass
+class PlainAttachment:
+    """A file the server path encrypted on arrival (see whistle.web.uploads)."""
+    upload: EncryptedUpload
+    file_key: bytes
+    name: str
+    media_type: str
+    plain_size: int
+
+
+def submit_plain(session: Session, settings: Settings, clock: Clock, org_slug: str,
+                 report: dict[str, str], identity: dict[str, str] | None,
+                 attachments: list[PlainAttachment]) -> tuple[Case, str]:
+    """Do in memory exactly what a JavaScript client does, and store only what it would send.
+    Returns the case and the receipt code, which is shown once and kept nowhere."""
+    org = get_organisation(session, org_slug)
+    report = {k: v.strip() for k, v in report.items() if k in REPORT_FIELDS and v and v.strip()}
+    if not report.get("what"):
+        raise InvalidInput("Beschrijf wat er is gebeurd.", field="what")
+    identity = {k: v.strip() for k, v in (identity or {}).items()
+                if k in IDENTITY_FIELDS and v and v.strip()} or None
+    recipients = current_recipients(session, org)
+    code = crypto.new_receipt_code()
+    keys = crypto.derive_reporter_keys(code, org.slug, settings.reporter_kdf)
+    prepared = crypto.prepare_case_with_keys(
+        keys, [crypto.Recipient(r.key_id, r.public_key) for r in recipients], report, identity)
+    sub = SealedSubmission(
+        locator=keys.locator, box_public=keys.box_public, sign_public=keys.sign_public,
+        report=prepared.report, identity=prepared.identity, commitment=prepared.commitment,
+        sealed_keys=prepared.sealed_keys, reporter_sealed_key=prepared.reporter_sealed_key,
+        attachments=[(attachment_header(prepared.case_key, keys.locator_hex, a), a.upload)
+                     for a in attachments])
+    return _store_case(session, settings, clock, org, sub), code
+
+
+def attachment_header(case_key: bytes, locator_hex: str, a: PlainAttachment) -> bytes:
+    return crypto.seal_record(case_key, "attachment", locator_hex, {
+        "name": a.name, "type": a.media_type, "size": a.plain_size, "key": b64(a.file_key)})
+

@@ -1,0 +1,50 @@
+"""Organisations and their regeling."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from whistle.domain.regeling import Regeling, load_regeling, regeling_from_default
+from whistle.models import Organisation
+from whistle.services import audit
+from whistle.services.errors import InvalidInput, NotFound
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+
+
+def create_organisation(session: Session, *, slug: str, name: str, today: date, actor: str,
+                        regeling_file: Path | None = None) -> Organisation:
+    if not SLUG.match(slug):
+        raise InvalidInput("slug: use lower-case letters, digits and hyphens (max 64)", field="slug")
+    if not name.strip():
+        raise InvalidInput("name: must not be empty", field="name")
+    if session.scalar(select(Organisation.id).where(Organisation.slug == slug)):
+        raise InvalidInput(f"organisation {slug!r} exists already", field="slug")
+    regeling = load_regeling(regeling_file) if regeling_file else regeling_from_default()
+    org = Organisation(slug=slug, name=name.strip(), created_on=today,
+                       regeling_json=json.dumps(regeling.to_dict(), ensure_ascii=False))
+    session.add(org)
+    session.flush()
+    audit.record(session, chain=slug, actor=actor, event="organisation_created", today=today,
+                 regeling=regeling.slug)
+    return org
+
+
+def get_organisation(session: Session, slug: str) -> Organisation:
+    org = session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if org is None:
+        raise NotFound("Deze organisatie is niet bekend.")
+    return org
+
+
+def regeling_of(org: Organisation) -> Regeling:
+    return Regeling.from_dict(json.loads(org.regeling_json))
+
+
+def list_organisations(session: Session) -> list[Organisation]:
+    return list(session.scalars(select(Organisation).order_by(Organisation.name)))

@@ -1,0 +1,274 @@
+"""The melder's side after intake: logging in (with a signed challenge through the API, or with
+the typed code on the server path), reading the case, writing messages, adding attachments.
+
+Every failure to log in raises the same Unauthorized, whether the case exists or not."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, BinaryIO, Iterator
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+import crypto
+from whistle.clock import Clock
+from whistle.domain.routes import routes_for
+from whistle.models import Attachment, Case, Record, ReporterChallenge, ReporterSession
+from whistle.services import attachment_store, audit
+from whistle.services.cases import deadlines_json
+from whistle.services.errors import InvalidInput, NotFound, Unauthorized
+from whistle.services.intake import (
+    LOCATOR, PlainAttachment, attachment_header, b64, check_record, unb64,
+)
+from whistle.services.organisations import get_organisation, regeling_of
+from whistle.settings import Settings
+
+MAX_MESSAGE_CHARS = 20000
+
+
+@dataclass
+class ReporterContext:
+    """The melder's case in this request; case_key only on the server path."""
+    case: Case
+    token: bytes
+    case_key: bytes | None = None
+
+    @property
+    def locator_hex(self) -> str:
+        return self.case.locator.hex()
+
+
+def _now(clock: Clock):
+    return clock.now().replace(tzinfo=None)
+
+
+# --- logging in --------------------------------------------------------------------------
+
+def issue_challenge(session: Session, settings: Settings, clock: Clock, locator: Any) -> bytes:
+    """A single-use challenge. The locator is checked for form only and never looked up, so
+    the answer is the same for every locator."""
+    if not isinstance(locator, str) or not LOCATOR.match(locator):
+        raise InvalidInput("locator: expected 32 lowercase hex characters", field="locator")
+    now = _now(clock)
+    session.execute(delete(ReporterChallenge).where(ReporterChallenge.expires_at <= now))
+    challenge = crypto.new_session_token()
+    session.add(ReporterChallenge(digest=crypto.token_digest(challenge),
+                                  expires_at=now + timedelta(seconds=settings.challenge_seconds)))
+    return challenge
+
+
+def open_api_session(session: Session, settings: Settings, clock: Clock, payload: Any) -> tuple[bytes, int]:
+    if not isinstance(payload, dict):
+        raise Unauthorized()
+    try:
+        locator = bytes.fromhex(payload.get("locator") or "")
+        challenge = unb64(payload.get("challenge"), "challenge", size=32)
+        signature = unb64(payload.get("signature"), "signature", size=64)
+    except (ValueError, TypeError, InvalidInput):
+        raise Unauthorized() from None
+    now = _now(clock)
+    row = session.get(ReporterChallenge, crypto.token_digest(challenge))
+    if row is None or row.expires_at <= now:
+        raise Unauthorized()
+    # Single use: consumed whatever happens next. This delete commits even when the login
+    # fails (the caller commits before answering 401), so a challenge cannot be replayed.
+    session.delete(row)
+    session.flush()
+    case = session.scalar(select(Case).where(Case.locator == locator))
+    try:
+        crypto.verify_login(case.reporter_sign_public if case else bytes(32), challenge, signature)
+    except crypto.CryptoError:
+        raise Unauthorized() from None
+    if case is None:
+        raise Unauthorized()
+    token = _new_session(session, settings, clock, case, None)
+    return token, settings.reporter_session_minutes * 60
+
+
+def open_code_session(session: Session, settings: Settings, clock: Clock, org_slug: str,
+                      code: str) -> ReporterContext:
+    """The server path: derive the keys from the typed code in memory, find the case, unwrap
+    the case key, and keep it only sealed under a token that lives in the melder's cookie."""
+    try:
+        org = get_organisation(session, org_slug)
+        keys = crypto.derive_reporter_keys(code, org.slug, settings.reporter_kdf)
+    except (crypto.CryptoError, NotFound):
+        raise Unauthorized() from None
+    case = session.scalar(select(Case).where(Case.locator == keys.locator,
+                                             Case.organisation_id == org.id))
+    if case is None:
+        raise Unauthorized()
+    try:
+        case_key = crypto.unwrap_case_key(case.reporter_sealed_key, keys.box_public,
+                                          keys.box_secret, case.key_commitment)
+    except crypto.CryptoError:
+        raise Unauthorized() from None
+    token = _new_session(session, settings, clock, case, case_key)
+    return ReporterContext(case, token, case_key)
+
+
+def _new_session(session: Session, settings: Settings, clock: Clock, case: Case,
+                 case_key: bytes | None) -> bytes:
+    now = _now(clock)
+    session.execute(delete(ReporterSession).where(ReporterSession.expires_at <= now))
+    token = crypto.new_session_token()
+    session.add(ReporterSession(
+        digest=crypto.token_digest(token), case_id=case.id,
+        expires_at=now + timedelta(minutes=settings.reporter_session_minutes),
+        sealed_secret=crypto.seal_for_session(token, case_key) if case_key else None))
+    return token
+
+
+def resume(session: Session, settings: Settings, clock: Clock, token: bytes | None) -> ReporterContext:
+    """The melder behind a token, with the idle timeout moved on; Unauthorized otherwise."""
+    if not token:
+        raise Unauthorized()
+    row = session.get(ReporterSession, crypto.token_digest(token))
+    now = _now(clock)
+    if row is None or row.expires_at <= now:
+        raise Unauthorized()
+    case_key = None
+    if row.sealed_secret is not None:
+        try:
+            case_key = crypto.open_for_session(token, row.sealed_secret)
+        except crypto.CryptoError:
+            raise Unauthorized() from None
+    row.expires_at = now + timedelta(minutes=settings.reporter_session_minutes)
+    return ReporterContext(session.get(Case, row.case_id), token, case_key)
+
+
+def log_out(session: Session, token: bytes) -> None:
+    session.execute(delete(ReporterSession).where(ReporterSession.digest == crypto.token_digest(token)))
+
+
+# --- the case as the melder sees it --------------------------------------------------------
+
+def case_json(session: Session, clock: Clock, ctx: ReporterContext) -> dict[str, Any]:
+    case = ctx.case
+    return {
+        "state": case.state,
+        "received_on": case.received_on.isoformat(),
+        "deadlines": deadlines_json(case),
+        "escalation_routes": [asdict(route) for route in escalation_routes(case, clock.today())],
+        "reporter_sealed_key": b64(case.reporter_sealed_key),
+        "key_commitment": b64(case.key_commitment),
+        "records": [{"id": r.id, "kind": r.kind, "author": r.author,
+                     "created_on": r.created_on.isoformat(), "ciphertext": b64(r.ciphertext)}
+                    for r in records_of(session, case)],
+        "attachments": [{"id": a.id, "created_on": a.created_on.isoformat(), "size": a.size,
+                         "author": a.author, "header": b64(a.header)}
+                        for a in attachments_of(session, case)],
+    }
+
+
+def escalation_routes(case: Case, today, *, disagrees: bool = False):
+    """The regeling's external routes; put first when feedback is overdue or the melder
+    disagrees with the outcome."""
+    overdue = case.feedback_given_on is None and case.feedback_due < today
+    return routes_for(regeling_of(case.organisation), feedback_overdue=overdue, disagrees=disagrees)
+
+
+def records_of(session: Session, case: Case) -> list[Record]:
+    return list(session.scalars(select(Record).where(Record.case_id == case.id).order_by(Record.id)))
+
+
+def attachments_of(session: Session, case: Case) -> list[Attachment]:
+    return list(session.scalars(select(Attachment).where(Attachment.case_id == case.id)
+                                .order_by(Attachment.created_on, Attachment.id)))
+
+
+@dataclass
+class ShownRecord:
+    kind: str
+    author: str
+    created_on: Any
+    body: dict
+
+
+def open_records(session: Session, ctx: ReporterContext) -> list[ShownRecord]:
+    """Server path: decrypt the melder's own case for display."""
+    assert ctx.case_key is not None
+    return [ShownRecord(r.kind, r.author, r.created_on,
+                        crypto.open_record(ctx.case_key, r.kind, ctx.locator_hex, r.ciphertext))
+            for r in records_of(session, ctx.case)]
+
+
+def open_attachment_headers(session: Session, ctx: ReporterContext) -> list[tuple[Attachment, dict]]:
+    assert ctx.case_key is not None
+    return [(a, crypto.open_record(ctx.case_key, "attachment", ctx.locator_hex, a.header))
+            for a in attachments_of(session, ctx.case)]
+
+
+# --- writing ------------------------------------------------------------------------------
+
+def add_sealed_message(session: Session, clock: Clock, ctx: ReporterContext, payload: Any) -> Record:
+    if not isinstance(payload, dict):
+        raise InvalidInput("body: expected a JSON object")
+    blob = check_record(unb64(payload.get("ciphertext"), "ciphertext"), "ciphertext")
+    return _store_message(session, clock, ctx, blob)
+
+
+def add_plain_message(session: Session, clock: Clock, ctx: ReporterContext, text: str) -> Record:
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput("Het bericht is leeg.", field="text")
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise InvalidInput(f"Het bericht is te lang (meer dan {MAX_MESSAGE_CHARS} tekens).", field="text")
+    assert ctx.case_key is not None
+    blob = crypto.seal_record(ctx.case_key, "message", ctx.locator_hex, {"text": text})
+    return _store_message(session, clock, ctx, blob)
+
+
+def _store_message(session: Session, clock: Clock, ctx: ReporterContext, blob: bytes) -> Record:
+    today = clock.today()
+    rec = Record(case_id=ctx.case.id, kind="message", author="reporter", created_on=today,
+                 ciphertext=blob)
+    session.add(rec)
+    session.flush()
+    audit.record(session, chain=ctx.case.organisation.slug, actor="melder",
+                 event="message_from_melder", today=today, case_ref=ctx.case.ref)
+    return rec
+
+
+def add_sealed_attachment(session: Session, settings: Settings, clock: Clock, ctx: ReporterContext,
+                          header_b64: str | None, body: BinaryIO) -> Attachment:
+    """The API: a client-encrypted body, streamed to disk in bounded memory."""
+    header = check_record(unb64(header_b64, "Whistle-Attachment-Record"), "Whistle-Attachment-Record")
+    upload = attachment_store.receive_encrypted(settings.attachments_dir, body,
+                                                crypto.encrypted_size(settings.max_attachment_bytes))
+    return _store_attachment(session, clock, ctx, header, upload)
+
+
+def add_plain_attachment(session: Session, clock: Clock, ctx: ReporterContext,
+                         plain: PlainAttachment) -> Attachment:
+    assert ctx.case_key is not None
+    header = attachment_header(ctx.case_key, ctx.locator_hex, plain)
+    return _store_attachment(session, clock, ctx, header, plain.upload)
+
+
+def _store_attachment(session: Session, clock: Clock, ctx: ReporterContext, header: bytes,
+                      upload: attachment_store.EncryptedUpload) -> Attachment:
+    today = clock.today()
+    attachment_id = upload.path.stem
+    try:
+        att = Attachment(id=attachment_id, case_id=ctx.case.id, author="reporter",
+                         created_on=today, size=upload.size, header=header)
+        session.add(att)
+        session.flush()
+        upload.commit_to(attachment_id)
+    except BaseException:
+        upload.discard()
+        raise
+    audit.record(session, chain=ctx.case.organisation.slug, actor="melder",
+                 event="attachment_from_melder", today=today, case_ref=ctx.case.ref)
+    return att
+
+
+def attachment_body(session: Session, settings: Settings, ctx: ReporterContext,
+                    attachment_id: str) -> tuple[Attachment, Iterator[bytes]]:
+    att = session.get(Attachment, attachment_id)
+    if att is None or att.case_id != ctx.case.id:
+        raise NotFound("Deze bijlage bestaat niet.")
+    return att, attachment_store.open_body(settings.attachments_dir, att.id)

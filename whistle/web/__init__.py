@@ -1,0 +1,1 @@
+"""The web layer: one blueprint per actor, plus the v1 JSON API."""

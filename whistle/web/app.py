@@ -1,0 +1,79 @@
+"""The application factory."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, g
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm import Session, sessionmaker
+
+from whistle.clock import Clock
+from whistle.db import make_engine, make_session_factory
+from whistle.settings import Settings, settings_from_env
+from whistle.web import errors, filters, security
+from whistle.web.uploads import WhistleRequest, discard_unclaimed_uploads
+
+ROOT = Path(__file__).resolve().parents[2]
+csrf = CSRFProtect()
+
+
+@dataclass
+class Whistle:
+    """What every view needs, kept on app.extensions['whistle']."""
+    settings: Settings
+    clock: Clock
+    sessions: sessionmaker[Session]
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Flask:
+    settings = settings or settings_from_env()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.upload_dir.mkdir(parents=True, exist_ok=True)
+    app = Flask("whistle", template_folder=str(ROOT / "templates"),
+                static_folder=str(ROOT / "static"), static_url_path="/static")
+    app.request_class = WhistleRequest
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
+        SESSION_COOKIE_NAME="whistle",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=settings.behind_tls,
+        # Room for the largest attachment plus the form around it; each file is also
+        # limited on its own while it streams in (see uploads.py).
+        MAX_CONTENT_LENGTH=settings.max_attachment_bytes + 4 * settings.max_form_bytes,
+        MAX_FORM_MEMORY_SIZE=settings.max_form_bytes,
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_SSL_STRICT=settings.behind_tls,
+        JSON_SORT_KEYS=False,
+    )
+    engine = make_engine(settings.database_url)
+    app.extensions["whistle"] = Whistle(settings, clock or Clock(), make_session_factory(engine))
+    app.extensions["whistle_engine"] = engine
+    # Flask's development server logs every request with the client's address; we never
+    # want that, whichever server runs us.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+    csrf.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    filters.init_app(app)
+    app.teardown_request(discard_unclaimed_uploads)
+    app.teardown_appcontext(_close_db)
+
+    from whistle.web import api, counsellor, reporter, staff_auth
+    staff_auth.init_app(app)
+    app.register_blueprint(reporter.bp)
+    app.register_blueprint(counsellor.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)  # bearer tokens, no cookies: cross-site forgery has nothing to ride on
+    return app
+
+
+def _close_db(_exc=None) -> None:
+    session = g.pop("db", None)
+    if session is not None:
+        session.rollback()
+        session.close()

@@ -1,0 +1,81 @@
+"""The vertrouwenspersoon's pages (Dutch): login, inbox, case, reply, downloads."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from whistle.services import counsellor, staff as staff_service
+from whistle.services.errors import InvalidInput, Unauthorized
+from whistle.web.context import clock, db, settings
+from whistle.web.downloads import download_response
+from whistle.web.staff_auth import StaffUser, require_role
+
+bp = Blueprint("counsellor", __name__, url_prefix="/vp")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    error = None
+    if request.method == "POST":
+        try:
+            principal = staff_service.log_in(db(), settings(), clock(), request.form.get("email", ""),
+                                             request.form.get("passphrase", ""))
+            db().commit()
+        except Unauthorized as exc:
+            db().rollback()
+            error = exc.message
+        else:
+            session.clear()
+            login_user(StaffUser(principal))
+            return redirect(url_for("counsellor.inbox"))
+    return render_template("counsellor/login.html", error=error), (401 if error else 200)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    staff_service.log_out(db(), current_user.principal.token)
+    db().commit()
+    logout_user()
+    session.clear()
+    return redirect(url_for("counsellor.login"))
+
+
+@bp.get("/")
+def inbox():
+    principal = require_role("counsellor")
+    return render_template("counsellor/inbox.html", cases=counsellor.inbox(db(), principal),
+                           today=clock().today())
+
+
+@bp.get("/zaak/<ref>")
+def case(ref: str):
+    return _render_case(ref)
+
+
+def _render_case(ref: str, error: str | None = None, status: int = 200):
+    principal = require_role("counsellor")
+    opened = counsellor.open_case(db(), clock(), principal, ref)
+    db().commit()
+    return render_template("counsellor/case.html", c=opened, case=opened.case,
+                           today=clock().today(), error=error), status
+
+
+@bp.post("/zaak/<ref>/bericht")
+def reply(ref: str):
+    principal = require_role("counsellor")
+    try:
+        counsellor.reply(db(), clock(), principal, ref, request.form.get("text", ""))
+        db().commit()
+    except InvalidInput as exc:
+        db().rollback()
+        return _render_case(ref, error=exc.message, status=400)
+    return redirect(url_for("counsellor.case", ref=ref))
+
+
+@bp.get("/zaak/<ref>/bijlage/<attachment_id>")
+def attachment(ref: str, attachment_id: str):
+    principal = require_role("counsellor")
+    header, plaintext = counsellor.download(db(), settings(), clock(), principal, ref, attachment_id)
+    db().commit()
+    return download_response(header, plaintext)

@@ -1,0 +1,54 @@
+"""One place that turns errors into answers: JSON under /api/, a Dutch page elsewhere.
+Nothing here logs the request."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from whistle.services.errors import Conflict, ServiceError
+
+DUTCH = {
+    400: "Het verzoek is niet geldig.",
+    401: "De code is onjuist of de sessie is verlopen.",
+    403: "U heeft hier geen toegang toe.",
+    404: "Deze pagina bestaat niet.",
+    405: "Deze actie is hier niet mogelijk.",
+    413: "Het bestand of formulier is te groot.",
+    429: "Te veel pogingen. Probeer het later opnieuw.",
+    500: "Er ging iets mis aan onze kant. Er is niets opgeslagen van deze poging.",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def answer(status: int, message: str, *, field: str | None = None, extra: dict | None = None):
+    if wants_json():
+        body = {"error": message}
+        if field:
+            body["field"] = field
+        body.update(extra or {})
+        return jsonify(body), status
+    return render_template("error.html", status=status, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(ServiceError)
+    def _service(exc: ServiceError):
+        extra = exc.payload if isinstance(exc, Conflict) else None
+        return answer(exc.status, exc.message, field=exc.field, extra=extra)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc):
+        return answer(400, "Het formulier is verlopen of ongeldig. Laad de pagina opnieuw en probeer het nog eens.")
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        return answer(exc.code or 500, DUTCH.get(exc.code or 500, exc.description or ""))
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        app.logger.exception("unhandled %s in %s", type(exc).__name__, request.endpoint)
+        return answer(500, DUTCH[500])

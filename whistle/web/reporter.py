@@ -1,0 +1,153 @@
+"""The melder's pages, server-rendered and complete without JavaScript (Dutch)."""
+from __future__ import annotations
+
+import base64
+import binascii
+
+from flask import (
+    Blueprint, Response, redirect, render_template, request, session, stream_with_context, url_for,
+)
+
+import crypto
+from whistle.services import intake, organisations, reporter
+from whistle.services.cases import current_recipients
+from whistle.services.errors import InvalidInput, Unauthorized
+from whistle.web.context import clock, db, settings
+from whistle.web.downloads import download_response
+from whistle.web.uploads import posted_attachments
+
+bp = Blueprint("reporter", __name__)
+TOKEN = "melder"
+
+
+@bp.get("/")
+def index():
+    return render_template("reporter/index.html", orgs=organisations.list_organisations(db()))
+
+
+@bp.get("/o/<org>/")
+def start(org: str):
+    return render_template("reporter/start.html", org=organisations.get_organisation(db(), org))
+
+
+@bp.route("/o/<org>/melden", methods=["GET", "POST"])
+def new_report(org: str):
+    organisation = organisations.get_organisation(db(), org)
+    regeling = organisations.regeling_of(organisation)
+    recipients = current_recipients(db(), organisation)
+    error = None
+    if request.method == "POST":
+        f = request.form
+        identity = None
+        if f.get("share_identity") == "ja":
+            identity = {k: f.get(k, "") for k in intake.IDENTITY_FIELDS}
+        try:
+            case, code = intake.submit_plain(
+                db(), settings(), clock(), org,
+                {k: f.get(k, "") for k in intake.REPORT_FIELDS}, identity,
+                posted_attachments("attachments"))
+            db().commit()
+        except InvalidInput as exc:
+            db().rollback()
+            error = exc.message
+        else:
+            return render_template("reporter/receipt.html", org=organisation, case=case, code=code)
+    return render_template("reporter/form.html", org=organisation, regeling=regeling,
+                           recipients=recipients, error=error, form=request.form), (400 if error else 200)
+
+
+@bp.route("/o/<org>/terug", methods=["GET", "POST"])
+def login(org: str):
+    organisation = organisations.get_organisation(db(), org)
+    error = None
+    if request.method == "POST":
+        try:
+            ctx = reporter.open_code_session(db(), settings(), clock(), org, request.form.get("code", ""))
+            db().commit()
+        except Unauthorized as exc:
+            db().rollback()
+            error = exc.message
+        else:
+            session.clear()
+            session[TOKEN] = base64.urlsafe_b64encode(ctx.token).decode()
+            return redirect(url_for("reporter.case_page"))
+    return render_template("reporter/login.html", org=organisation, error=error), (401 if error else 200)
+
+
+def current_melder() -> reporter.ReporterContext:
+    raw = session.get(TOKEN)
+    try:
+        token = base64.urlsafe_b64decode(raw) if raw else None
+    except (binascii.Error, ValueError, TypeError):
+        token = None
+    ctx = reporter.resume(db(), settings(), clock(), token)
+    if ctx.case_key is None:
+        raise Unauthorized()
+    return ctx
+
+
+@bp.get("/melder/zaak")
+def case_page():
+    ctx = current_melder()
+    return _render_case(ctx)
+
+
+def _render_case(ctx, error=None, status=200):
+    records = reporter.open_records(db(), ctx)
+    page = render_template(
+        "reporter/case.html", case=ctx.case, org=ctx.case.organisation,
+        report=next((r.body for r in records if r.kind == "report"), {}),
+        messages=[r for r in records if r.kind == "message"],
+        attachments=reporter.open_attachment_headers(db(), ctx),
+        routes=reporter.escalation_routes(ctx.case, clock().today()),
+        error=error)
+    db().commit()
+    return page, status
+
+
+@bp.post("/melder/bericht")
+def post_message():
+    ctx = current_melder()
+    try:
+        reporter.add_plain_message(db(), clock(), ctx, request.form.get("text", ""))
+        db().commit()
+    except InvalidInput as exc:
+        db().rollback()
+        return _render_case(current_melder(), error=exc.message, status=400)
+    return redirect(url_for("reporter.case_page"))
+
+
+@bp.post("/melder/bijlage")
+def post_attachment():
+    ctx = current_melder()
+    files = posted_attachments("attachments")
+    if not files:
+        return _render_case(ctx, error="Kies eerst een bestand.", status=400)
+    for plain in files:
+        reporter.add_plain_attachment(db(), clock(), ctx, plain)
+    db().commit()
+    return redirect(url_for("reporter.case_page"))
+
+
+@bp.get("/melder/bijlage/<attachment_id>")
+def get_attachment(attachment_id: str):
+    ctx = current_melder()
+    att, body = reporter.attachment_body(db(), settings(), ctx, attachment_id)
+    header = crypto.open_record(ctx.case_key, "attachment", ctx.locator_hex, att.header)
+    file_key = base64.b64decode(header["key"])
+    db().commit()
+    return download_response(header, crypto.decrypt_stream(file_key, body))
+
+
+@bp.post("/melder/uitloggen")
+def logout():
+    raw = session.pop(TOKEN, None)
+    if raw:
+        try:
+            reporter.log_out(db(), base64.urlsafe_b64decode(raw))
+            db().commit()
+        except (binascii.Error, ValueError):
+            pass
+    session.clear()
+    return render_template("reporter/logged_out.html")
+
