@@ -41,7 +41,7 @@ from .reporter import (
     sign_login,
     verify_login,
 )
-from .sessions import new_session_token, open_for_session, seal_for_session, token_digest
+from .sessions import TOKEN_SIZE, new_session_token, open_for_session, seal_for_session, token_digest
 from .staff import lock_staff_secret, new_staff_keypair, unlock_staff_secret
 from .submission import (
     PreparedCase,
@@ -59,7 +59,7 @@ __all__ = [
     "check_commitment", "decrypt_stream", "derive_master", "derive_reporter_keys",
     "encrypt_stream", "encrypted_size", "fingerprint", "format_code", "key_commitment",
     "lock_staff_secret", "new_box_keypair", "new_case_key", "new_file_key",
-    "new_receipt_code", "new_session_token", "new_staff_keypair", "normalise_code",
+    "TOKEN_SIZE", "new_receipt_code", "new_session_token", "new_staff_keypair", "normalise_code",
     "open_for_session", "open_record", "prepare_case", "prepare_case_with_keys",
     "public_from_secret", "record_ad", "reporter_case_key", "reporter_keys_from_master",
     "reporter_salt", "seal_for_session", "seal_record", "sign_login", "token_digest",

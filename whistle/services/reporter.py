@@ -123,7 +123,7 @@ def _new_session(session: Session, settings: Settings, clock: Clock, case: Case,
 
 def resume(session: Session, settings: Settings, clock: Clock, token: bytes | None) -> ReporterContext:
     """The melder behind a token, with the idle timeout moved on; Unauthorized otherwise."""
-    if not token:
+    if not token or len(token) != crypto.TOKEN_SIZE:
         raise Unauthorized()
     row = session.get(ReporterSession, crypto.token_digest(token))
     now = _now(clock)

@@ -94,6 +94,8 @@ def log_in(session: Session, settings: Settings, clock: Clock, email: str,
 
 def resume(session: Session, settings: Settings, clock: Clock, token: bytes) -> StaffPrincipal | None:
     """The member behind a session token, with the idle timeout moved on; None when expired."""
+    if len(token) != crypto.TOKEN_SIZE:
+        return None
     row = session.get(StaffSession, crypto.token_digest(token))
     now = _naive(clock)
     if row is None or row.expires_at <= now:

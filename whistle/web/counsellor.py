@@ -27,7 +27,7 @@ def login():
         else:
             session.clear()
             login_user(StaffUser(principal))
-            return redirect(url_for("counsellor.inbox"))
+            return redirect(url_for("counsellor.home"))
     return render_template("counsellor/login.html", error=error), (401 if error else 200)
 
 
@@ -39,6 +39,15 @@ def logout():
     logout_user()
     session.clear()
     return redirect(url_for("counsellor.login"))
+
+
+@bp.get("/start")
+@login_required
+def home():
+    """Where a staff member lands: the inbox for a counsellor, their account for others."""
+    if current_user.staff.role == "counsellor":
+        return redirect(url_for("counsellor.inbox"))
+    return render_template("counsellor/home.html")
 
 
 @bp.get("/")
