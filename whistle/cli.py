@@ -199,19 +199,141 @@ def case_show(env: Env, ref: str, email: str, password_stdin: bool) -> None:
     click.echo("\n".join(out))
 
 
+@case.command("transition")
+@click.argument("ref")
+@click.argument("event")
+@click.option("--as", "email", required=True, help="the counsellor (or authority) taking the step")
+@click.option("--password-stdin", is_flag=True, required=True)
+@click.option("--set", "fact_args", multiple=True, metavar="NAME=VALUE",
+              help="a fact the step needs, e.g. --set kind=vermoeden_misstand --set meldingswaardig=ja")
+@pass_env
+def case_transition(env: Env, ref: str, event: str, email: str, password_stdin: bool, fact_args) -> None:
+    """Take one lifecycle step on a case, as the web's buttons do."""
+    from whistle.services import lifecycle, staff
+    from whistle.services.staff import StaffPrincipal
+    facts = {}
+    for item in fact_args:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.ClickException(f"--set {item!r}: write NAME=VALUE")
+        facts[name] = value
+    passphrase = read_secret_stdin()
+    with env.session() as s:
+        member, secret = service_call(staff.check_passphrase, s, email, passphrase)
+        outcome = service_call(lifecycle.transition, s, env.clock, ref, event,
+                               StaffPrincipal(member, secret, b""), **facts)
+    click.echo(f"{outcome.case.ref}: {outcome.from_state.value} -> {outcome.to_state.value}")
+
+
+# --- audit -------------------------------------------------------------------------------------
+
+@main.group()
+def audit() -> None:
+    """The hash-chained audit trail."""
+
+
+@audit.command("verify")
+@click.option("--org", "org_slug", help="check this organisation's chain only")
+@pass_env
+def audit_verify(env: Env, org_slug: str | None) -> None:
+    """Check every event links to the one before and matches its hash; exit 1 on the first
+    broken event of each chain."""
+    from sqlalchemy import func, select
+    from whistle.models import AuditEvent
+    from whistle.services import audit as audit_service
+    from whistle.services.organisations import get_organisation
+    with env.session() as s:
+        if org_slug:
+            service_call(get_organisation, s, org_slug)
+        problems = audit_service.verify(s, org_slug)
+        query = select(func.count(AuditEvent.id), func.count(func.distinct(AuditEvent.chain)))
+        if org_slug:
+            query = query.where(AuditEvent.chain == org_slug)
+        events, chains = s.execute(query).one()
+    for p in problems:
+        click.echo(f"BROKEN chain {p.chain}: event seq {p.seq} (id {p.event_id}): {p.reason}", err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo(f"ok: {chains} chain(s), {events} event(s) verified")
+
+
+# --- config ------------------------------------------------------------------------------------
+
+@main.group()
+def config() -> None:
+    """Configuration files."""
+
+
+@config.command("check")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+def config_check(files: tuple[Path, ...]) -> None:
+    """Validate regelingen (all shipped ones when no FILE is given); exit 1 naming the file
+    and the field of the first problem in each bad file."""
+    from whistle.domain.errors import RegelingError
+    from whistle.domain.regeling import load_regeling, shipped_regeling_paths
+    paths = list(files) or shipped_regeling_paths()
+    if not paths:
+        raise click.ClickException("no regelingen found to check")
+    bad = 0
+    for path in paths:
+        try:
+            regeling = load_regeling(path)
+        except RegelingError as exc:
+            bad += 1
+            click.echo(f"{exc.file}: {exc.field}: {exc.message}", err=True)
+        else:
+            click.echo(f"ok {path} ({regeling.slug}, terugkoppeling binnen {regeling.feedback_term})")
+    if bad:
+        raise SystemExit(1)
+
+
+# --- scheduler ---------------------------------------------------------------------------------
+
+@main.command()
+@click.option("--once", is_flag=True, help="run the deadline watch once (claiming today) and exit")
+@pass_env
+def scheduler(env: Env, once: bool) -> None:
+    """Run the scheduled jobs (deadlines, reminders) as a process of its own."""
+    import logging
+    from whistle import jobs, migrate
+    from whistle.db import make_session_factory
+    from whistle.services import deadlines_watch
+    if not migrate.is_current(env.engine):
+        raise click.ClickException("the database is not at the latest schema: run `whistle db upgrade`")
+    if once:
+        report = deadlines_watch.run_daily(make_session_factory(env.engine), env.settings, env.clock)
+        if report is None:
+            click.echo("another worker has already run the deadline watch today")
+            return
+        click.echo(f"{len(report.overdue)} overdue recorded, {len(report.reminded)} reminders sent, "
+                   f"{len(report.failures)} failures")
+        if report.failures:
+            raise SystemExit(1)
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    click.echo(f"Whistle scheduler: every {jobs.TICK_MINUTES} minutes; stop with Ctrl-C")
+    try:
+        jobs.blocking(env.engine, env.settings, env.clock).start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+
+
 # --- serve & demo ------------------------------------------------------------------------------
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--scheduler", "with_scheduler", is_flag=True,
+              help="also run the scheduled jobs in this process (see `whistle scheduler`)")
 @pass_env
-def serve(env: Env, host: str, port: int, threads: int) -> None:
+def serve(env: Env, host: str, port: int, threads: int, with_scheduler: bool) -> None:
     """Serve the web application with waitress (a production WSGI server; no access log)."""
     from whistle import migrate
     if not migrate.is_current(env.engine):
         raise click.ClickException("the database is not at the latest schema: run `whistle db upgrade`")
-    run_server(env.settings, host, port, threads)
+    settings = env.settings.with_(run_scheduler=True) if with_scheduler else env.settings
+    run_server(settings, host, port, threads)
 
 
 def run_server(settings: Settings, host: str, port: int, threads: int = 8) -> None:

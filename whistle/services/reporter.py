@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 import crypto
 from whistle.clock import Clock
+from whistle.domain.lifecycle import Actor
 from whistle.domain.routes import routes_for
 from whistle.models import Attachment, Case, Record, ReporterChallenge, ReporterSession
 from whistle.services import attachment_store, audit
@@ -147,11 +148,7 @@ def log_out(session: Session, token: bytes) -> None:
 
 def case_json(session: Session, clock: Clock, ctx: ReporterContext) -> dict[str, Any]:
     case = ctx.case
-    return {
-        "state": case.state,
-        "received_on": case.received_on.isoformat(),
-        "deadlines": deadlines_json(case),
-        "escalation_routes": [asdict(route) for route in escalation_routes(case, clock.today())],
+    return case_state_json(case, clock.today()) | {
         "reporter_sealed_key": b64(case.reporter_sealed_key),
         "key_commitment": b64(case.key_commitment),
         "records": [{"id": r.id, "kind": r.kind, "author": r.author,
@@ -163,11 +160,40 @@ def case_json(session: Session, clock: Clock, ctx: ReporterContext) -> dict[str,
     }
 
 
-def escalation_routes(case: Case, today, *, disagrees: bool = False):
+def case_state_json(case: Case, today) -> dict[str, Any]:
+    """The case's metadata as the melder sees it: state, dates (no times), deadlines, the
+    steps they may take, and the external routes in the order that fits the case now."""
+    return {
+        "state": case.state,
+        "received_on": case.received_on.isoformat(),
+        "deadlines": deadlines_json(case) | {
+            "feedback_maximum": case.feedback_maximum.isoformat(),
+            "feedback_extended_to": _iso(case.feedback_extended_to)},
+        "acknowledged_on": _iso(case.acknowledged_on),
+        "feedback_given_on": _iso(case.feedback_given_on),
+        "melder_disagrees_on": _iso(case.melder_disagrees_on),
+        "events": melder_events(case),
+        "escalation_routes": [asdict(route) for route in escalation_routes(case, today)],
+    }
+
+
+def escalation_routes(case: Case, today, *, disagrees: bool | None = None):
     """The regeling's external routes; put first when feedback is overdue or the melder
-    disagrees with the outcome."""
+    disagrees with the outcome (as recorded on the case unless `disagrees` is given)."""
     overdue = case.feedback_given_on is None and case.feedback_due < today
+    if disagrees is None:
+        disagrees = case.melder_disagrees_on is not None
     return routes_for(regeling_of(case.organisation), feedback_overdue=overdue, disagrees=disagrees)
+
+
+def melder_events(case: Case) -> list[dict[str, str]]:
+    """The lifecycle events the melder may fire now, straight from the transition table."""
+    from whistle.services.lifecycle import events_for  # lifecycle builds on this module
+    return [{"event": t.event.value, "label": t.label} for t in events_for(case, Actor.MELDER)]
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
 
 
 def records_of(session: Session, case: Case) -> list[Record]:

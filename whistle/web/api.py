@@ -8,7 +8,7 @@ import json
 
 from flask import Blueprint, Response, jsonify, request, stream_with_context
 
-from whistle.services import intake, reporter
+from whistle.services import intake, lifecycle, reporter
 from whistle.services.errors import InvalidInput, TooLarge, Unauthorized
 from whistle.web.context import clock, db, settings
 
@@ -88,6 +88,25 @@ def post_message():
     rec = reporter.add_sealed_message(db(), clock(), ctx, json_body())
     db().commit()
     return jsonify({"id": rec.id, "created_on": rec.created_on.isoformat()}), 201
+
+
+@bp.post("/reporter/case/events")
+def post_event():
+    """The melder's lifecycle events: withdraw, report_external (with `route`, and optionally
+    `ciphertext`, a sealed message telling the counsellor more), disagree."""
+    ctx = bearer_context()
+    body = json_body()
+    if not isinstance(body, dict):
+        raise InvalidInput("body: expected a JSON object")
+    event = lifecycle.parse_event(body.get("event"))
+    if event not in lifecycle.MELDER_EVENTS:
+        allowed = ", ".join(e.value for e in lifecycle.MELDER_EVENTS)
+        raise InvalidInput(f"event: a melder may send {allowed}", field="event")
+    facts = {k: v for k, v in body.items() if k != "event"}
+    lifecycle.transition(db(), clock(), ctx.case, event, ctx, **facts)
+    answer = reporter.case_state_json(ctx.case, clock().today())
+    db().commit()
+    return jsonify(answer)
 
 
 @bp.post("/reporter/case/attachments")

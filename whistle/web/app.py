@@ -69,6 +69,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.register_blueprint(counsellor.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # bearer tokens, no cookies: cross-site forgery has nothing to ride on
+    if settings.run_scheduler:
+        # Every worker may tick; the day's claim in job_runs lets one of them do the work.
+        from whistle import jobs
+        app.extensions["whistle_scheduler"] = jobs.start_in_process(
+            engine, settings, app.extensions["whistle"].clock)
     return app
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from whistle.services import counsellor, staff as staff_service
-from whistle.services.errors import InvalidInput, Unauthorized
+from whistle.domain.lifecycle import Actor, MeldingKind
+from whistle.services import counsellor, lifecycle, staff as staff_service
+from whistle.services.errors import Conflict, InvalidInput, Unauthorized
 from whistle.web.context import clock, db, settings
 from whistle.web.downloads import download_response
 from whistle.web.staff_auth import StaffUser, require_role
@@ -67,7 +68,22 @@ def _render_case(ref: str, error: str | None = None, status: int = 200):
     opened = counsellor.open_case(db(), clock(), principal, ref)
     db().commit()
     return render_template("counsellor/case.html", c=opened, case=opened.case,
+                           events=lifecycle.events_for(opened.case, Actor.COUNSELLOR),
+                           kinds=list(MeldingKind), form=request.form if status != 200 else {},
                            today=clock().today(), error=error), status
+
+
+@bp.post("/zaak/<ref>/stap/<event>")
+def fire(ref: str, event: str):
+    """One lifecycle step; which steps exist comes from the transition table."""
+    principal = require_role("counsellor")
+    try:
+        lifecycle.transition(db(), clock(), ref, event, principal, **request.form.to_dict())
+        db().commit()
+    except (InvalidInput, Conflict) as exc:
+        db().rollback()
+        return _render_case(ref, error=exc.message, status=exc.status)
+    return redirect(url_for("counsellor.case", ref=ref))
 
 
 @bp.post("/zaak/<ref>/bericht")

@@ -5,7 +5,7 @@ from datetime import date
 
 from flask import Flask
 
-from whistle.domain.lifecycle import State
+from whistle.domain.lifecycle import MeldingKind, State
 
 
 def nl_date(value: date | None) -> str:
@@ -17,6 +17,13 @@ def state_label(value: str) -> str:
         return State(value).label
     except ValueError:
         return value
+
+
+def melding_kind_label(value: str | None) -> str:
+    try:
+        return MeldingKind(value).label
+    except ValueError:
+        return value or ""
 
 
 def filesize(value: int | None) -> str:
@@ -32,3 +39,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(nl_date)
     app.add_template_filter(state_label)
     app.add_template_filter(filesize)
+    app.add_template_filter(melding_kind_label)

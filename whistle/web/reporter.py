@@ -9,9 +9,10 @@ from flask import (
 )
 
 import crypto
-from whistle.services import intake, organisations, reporter
+from whistle.domain.lifecycle import Actor
+from whistle.services import intake, lifecycle, organisations, reporter
 from whistle.services.cases import current_recipients
-from whistle.services.errors import InvalidInput, Unauthorized
+from whistle.services.errors import Conflict, InvalidInput, Unauthorized
 from whistle.web.context import clock, db, settings
 from whistle.web.downloads import download_response
 from whistle.web.uploads import posted_attachments
@@ -100,9 +101,36 @@ def _render_case(ctx, error=None, status=200):
         messages=[r for r in records if r.kind == "message"],
         attachments=reporter.open_attachment_headers(db(), ctx),
         routes=reporter.escalation_routes(ctx.case, clock().today()),
+        events=lifecycle.events_for(ctx.case, Actor.MELDER),
         error=error)
     db().commit()
     return page, status
+
+
+@bp.route("/melder/stap/<event>", methods=["GET", "POST"])
+def melder_event(event: str):
+    """Withdraw, report externally or disagree: a confirmation page first (GET), then the
+    step itself (POST with confirm=ja). Works without JavaScript."""
+    ctx = current_melder()
+    step = next((t for t in lifecycle.events_for(ctx.case, Actor.MELDER) if t.event.value == event), None)
+    if step is None:
+        return _render_case(ctx, error="Deze stap is in de huidige status van uw melding niet mogelijk.",
+                            status=400)
+    error = None
+    if request.method == "POST" and request.form.get("confirm") == "ja":
+        try:
+            lifecycle.transition(db(), clock(), ctx.case, event, ctx, route=request.form.get("route"))
+            db().commit()
+        except (InvalidInput, Conflict) as exc:
+            db().rollback()
+            error, ctx = exc.message, current_melder()
+        else:
+            return redirect(url_for("reporter.case_page"))
+    page = render_template("reporter/confirm_event.html", case=ctx.case, org=ctx.case.organisation,
+                           step=step, routes=reporter.escalation_routes(ctx.case, clock().today()),
+                           other_route=lifecycle.OTHER_ROUTE, error=error)
+    db().commit()
+    return page, (400 if error else 200)
 
 
 @bp.post("/melder/bericht")

@@ -1,0 +1,58 @@
+"""APScheduler wiring. The jobs only call services (whistle.services.deadlines_watch); the
+logic and the run-once claim live there.
+
+In-process (settings.run_scheduler, `whistle serve --scheduler`): a BackgroundScheduler in
+every web worker; the claim in job_runs makes the work happen once a day however many
+workers tick. Production: `whistle scheduler`, a BlockingScheduler as a process of its own.
+The job ticks every hour, so a day whose pass failed is retried the same day."""
+from __future__ import annotations
+
+import atexit
+import logging
+from datetime import datetime, timezone
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy.engine import Engine
+
+from whistle.clock import AMSTERDAM, Clock
+from whistle.db import make_session_factory
+from whistle.services import deadlines_watch
+from whistle.settings import Settings
+
+log = logging.getLogger("whistle.jobs")
+TICK_MINUTES = 60
+
+
+def deadlines_job(engine: Engine, settings: Settings, clock: Clock) -> None:
+    report = deadlines_watch.run_daily(make_session_factory(engine), settings, clock)
+    if report is None:
+        log.info("deadline watch: another worker has today")
+    else:
+        log.info("deadline watch: %d overdue recorded, %d reminders, %d failures",
+                 len(report.overdue), len(report.reminded), len(report.failures))
+
+
+def configure(scheduler: BaseScheduler, engine: Engine, settings: Settings, clock: Clock) -> BaseScheduler:
+    scheduler.add_job(deadlines_job, "interval", minutes=TICK_MINUTES, args=(engine, settings, clock),
+                      id=deadlines_watch.JOB, name="deadlines and reminders",
+                      next_run_time=datetime.now(timezone.utc),  # once at start, then every tick
+                      coalesce=True, max_instances=1, replace_existing=True)
+    return scheduler
+
+
+def start_in_process(engine: Engine, settings: Settings, clock: Clock) -> BackgroundScheduler:
+    scheduler = configure(BackgroundScheduler(timezone=AMSTERDAM, daemon=True), engine, settings, clock)
+    scheduler.start()
+    atexit.register(_shutdown, scheduler)
+    return scheduler
+
+
+def blocking(engine: Engine, settings: Settings, clock: Clock) -> BlockingScheduler:
+    return configure(BlockingScheduler(timezone=AMSTERDAM), engine, settings, clock)
+
+
+def _shutdown(scheduler: BaseScheduler) -> None:
+    if scheduler.running:
+        scheduler.shutdown(wait=False)

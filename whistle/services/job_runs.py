@@ -1,0 +1,29 @@
+"""Run-once across workers: a scheduled job claims its day by inserting (job, day) into
+job_runs in a transaction of its own. The primary key lets exactly one worker succeed; the
+others see a unique-key failure and skip. Works the same on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from whistle.db import transaction
+from whistle.models import JobRun
+
+
+def claim(factory: sessionmaker[Session], job: str, day: date) -> bool:
+    """True when this worker is the one to run `job` on `day`."""
+    try:
+        with transaction(factory) as s:
+            s.add(JobRun(job=job, run_on=day))
+    except IntegrityError:
+        return False
+    return True
+
+
+def release(factory: sessionmaker[Session], job: str, day: date) -> None:
+    """Give the day back, so a later tick retries a run that did not finish its work."""
+    with transaction(factory) as s:
+        s.execute(delete(JobRun).where(JobRun.job == job, JobRun.run_on == day))
