@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData,
-    String, Text, UniqueConstraint,
+    String, Text, UniqueConstraint, false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -62,8 +62,22 @@ class Staff(Base):
     display_name: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_on: Mapped[date] = mapped_column(Date)
+    # Second factor (whistle.services.second_factor): the TOTP secret sealed under a key derived
+    # from the server's secret key, the day enrolment was confirmed (NULL while pending), and
+    # the last time-step accepted, so that no code is accepted twice.
+    totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary(80))
+    totp_confirmed_on: Mapped[date | None] = mapped_column(Date)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class StaffRecoveryCode(Base):
+    """A one-time recovery code for the second factor, as a keyed hash; deleted when used."""
+    __tablename__ = "staff_recovery_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
 
 
 class Case(Base):
@@ -165,6 +179,8 @@ class StaffSession(Base):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     sealed_secret: Mapped[bytes] = mapped_column(LargeBinary)
+    # False between the passphrase and the second factor: such a session opens nothing.
+    second_factor_done: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class JobRun(Base):
