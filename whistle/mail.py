@@ -52,7 +52,8 @@ class Mailer:
         msg["From"] = self.settings.sender
         msg["To"] = to
         msg["Subject"] = subject
-        msg.set_content(body)
+        # 8bit keeps a long link on one line (quoted-printable would break it up).
+        msg.set_content(body, cte="8bit")
         try:
             self._connection().send_message(msg)
         except (smtplib.SMTPException, OSError) as exc:

@@ -3,6 +3,8 @@ through the no-JavaScript form (so the test knows the receipt code), staff princ
 calling the services, and a real SMTP server (aiosmtpd) on loopback."""
 from __future__ import annotations
 
+import email
+import email.policy
 import socket
 from dataclasses import dataclass
 
@@ -89,7 +91,9 @@ class Inbox:
         self.messages: list[tuple[list[str], str]] = []
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append((list(envelope.rcpt_tos), envelope.content.decode("utf-8", "replace")))
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        text = "".join(f"{k}: {v}\n" for k, v in msg.items()) + "\n" + msg.get_content()
+        self.messages.append((list(envelope.rcpt_tos), text))
         return "250 OK"
 
     def to(self, address: str) -> list[str]:

@@ -85,7 +85,7 @@ def reminder_text(ref: str, base_url: str) -> tuple[str, str]:
     link = f"{base_url.rstrip('/')}/vp/zaak/{ref}"
     return (f"Zaak {ref} vraagt uw aandacht",
             f"Zaak {ref} vraagt uw aandacht.\n\n"
-            f"Bekijk de zaak na het inloggen: {link}\n\n"
+            f"Bekijk de zaak na het inloggen:\n{link}\n\n"
             "Dit bericht bevat bewust niets over de inhoud van de melding of over de melder.\n")
 
 
