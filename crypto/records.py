@@ -48,10 +48,11 @@ def seal_record(
         raise CryptoError(f"nonce must be {NONCE_SIZE} bytes")
     try:
         text = json.dumps(record, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    except (TypeError, ValueError) as exc:
-        raise CryptoError("record is not JSON-serialisable") from exc
+        encoded = text.encode("utf-8")
+    except (TypeError, ValueError) as exc:  # UnicodeEncodeError (lone surrogates) is a ValueError
+        raise CryptoError("record is not JSON-serialisable as UTF-8") from exc
     # Padding hides the exact length of what the reporter wrote.
-    padded = sodium.sodium_pad(text.encode("utf-8"), PADDING_BLOCK)
+    padded = sodium.sodium_pad(encoded, PADDING_BLOCK)
     return nonce + sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(padded, ad, nonce, case_key)
 
 

@@ -82,3 +82,10 @@ def test_bad_seal_inputs():
         crypto.seal_record(key, "report", LOC, {"x": object()})
     with pytest.raises(CryptoError):
         crypto.seal_record(key, "report", LOC, RECORD, nonce=b"short")
+
+
+def test_a_record_that_cannot_be_utf8_is_a_crypto_error():
+    import pytest
+    from crypto import CryptoError, new_case_key, seal_record
+    with pytest.raises(CryptoError):
+        seal_record(new_case_key(), "message", "0" * 32, {"text": "\ud800"})

@@ -64,8 +64,8 @@ def post_challenge():
 def post_session():
     try:
         body = json_body()
-    except InvalidInput:
-        raise Unauthorized() from None
+    except (InvalidInput, TooLarge):
+        raise Unauthorized() from None  # the one answer for every failed login
     try:
         token, expires_in = reporter.open_api_session(db(), settings(), clock(), body)
     finally:
