@@ -211,11 +211,19 @@ def _authorise(session: Session, case: Case, principal) -> tuple[Actor, str, byt
     raise Forbidden("Onbekende actor.")
 
 
+# Why a guard refused, in the words of the people who see the message.
+_GUARD_WHY = {
+    "not_yet_extended": "de termijn is al eens verlengd, en dat kan maar één keer",
+    "is_meldingswaardig": "alleen een melding die als meldingswaardig is beoordeeld, gaat naar het bevoegd gezag",
+}
+
+
 def _refusal(exc: TransitionNotAllowed, event: Event, state: State) -> InvalidInput:
     label = next((t.label for (_s, e), t in TRANSITIONS.items() if e is event), event.value)
+    why = next((f"{text}; " for name, text in _GUARD_WHY.items() if f"guard {name} " in exc.reason), "")
     return InvalidInput(
         f"event: de stap '{label}' ({event.value}) is niet mogelijk in de status "
-        f"'{state.label}' ({exc.reason}). Er is niets gewijzigd.", field="event")
+        f"'{state.label}': {why}{exc.reason}. Er is niets gewijzigd.", field="event")
 
 
 def _claim(session: Session, case: Case, before: State, after: State, event: Event, checked) -> None:
