@@ -7,16 +7,19 @@ import os
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
+import pyotp
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 import crypto
 from whistle import migrate
 from whistle.clock import MovableClock
 from whistle.db import make_engine, make_session_factory, transaction
 from whistle.reporter_client import FlaskTransport, ReporterClient
-from whistle.services import organisations, staff
+from whistle.models import Staff
+from whistle.services import organisations, second_factor, staff
 from whistle.settings import Settings
 from whistle.web.app import create_app
 
@@ -99,12 +102,21 @@ class World:
                                                      actor="test", regeling_file=regeling)
 
     def staff(self, org: str = "deventer", role: str = "counsellor", email: str | None = None,
-              passphrase: str = PASSPHRASE, name: str = ""):
+              passphrase: str = PASSPHRASE, name: str = "", enrolled: bool = True):
+        """A staff member; `enrolled`: with a second factor set up already (as after their
+        first login), confirmed with the code of the previous time-step so that the current
+        one is still free for a login."""
         email = email or f"{role}-{secrets.token_hex(3)}@{org}.example"
         with self.db() as s:
-            return staff.create_staff(s, self.settings, org_slug=org, role=role, email=email,
-                                      passphrase=passphrase, today=self.clock.today(), actor="test",
-                                      display_name=name)
+            member = staff.create_staff(s, self.settings, org_slug=org, role=role, email=email,
+                                        passphrase=passphrase, today=self.clock.today(), actor="test",
+                                        display_name=name)
+            if enrolled:
+                secret = second_factor.enrolment(s, self.settings, member).secret.replace(" ", "")
+                earlier = self.clock.now() - timedelta(seconds=second_factor.STEP_SECONDS)
+                second_factor.confirm_enrolment(s, self.settings, self.clock, member,
+                                                pyotp.TOTP(secret).at(earlier))
+            return member
 
 
 @pytest.fixture
@@ -130,6 +142,7 @@ class Browser:
 
     def __init__(self, client) -> None:
         self.client = client
+        self.app = client.application
 
     def csrf(self, path: str) -> str:
         page = self.client.get(path)
@@ -143,7 +156,31 @@ class Browser:
         return self.client.post(path, data=data, **kw)
 
     def login_counsellor(self, email: str, passphrase: str = PASSPHRASE):
-        return self.submit("/vp/login", {"email": email, "passphrase": passphrase})
+        """Passphrase, then the second factor as the member's authenticator app would give it
+        (enrolling first when needed). Returns the last answer."""
+        r = self.submit("/vp/login", {"email": email, "passphrase": passphrase})
+        if r.status_code != 302:
+            return r
+        if r.headers["Location"].endswith("/vp/login/inrichten"):
+            page = self.client.get("/vp/login/inrichten").get_data(as_text=True)
+            secret = re.search(r'class="totp-secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+            return self.submit("/vp/login/inrichten", {"code": pyotp.TOTP(secret).at(self.now())})
+        return self.submit("/vp/login/tweede-stap", {"code": self.totp_code(email)})
+
+    def now(self):
+        return self.app.extensions["whistle"].clock.now()
+
+    def totp_code(self, email: str) -> str:
+        """The current code for `email`; moves a test clock on to the next time-step when the
+        current one was used already (a code is never accepted twice)."""
+        w = self.app.extensions["whistle"]
+        with w.sessions() as s:
+            member = s.scalar(select(Staff).where(Staff.email == email))
+            secret = second_factor.authenticator_secret(w.settings, member)
+            last = member.totp_last_step
+        if last is not None and int(self.now().timestamp()) // 30 <= last:
+            w.clock.advance(seconds=30)
+        return pyotp.TOTP(secret).at(self.now())
 
     def melder_login(self, org: str, code: str):
         return self.submit(f"/o/{org}/terug", {"code": code})

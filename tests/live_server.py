@@ -93,3 +93,17 @@ class HtmlSession:
                 return r.status, r.read().decode()
         except urllib.error.HTTPError as e:
             return e.code, e.read().decode()
+
+    def log_in_staff(self, email: str, passphrase: str) -> tuple[int, str]:
+        """Passphrase, then the second factor. On a first login the enrolment page shows the
+        secret; the code is computed from it as an authenticator app would, and the secret is
+        kept on this session for later logins."""
+        import pyotp
+        status, page = self.post_form("/vp/login", {"email": email, "passphrase": passphrase})
+        shown = re.search(r'class="totp-secret">([A-Z2-7 ]+)<', page)
+        if shown:
+            self.totp_secret = shown.group(1).replace(" ", "")
+            return self.post_form("/vp/login/inrichten", {"code": pyotp.TOTP(self.totp_secret).now()})
+        if "/vp/login/tweede-stap" in page:
+            return self.post_form("/vp/login/tweede-stap", {"code": pyotp.TOTP(self.totp_secret).now()})
+        return status, page

@@ -46,6 +46,16 @@ class Settings:
     reporter_session_minutes: int = 15
     staff_session_minutes: int = 30
     challenge_seconds: int = 120
+    # Abuse limits (whistle.services.throttle), counted in each process's memory. Failures
+    # per window of throttle_window_minutes; intake per organisation per hour.
+    trusted_proxy_hops: int = 0  # >0 only behind that many proxies that set X-Forwarded-For
+    throttle_window_minutes: int = 15
+    melder_failures_per_client: int = 10
+    melder_failures_global: int = 1000
+    challenges_per_client: int = 300
+    staff_failures_per_account: int = 10
+    intake_cases_per_hour: int = 60
+    intake_bytes_per_hour: int = 8 * 1024**3
     run_scheduler: bool = False
     mail: MailSettings = field(default_factory=MailSettings)
     testing: bool = False
@@ -59,6 +69,13 @@ class Settings:
             raise SettingsError("max_attachment_bytes: must be positive")
         if self.reporter_session_minutes <= 0 or self.staff_session_minutes <= 0:
             raise SettingsError("session minutes: must be positive")
+        if self.trusted_proxy_hops < 0:
+            raise SettingsError("trusted_proxy_hops: must be zero or more")
+        for name in ("throttle_window_minutes", "melder_failures_per_client", "melder_failures_global",
+                     "challenges_per_client", "staff_failures_per_account", "intake_cases_per_hour",
+                     "intake_bytes_per_hour"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"{name}: must be positive")
 
     @property
     def attachments_dir(self) -> Path:

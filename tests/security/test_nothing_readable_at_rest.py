@@ -62,8 +62,7 @@ def test_markers_and_codes_are_nowhere_on_disk_or_in_logs(tmp_path):
 
         # The counsellor reads everything (the decrypting paths run too) and replies.
         staff = HtmlSession(server.base)
-        assert staff.post_form("/vp/login", {"email": "vp@deventer.example",
-                                             "passphrase": "a long enough passphrase"})[0] == 200
+        assert staff.log_in_staff("vp@deventer.example", "a long enough passphrase")[0] == 200
         listing = server.cli("case", "list", "--org", "deventer", "--json").stdout
         import json
         refs = [c["ref"] for c in json.loads(listing)]

@@ -41,3 +41,13 @@ class Conflict(ServiceError):
     def __init__(self, message: str, *, payload: dict | None = None) -> None:
         super().__init__(message)
         self.payload = payload or {}
+
+
+class TooManyRequests(ServiceError):
+    """Throttled (whistle.services.throttle): answered 429 with Retry-After, the same whether
+    or not the case or account exists."""
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, int(retry_after))

@@ -3,9 +3,15 @@
 The passphrase does two things: an argon2-cffi hash checks it at login, and an Argon2id key
 from it unlocks the member's X25519 private key. The unlocked key is then sealed under a fresh
 session token that only the member's cookie carries; the database keeps the sealed blob and
-the token's digest, so neither the cookie nor the database alone can read it."""
+the token's digest, so neither the cookie nor the database alone can read it.
+
+Logging in takes two steps: the passphrase opens a pending session that opens nothing, and the
+second factor (whistle.services.second_factor) turns it into a session under a fresh token.
+The sealing key also mixes in a random key each server process holds only in memory, so after
+a restart every staff member unlocks again (see docs/operations.md for several processes)."""
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,6 +32,9 @@ from whistle.settings import Settings
 ROLES = ("counsellor", "authority", "admin")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSPHRASE = 12
+# Time to enter the second factor after the passphrase.
+PENDING_MINUTES = 5
+EXPIRED = "Uw inlogpoging is verlopen. Log opnieuw in."
 
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so both failures cost the same time.
@@ -79,35 +88,61 @@ def check_passphrase(session: Session, email: str, passphrase: str) -> tuple[Sta
     return staff, secret
 
 
-def log_in(session: Session, settings: Settings, clock: Clock, email: str,
-           passphrase: str) -> StaffPrincipal:
+def log_in(session: Session, settings: Settings, clock: Clock, email: str, passphrase: str, *,
+           process_key: bytes) -> StaffPrincipal:
+    """Step one: the passphrase. The session it opens waits PENDING_MINUTES for the second
+    factor and opens nothing before that (resume() ignores it)."""
     staff, secret = check_passphrase(session, email, passphrase)
-    token = crypto.new_session_token()
-    session.add(StaffSession(
-        digest=crypto.token_digest(token), staff_id=staff.id,
-        expires_at=_naive(clock) + timedelta(minutes=settings.staff_session_minutes),
-        sealed_secret=crypto.seal_for_session(token, secret)))
-    audit.record(session, chain=staff.organisation.slug, actor=staff.email, event="staff_login",
-                 today=clock.today())
+    purge_expired_sessions(session, clock)
+    token = _open_session(session, clock, staff, secret, process_key, done=False,
+                          minutes=PENDING_MINUTES)
     return StaffPrincipal(staff, secret, token)
 
 
-def resume(session: Session, settings: Settings, clock: Clock, token: bytes) -> StaffPrincipal | None:
-    """The member behind a session token, with the idle timeout moved on; None when expired."""
+def pending_staff(session: Session, clock: Clock, token: bytes | None) -> Staff:
+    """The member whose passphrase step opened `token`; Unauthorized when there is none."""
+    row = _pending_row(session, clock, token)
+    return session.get(Staff, row.staff_id)
+
+
+def pass_second_factor(session: Session, settings: Settings, clock: Clock, token: bytes, *,
+                       process_key: bytes) -> StaffPrincipal:
+    """Step two, after the second factor was verified: the pending session is replaced by a
+    usable one under a fresh token (a token seen before the second factor is never promoted)."""
+    row = _pending_row(session, clock, token)
+    try:
+        secret = crypto.open_for_session(_sealing_token(token, process_key), row.sealed_secret)
+    except crypto.CryptoError:
+        raise Unauthorized(EXPIRED) from None
+    staff = session.get(Staff, row.staff_id)
+    session.delete(row)
+    fresh = _open_session(session, clock, staff, secret, process_key, done=True,
+                          minutes=settings.staff_session_minutes)
+    audit.record(session, chain=staff.organisation.slug, actor=staff.email, event="staff_login",
+                 today=clock.today())
+    return StaffPrincipal(staff, secret, fresh)
+
+
+def resume(session: Session, settings: Settings, clock: Clock, token: bytes, *,
+           process_key: bytes) -> StaffPrincipal | None:
+    """The member behind a session token, with the idle timeout moved on; None when expired,
+    not past the second factor, or sealed by another (or an earlier) server process."""
     if len(token) != crypto.TOKEN_SIZE:
         return None
     row = session.get(StaffSession, crypto.token_digest(token))
     now = _naive(clock)
-    if row is None or row.expires_at <= now:
-        if row is not None:
-            session.delete(row)
+    if row is None or not row.second_factor_done:
+        return None
+    if row.expires_at <= now:
+        session.delete(row)
         return None
     staff = session.get(Staff, row.staff_id)
     if staff is None or not staff.active:
         return None
     try:
-        secret = crypto.open_for_session(token, row.sealed_secret)
+        secret = crypto.open_for_session(_sealing_token(token, process_key), row.sealed_secret)
     except crypto.CryptoError:
+        session.delete(row)  # sealed before a restart: useless to anyone now
         return None
     row.expires_at = now + timedelta(minutes=settings.staff_session_minutes)
     return StaffPrincipal(staff, secret, token)
@@ -115,6 +150,38 @@ def resume(session: Session, settings: Settings, clock: Clock, token: bytes) -> 
 
 def log_out(session: Session, token: bytes) -> None:
     session.execute(delete(StaffSession).where(StaffSession.digest == crypto.token_digest(token)))
+
+
+def purge_expired_sessions(session: Session, clock: Clock) -> int:
+    """Delete expired staff sessions (their sealed keys with them)."""
+    return session.execute(delete(StaffSession).where(StaffSession.expires_at <= _naive(clock))).rowcount
+
+
+def _open_session(session: Session, clock: Clock, staff: Staff, secret: bytes, process_key: bytes, *,
+                  done: bool, minutes: int) -> bytes:
+    token = crypto.new_session_token()
+    session.add(StaffSession(
+        digest=crypto.token_digest(token), staff_id=staff.id, second_factor_done=done,
+        expires_at=_naive(clock) + timedelta(minutes=minutes),
+        sealed_secret=crypto.seal_for_session(_sealing_token(token, process_key), secret)))
+    session.flush()
+    return token
+
+
+def _pending_row(session: Session, clock: Clock, token: bytes | None) -> StaffSession:
+    if not token or len(token) != crypto.TOKEN_SIZE:
+        raise Unauthorized(EXPIRED)
+    row = session.get(StaffSession, crypto.token_digest(token))
+    if row is None or row.second_factor_done or row.expires_at <= _naive(clock):
+        raise Unauthorized(EXPIRED)
+    return row
+
+
+def _sealing_token(token: bytes, process_key: bytes) -> bytes:
+    """The token mixed with this process's in-memory key (keyed BLAKE2b): the database and the
+    cookie together still cannot open a session once the process that made it has gone."""
+    return hashlib.blake2b(token, key=process_key, digest_size=crypto.TOKEN_SIZE,
+                           person=b"whistle/staff-ss").digest()
 
 
 def _naive(clock: Clock):

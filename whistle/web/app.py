@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask, g
@@ -25,6 +26,9 @@ class Whistle:
     settings: Settings
     clock: Clock
     sessions: sessionmaker[Session]
+    # Mixed into every staff session's sealing key and never stored: a restarted server
+    # cannot open sessions sealed before (whistle.services.staff).
+    process_key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Flask:
@@ -63,8 +67,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.teardown_request(discard_unclaimed_uploads)
     app.teardown_appcontext(_close_db)
 
-    from whistle.web import api, counsellor, reporter, staff_auth
+    from whistle.web import api, counsellor, limits, reporter, staff, staff_auth
     staff_auth.init_app(app)
+    limits.init_app(app)
+    app.register_blueprint(staff.bp)
     app.register_blueprint(reporter.bp)
     app.register_blueprint(counsellor.bp)
     app.register_blueprint(api.bp)

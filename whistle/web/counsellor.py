@@ -1,45 +1,18 @@
-"""The vertrouwenspersoon's pages (Dutch): login, inbox, case, reply, downloads."""
+"""The vertrouwenspersoon's pages (Dutch): inbox, case, reply, downloads. Logging in and out is
+in whistle.web.staff."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
 from whistle.domain.lifecycle import Actor, MeldingKind
-from whistle.services import counsellor, lifecycle, staff as staff_service
-from whistle.services.errors import Conflict, InvalidInput, Unauthorized
+from whistle.services import counsellor, lifecycle
+from whistle.services.errors import Conflict, InvalidInput
 from whistle.web.context import clock, db, settings
 from whistle.web.downloads import download_response
-from whistle.web.staff_auth import StaffUser, require_role
+from whistle.web.staff_auth import require_role
 
 bp = Blueprint("counsellor", __name__, url_prefix="/vp")
-
-
-@bp.route("/login", methods=["GET", "POST"])
-def login():
-    error = None
-    if request.method == "POST":
-        try:
-            principal = staff_service.log_in(db(), settings(), clock(), request.form.get("email", ""),
-                                             request.form.get("passphrase", ""))
-            db().commit()
-        except Unauthorized as exc:
-            db().rollback()
-            error = exc.message
-        else:
-            session.clear()
-            login_user(StaffUser(principal))
-            return redirect(url_for("counsellor.home"))
-    return render_template("counsellor/login.html", error=error), (401 if error else 200)
-
-
-@bp.post("/logout")
-@login_required
-def logout():
-    staff_service.log_out(db(), current_user.principal.token)
-    db().commit()
-    logout_user()
-    session.clear()
-    return redirect(url_for("counsellor.login"))
 
 
 @bp.get("/start")

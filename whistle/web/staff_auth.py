@@ -10,7 +10,7 @@ from flask_login import LoginManager, UserMixin, current_user
 
 from whistle.services import staff as staff_service
 from whistle.services.staff import StaffPrincipal
-from whistle.web.context import clock, db, settings
+from whistle.web.context import clock, db, settings, whistle
 
 login_manager = LoginManager()
 
@@ -33,14 +33,15 @@ def _load(user_id: str):
         token = base64.urlsafe_b64decode(user_id)
     except (binascii.Error, ValueError):
         return None
-    principal = staff_service.resume(db(), settings(), clock(), token)
+    principal = staff_service.resume(db(), settings(), clock(), token,
+                                     process_key=whistle().process_key)
     db().commit()
     return StaffUser(principal) if principal else None
 
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
-    login_manager.login_view = "counsellor.login"
+    login_manager.login_view = "staff.login"
     login_manager.login_message = "Log in om verder te gaan."
     login_manager.session_protection = None  # the token itself is the session
 

@@ -1,0 +1,194 @@
+"""Abuse limits without surveillance.
+
+Guessing receipt codes or challenge signatures, guessing a staff member's passphrase or second
+factor, and flooding an organisation with meldingen are each counted in this process's memory,
+in fixed windows. A client is known only by a keyed BLAKE2b hash of its network address (an
+IPv6 address by its /64), under a random key that lives in memory and is replaced every day:
+the address itself is never kept, and nothing here is ever written to disk. A staff account is
+counted by a keyed hash of its e-mail address.
+
+Every limit is checked before the request is looked at, so a throttled answer is the same
+whether a case or account exists or not. Counters are per process: with several processes each
+allows its own budget (docs/operations.md)."""
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import math
+import secrets
+import threading
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import crypto
+from whistle.clock import Clock
+from whistle.models import Case, ReporterSession
+from whistle.services.errors import TooManyRequests
+from whistle.settings import Settings
+
+MELDER = "Te veel mislukte pogingen om in te loggen. Probeer het over {wait} opnieuw."
+STAFF = "Te veel mislukte pogingen voor dit account. Probeer het over {wait} opnieuw."
+INTAKE = ("Bij deze organisatie komen op dit moment ongewoon veel meldingen binnen. Uw melding "
+          "is niet verstuurd en niet opgeslagen. Probeer het over {wait} opnieuw; als u in uw "
+          "browser teruggaat, staat uw tekst er meestal nog.")
+
+
+class Window:
+    """Amounts per key in fixed windows of `seconds`; thread-safe, bounded in memory."""
+
+    def __init__(self, limit: int, seconds: int, max_keys: int = 100_000) -> None:
+        self.limit, self.seconds, self.max_keys = limit, seconds, max_keys
+        self._counts: dict[bytes, tuple[float, int]] = {}
+        self._lock = threading.Lock()
+
+    def retry_after(self, key: bytes, now: float) -> int:
+        """Seconds until `key` may go on; 0 while it is within its limit."""
+        with self._lock:
+            start, used = self._current(key, now)
+        return math.ceil(start + self.seconds - now) if used >= self.limit else 0
+
+    def add(self, key: bytes, now: float, amount: int = 1) -> None:
+        with self._lock:
+            start, used = self._current(key, now)
+            self._counts[key] = (start, used + amount)
+            if len(self._counts) > self.max_keys:
+                self._prune(now)
+
+    def _current(self, key: bytes, now: float) -> tuple[float, int]:
+        start, used = self._counts.get(key, (now, 0))
+        return (now, 0) if now >= start + self.seconds else (start, used)
+
+    def _prune(self, now: float) -> None:
+        self._counts = {k: v for k, v in self._counts.items() if now < v[0] + self.seconds}
+        if len(self._counts) > self.max_keys:
+            # Still full (a flood from many addresses): forget the oldest half; the global
+            # limits do not depend on these counters.
+            keep = sorted(self._counts.items(), key=lambda kv: kv[1][0])[len(self._counts) // 2:]
+            self._counts = dict(keep)
+
+
+class ClientKeys:
+    """Keyed hashes of client addresses under a key that lives in memory for one day."""
+
+    def __init__(self) -> None:
+        self._day: date | None = None
+        self._key = b""
+        self._lock = threading.Lock()
+
+    def key(self, address: str, today: date) -> bytes:
+        with self._lock:
+            if today != self._day:
+                self._day, self._key = today, secrets.token_bytes(32)
+            key = self._key
+        return hashlib.blake2b(network_of(address).encode(), key=key, digest_size=16).digest()
+
+
+def network_of(address: str) -> str:
+    """What counts as one client: an IPv4 address, or an IPv6 /64 (one household or server)."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return "unknown"
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def client_address(remote_addr: str | None, forwarded_for: str | None, trusted_hops: int) -> str:
+    """The client's address: the socket's peer, or, only behind `trusted_hops` proxies that
+    append to X-Forwarded-For, the entry that many places from the right (earlier entries are
+    whatever the client chose to send)."""
+    if trusted_hops > 0 and forwarded_for:
+        hops = [part.strip() for part in forwarded_for.split(",") if part.strip()]
+        if len(hops) >= trusted_hops:
+            return hops[-trusted_hops]
+    return remote_addr or ""
+
+
+def _wait(seconds: int) -> str:
+    minutes = math.ceil(seconds / 60)
+    return "een minuut" if minutes <= 1 else f"{minutes} minuten"
+
+
+class Throttle:
+    """All limits of one server process, from the settings (see Settings, 'abuse limits')."""
+
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        window = settings.throttle_window_minutes * 60
+        self.clock = clock
+        self.clients = ClientKeys()
+        self._account_key = secrets.token_bytes(32)
+        self._melder_client = Window(settings.melder_failures_per_client, window)
+        self._melder_global = Window(settings.melder_failures_global, window)
+        self._challenges = Window(settings.challenges_per_client, window)
+        self._staff = Window(settings.staff_failures_per_account, window)
+        self._cases = Window(settings.intake_cases_per_hour, 3600)
+        self._bytes = Window(settings.intake_bytes_per_hour, 3600)
+
+    def _now(self) -> float:
+        return self.clock.now().timestamp()
+
+    def client(self, address: str) -> bytes:
+        return self.clients.key(address, self.clock.today())
+
+    def _account(self, email: str) -> bytes:
+        return hashlib.blake2b((email or "").strip().lower().encode(), key=self._account_key,
+                               digest_size=16).digest()
+
+    @staticmethod
+    def _refuse(message: str, *waits: int) -> None:
+        wait = max(waits)
+        if wait:
+            raise TooManyRequests(message.format(wait=_wait(wait)), retry_after=wait)
+
+    # Receipt codes (no-JS) and challenge signatures (API) share one budget per client.
+    def check_melder_login(self, client: bytes) -> None:
+        now = self._now()
+        self._refuse(MELDER, self._melder_client.retry_after(client, now),
+                     self._melder_global.retry_after(b"all", now))
+
+    def melder_login_failed(self, client: bytes) -> None:
+        now = self._now()
+        self._melder_client.add(client, now)
+        self._melder_global.add(b"all", now)
+
+    def take_challenge(self, client: bytes) -> None:
+        """Challenges cost a row each: counted when asked for, and refused past the budget."""
+        now = self._now()
+        self._refuse(MELDER, self._challenges.retry_after(client, now),
+                     self._melder_global.retry_after(b"all", now))
+        self._challenges.add(client, now)
+
+    def check_staff_login(self, email: str) -> None:
+        self._refuse(STAFF, self._staff.retry_after(self._account(email), self._now()))
+
+    def staff_login_failed(self, email: str) -> None:
+        self._staff.add(self._account(email), self._now())
+
+    # What anonymous melders may add to one organisation per hour.
+    def check_intake(self, org_slug: str, *, new_case: bool) -> None:
+        now, key = self._now(), org_slug.encode()
+        waits = [self._bytes.retry_after(key, now)]
+        if new_case:
+            waits.append(self._cases.retry_after(key, now))
+        self._refuse(INTAKE, *waits)
+
+    def intake_used(self, org_slug: str, *, cases: int, size: int) -> None:
+        now, key = self._now(), org_slug.encode()
+        if cases:
+            self._cases.add(key, now, cases)
+        if size:
+            self._bytes.add(key, now, size)
+
+
+def organisation_of_session(session: Session, token: bytes | None) -> str | None:
+    """The organisation of a melder's session token, to charge their uploads to its budget."""
+    if not token or len(token) != crypto.TOKEN_SIZE:
+        return None
+    case = session.scalar(select(Case).join(ReporterSession, ReporterSession.case_id == Case.id)
+                          .where(ReporterSession.digest == crypto.token_digest(token)))
+    return case.organisation.slug if case else None
