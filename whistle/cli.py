@@ -14,6 +14,7 @@ from whistle.db import make_engine, make_session_factory, transaction
 from whistle.settings import Settings, SettingsError, settings_from_env
 
 CLI_ACTOR = "cli"
+OUTBUF_BYTES = 1024 * 1024  # waitress output buffered per connection (see run_server)
 
 
 class Env:
@@ -343,7 +344,13 @@ def run_server(settings: Settings, host: str, port: int, threads: int = 8) -> No
     click.echo(f"Whistle luistert op http://{host}:{port}/")
     # waitress writes no access log unless asked to; we never ask.
     waitress.serve(app, host=host, port=port, threads=threads, ident="whistle",
-                   clear_untrusted_proxy_headers=True)
+                   clear_untrusted_proxy_headers=True,
+                   # waitress's own default (1 GiB) would refuse attachments the settings allow.
+                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
+                   # Decrypted downloads wait in at most 1 MiB per connection and never spill
+                   # to a temporary file (overflow > watermark + one chunk); waitress's 16 MiB
+                   # default stayed behind in every worker thread's heap (docs/performance.md).
+                   outbuf_high_watermark=OUTBUF_BYTES, outbuf_overflow=4 * OUTBUF_BYTES)
 
 
 @main.command()

@@ -1,0 +1,36 @@
+"""The benchmark scripts run end to end in --quick mode (small sizes, fastest Argon2id), so
+they cannot rot. Nothing here is timed: the figures they print are not checked, only that
+every step worked (right status codes, the downloaded plaintext hashes to what was sent)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_bench(script: str, database_url: str) -> str:
+    args = [sys.executable, str(ROOT / "bench" / script), "--quick"]
+    if database_url.startswith("postgresql"):
+        args += ["--database-url", database_url]  # else the bench server keeps its own SQLite
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "PROBLEM" not in done.stdout, done.stdout
+    return done.stdout
+
+
+def test_submissions_bench_submits_through_api_and_form(database_url):
+    out = run_bench("submissions.py", database_url)
+    for row in ("v1 API, keys prepared beforehand", "v1 API end to end", "no-JS form, POST only",
+                "bare Flask + waitress", "one Argon2id:", "machine:"):
+        assert row in out, out
+
+
+def test_attachments_bench_round_trips_a_file_with_its_hash(database_url):
+    out = run_bench("attachments.py", database_url)
+    for row in ("upload (melder, no-JS form)", "download (melder)", "download (vertrouwenspersoon)",
+                "downloads at once", "raw secretstream in-process", "memory goal", "machine:"):
+        assert row in out, out
