@@ -39,6 +39,9 @@ class Settings:
     reporter_kdf: KdfParams = INTERACTIVE
     staff_kdf: KdfParams = INTERACTIVE
     max_attachment_bytes: int = 2 * 1024**3
+    # Plaintext one form post may hold in memory to remove metadata from images and PDFs
+    # (whistle.web.uploads); larger files are encrypted as they arrive, metadata and all.
+    metadata_clean_max_bytes: int = 64 * 1024**2
     max_json_bytes: int = 1024 * 1024
     max_form_bytes: int = 1024 * 1024
     base_url: str = "http://127.0.0.1:8080"
@@ -67,6 +70,8 @@ class Settings:
             raise SettingsError("secret_key: must be at least 32 characters")
         if self.max_attachment_bytes <= 0:
             raise SettingsError("max_attachment_bytes: must be positive")
+        if self.metadata_clean_max_bytes < 0:
+            raise SettingsError("metadata_clean_max_bytes: must be zero or more")
         if self.reporter_session_minutes <= 0 or self.staff_session_minutes <= 0:
             raise SettingsError("session minutes: must be positive")
         if self.trusted_proxy_hops < 0:
@@ -126,7 +131,8 @@ def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
         mail = replace(mail, port=int(env["WHISTLE_SMTP_PORT"]))
     values = dict(file_values)
     for key, conv in (("database_url", str), ("base_url", str), ("behind_tls", _bool),
-                      ("run_scheduler", _bool), ("max_attachment_bytes", int)):
+                      ("run_scheduler", _bool), ("max_attachment_bytes", int),
+                      ("metadata_clean_max_bytes", int)):
         env_key = "WHISTLE_" + key.upper()
         if env_key in env:
             values[key] = conv(env[env_key])

@@ -22,6 +22,7 @@ from whistle.services.cases import (
     Recipient, current_recipients, deadlines_json, new_ref, store_deadlines,
 )
 from whistle.services.errors import Conflict, InvalidInput
+from whistle.services.metadata import Outcome
 from whistle.services.organisations import get_organisation, regeling_of
 from whistle.settings import Settings
 
@@ -196,6 +197,7 @@ class PlainAttachment:
     name: str
     media_type: str
     plain_size: int
+    metadata: Outcome | None = None  # what was done about the file's metadata, to tell the melder
 
 
 def submit_plain(session: Session, settings: Settings, clock: Clock, org_slug: str,

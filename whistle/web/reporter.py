@@ -18,7 +18,7 @@ from whistle.web.downloads import download_response
 from whistle.web.uploads import posted_attachments
 
 bp = Blueprint("reporter", __name__)
-TOKEN = "melder"
+TOKEN = "melder"  # nosec B105  # the session key's name, not a secret
 
 
 @bp.get("/")
@@ -43,16 +43,17 @@ def new_report(org: str):
         if f.get("share_identity") == "ja":
             identity = {k: f.get(k, "") for k in intake.IDENTITY_FIELDS}
         try:
+            files = posted_attachments("attachments", keep_metadata=f.get("keep_metadata") == "ja")
             case, code = intake.submit_plain(
                 db(), settings(), clock(), org,
-                {k: f.get(k, "") for k in intake.REPORT_FIELDS}, identity,
-                posted_attachments("attachments"))
+                {k: f.get(k, "") for k in intake.REPORT_FIELDS}, identity, files)
             db().commit()
         except InvalidInput as exc:
             db().rollback()
             error = exc.message
         else:
-            return render_template("reporter/receipt.html", org=organisation, case=case, code=code)
+            return render_template("reporter/receipt.html", org=organisation, case=case, code=code,
+                                   uploaded=files)
     return render_template("reporter/form.html", org=organisation, regeling=regeling,
                            recipients=recipients, error=error, form=request.form), (400 if error else 200)
 
@@ -93,7 +94,7 @@ def case_page():
     return _render_case(ctx)
 
 
-def _render_case(ctx, error=None, status=200):
+def _render_case(ctx, error=None, status=200, uploaded=()):
     records = reporter.open_records(db(), ctx)
     page = render_template(
         "reporter/case.html", case=ctx.case, org=ctx.case.organisation,
@@ -102,7 +103,7 @@ def _render_case(ctx, error=None, status=200):
         attachments=reporter.open_attachment_headers(db(), ctx),
         routes=reporter.escalation_routes(ctx.case, clock().today()),
         events=lifecycle.events_for(ctx.case, Actor.MELDER),
-        error=error)
+        error=error, uploaded=uploaded)
     db().commit()
     return page, status
 
@@ -148,13 +149,19 @@ def post_message():
 @bp.post("/melder/bijlage")
 def post_attachment():
     ctx = current_melder()
-    files = posted_attachments("attachments")
+    try:
+        files = posted_attachments("attachments",
+                                   keep_metadata=request.form.get("keep_metadata") == "ja")
+    except InvalidInput as exc:
+        return _render_case(ctx, error=exc.message, status=400)
     if not files:
         return _render_case(ctx, error="Kies eerst een bestand.", status=400)
     for plain in files:
         reporter.add_plain_attachment(db(), clock(), ctx, plain)
     db().commit()
-    return redirect(url_for("reporter.case_page"))
+    # Rendered here rather than redirected: what was removed from which file is told once and
+    # kept nowhere, not even in the session cookie.
+    return _render_case(ctx, uploaded=files)
 
 
 @bp.get("/melder/bijlage/<attachment_id>")
