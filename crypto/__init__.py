@@ -15,6 +15,7 @@ from .attachments import (
     encrypted_size,
     new_file_key,
 )
+from .backup import BackupWriter, read_backup, read_header
 from .codes import CODE_ALPHABET, format_code, new_receipt_code, normalise_code
 from .errors import CryptoError
 from .keys import (
@@ -54,14 +55,14 @@ from .submission import (
 __all__ = [
     "CHUNK_SIZE", "CODE_ALPHABET", "ENCRYPTED_CHUNK_SIZE", "HEADER_SIZE", "INTERACTIVE",
     "LOGIN_CONTEXT", "MINIMUM", "PADDING_BLOCK", "RECORD_KINDS",
-    "AttachmentDecryptor", "AttachmentEncryptor", "CryptoError", "KdfParams",
+    "AttachmentDecryptor", "AttachmentEncryptor", "BackupWriter", "CryptoError", "KdfParams",
     "PreparedCase", "Recipient", "ReporterKeys",
     "check_commitment", "decrypt_stream", "derive_master", "derive_reporter_keys",
     "encrypt_stream", "encrypted_size", "fingerprint", "format_code", "key_commitment",
     "lock_staff_secret", "new_box_keypair", "new_case_key", "new_file_key",
     "TOKEN_SIZE", "new_receipt_code", "new_session_token", "new_staff_keypair", "normalise_code",
     "open_for_session", "open_record", "prepare_case", "prepare_case_with_keys",
-    "public_from_secret", "record_ad", "reporter_case_key", "reporter_keys_from_master",
+    "public_from_secret", "read_backup", "read_header", "record_ad", "reporter_case_key", "reporter_keys_from_master",
     "reporter_salt", "seal_for_session", "seal_record", "sign_login", "token_digest",
     "unlock_staff_secret", "unwrap_case_key", "verify_login", "wrap_case_key",
 ]

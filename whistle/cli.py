@@ -319,6 +319,49 @@ def scheduler(env: Env, once: bool) -> None:
         pass
 
 
+# --- backup ------------------------------------------------------------------------------------
+
+@main.group()
+def backup() -> None:
+    """Encrypted backups of the database and the attachments (docs/operations.md)."""
+
+
+@backup.command("create")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--password-stdin", is_flag=True, required=True, help="read the backup passphrase from standard input")
+@pass_env
+def backup_create(env: Env, file: Path, password_stdin: bool) -> None:
+    """Write a consistent, encrypted snapshot to FILE (a new file), also while the server runs."""
+    from whistle.services import backup as backup_service
+    passphrase = read_secret_stdin()
+    try:
+        # The backup key costs what a staff key costs: both guard the same database.
+        summary = backup_service.create(env.settings, file, passphrase, env.settings.staff_kdf,
+                                        env.clock.today())
+    except backup_service.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = sum(summary.tables.values())
+    click.echo(f"backup written to {file}: {rows} rows in {len(summary.tables)} tables, "
+               f"{summary.files} attachment bodies (schema {summary.revision})")
+
+
+@backup.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--password-stdin", is_flag=True, required=True, help="read the backup passphrase from standard input")
+@pass_env
+def backup_restore(env: Env, file: Path, password_stdin: bool) -> None:
+    """Restore FILE into an empty data directory and database; all or nothing."""
+    from whistle.services import backup as backup_service
+    passphrase = read_secret_stdin()
+    try:
+        summary = backup_service.restore(env.settings, file, passphrase)
+    except backup_service.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = sum(summary.tables.values())
+    click.echo(f"restored {rows} rows and {summary.files} attachment bodies from the backup of "
+               f"{summary.created_on} into {env.settings.data_dir}")
+
+
 # --- serve & demo ------------------------------------------------------------------------------
 
 @main.command()
@@ -341,6 +384,13 @@ def run_server(settings: Settings, host: str, port: int, threads: int = 8) -> No
     import waitress
     from whistle.web.app import create_app
     app = create_app(settings)
+    from whistle.services.attachment_store import sweep_stale
+    with transaction(app.extensions["whistle"].sessions) as s:
+        # Leftovers of a crash (half uploads, bodies whose row never committed); only old
+        # ones, so a worker starting beside running ones takes nothing they still need.
+        removed = sweep_stale(s, settings.attachments_dir)
+    if removed:
+        click.echo(f"removed {removed} attachment file(s) left behind by an interrupted upload")
     click.echo(f"Whistle luistert op http://{host}:{port}/")
     # waitress writes no access log unless asked to; we never ask.
     waitress.serve(app, host=host, port=port, threads=threads, ident="whistle",

@@ -1,16 +1,21 @@
 """Encrypted attachment bodies on disk. A body is written to a temporary file in
 `upload_dir` (never readable: it is ciphertext from the first byte), flushed to disk, and moved
 into `attachments_dir` under its random id before the database row that makes it visible is
-committed. A crash leaves at worst an orphan file no row points to, which `sweep_orphans`
-removes; a row never points to a missing or half-written file."""
+committed. A crash leaves at worst an orphan file no row points to, which `sweep_stale`
+removes (at `whistle serve` start); a row never points to a missing or half-written file."""
 from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 import crypto
+from whistle.models import Attachment
 from whistle.services.errors import InvalidInput, TooLarge
 
 READ_SIZE = crypto.ENCRYPTED_CHUNK_SIZE
@@ -54,6 +59,9 @@ class EncryptedUpload:
     def commit_to(self, attachment_id: str) -> None:
         self.close()
         os.replace(self.path, self.attachments_dir / attachment_id)
+        # The rename itself must reach the disk before the row that points to it commits;
+        # otherwise a power cut could leave a committed row without its body.
+        _fsync_dir(self.attachments_dir)
 
     def discard(self) -> None:
         if self._fh is not None:
@@ -93,6 +101,42 @@ def open_body(attachments_dir: Path, attachment_id: str) -> Iterator[bytes]:
 
 def remove(attachments_dir: Path, attachment_id: str) -> None:
     (attachments_dir / attachment_id).unlink(missing_ok=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# Longer than any upload can sit between its last write and its commit: a waitress channel
+# idles out after 2 minutes and a commit waits at most 30 seconds for SQLite's lock.
+ORPHAN_GRACE_SECONDS = 15 * 60
+
+
+def sweep_stale(session: Session, attachments_dir: Path, *, grace_seconds: float = ORPHAN_GRACE_SECONDS,
+                now: float | None = None) -> int:
+    """Remove what a crash left behind, safely while other workers run: half uploads in
+    .incoming and bodies no row points to, each only once untouched for `grace_seconds`
+    (a body is moved in just before its row commits; the rename sets its ctime). Returns the
+    number of files removed."""
+    now = time.time() if now is None else now
+    incoming = _dirs(attachments_dir)
+    stale_parts = [p for p in incoming.iterdir() if p.is_file() and now - p.stat().st_mtime > grace_seconds]
+    bodies = {p.name: p for p in attachments_dir.iterdir()
+              if p.is_file() and now - max(p.stat().st_mtime, p.stat().st_ctime) > grace_seconds}
+    # Rows are read after the files were listed: a body committed in between is kept.
+    known: set[str] = set()
+    names = sorted(bodies)
+    for i in range(0, len(names), 500):
+        known.update(session.scalars(select(Attachment.id).where(Attachment.id.in_(names[i:i + 500]))))
+    removed = 0
+    for path in stale_parts + [p for name, p in bodies.items() if name not in known]:
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
 
 
 def sweep_orphans(attachments_dir: Path, known_ids: set[str]) -> int:

@@ -1,0 +1,296 @@
+"""Encrypted backups: a round trip gives back every case, readable by the same counsellors and
+the same melders; the file alone reveals nothing; an altered file, a wrong passphrase and a
+non-empty target are refused with a clear message and change nothing. Runs on PostgreSQL
+too (the target is then a fresh schema)."""
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, inspect, select
+
+import crypto
+from tests.conftest import PASSPHRASE
+from whistle import migrate
+from whistle.clock import Clock
+from whistle.db import make_engine, make_session_factory, transaction
+from whistle.models import AuditEvent, Case, Record
+from whistle.reporter_client import FlaskTransport, ReporterClient
+from whistle.services import audit, backup, counsellor, staff
+from whistle.services.staff import StaffPrincipal
+from whistle.settings import Settings
+from whistle.web.app import create_app
+
+BACKUP_PASS = "vier woorden die niemand raadt"
+FILE_CONTENT = b"%PDF-1.4 bewijsstuk " + secrets.token_bytes(200_000)  # spans several chunks
+
+
+@dataclass
+class Arranged:
+    counsellors: list[str]
+    melders: list[ReporterClient]
+    refs: list[str]
+
+
+@pytest.fixture
+def arranged(world, reporter_api, db) -> Arranged:
+    world.org("deventer")
+    emails = [world.staff("deventer", "counsellor", email=f"vp{i}@deventer.example").email for i in (1, 2)]
+    first = reporter_api()
+    first.submit({"what": "Fraude bij de inkoop", "who": "Afdeling X"}, identity={"name": "Anna"})
+    first.log_in()
+    first.send_message("Nog een detail over de inkoop")
+    first.upload("bewijs.pdf", "application/pdf", [FILE_CONTENT], len(FILE_CONTENT))
+    second = reporter_api()
+    second.submit({"what": "Intimidatie op de werkvloer"})
+    with db() as s:
+        refs = list(s.scalars(select(Case.ref).order_by(Case.id)))
+        member, secret = staff.check_passphrase(s, emails[0], PASSPHRASE)
+        counsellor.reply(s, world.clock, StaffPrincipal(member, secret, b""), refs[0], "Dank, wij kijken ernaar")
+    return Arranged(emails, [first, second], refs)
+
+
+def make_backup(settings, tmp_path, name="whistle.backup") -> Path:
+    path = tmp_path / name
+    backup.create(settings, path, BACKUP_PASS, crypto.MINIMUM, date(2025, 3, 1))
+    return path
+
+
+def tree(settings: Settings) -> dict[str, bytes]:
+    """Every file under the data dir with its content, and the target database's tables."""
+    out = {}
+    if settings.data_dir.exists():
+        for p in sorted(settings.data_dir.rglob("*")):
+            out[str(p.relative_to(settings.data_dir))] = p.read_bytes() if p.is_file() else b"<dir>"
+    if not settings.database_url.startswith("sqlite"):
+        engine = make_engine(settings.database_url)
+        with engine.connect() as conn:
+            out["<tables>"] = repr(sorted(inspect(conn).get_table_names())).encode()
+        engine.dispose()
+    return out
+
+
+def open_all(target: Settings, email: str) -> dict[str, counsellor.OpenedCase]:
+    engine = make_engine(target.database_url)
+    factory = make_session_factory(engine)
+    opened = {}
+    with transaction(factory) as s:
+        member, secret = staff.check_passphrase(s, email, PASSPHRASE)
+        principal = StaffPrincipal(member, secret, b"")
+        for case in counsellor.inbox(s, principal):
+            oc = counsellor.open_case(s, Clock(), principal, case.ref)
+            oc.bodies = {}
+            for a in oc.attachments:
+                _h, body = counsellor.download(s, target, Clock(), principal, case.ref, a.id)
+                oc.bodies[a.name] = b"".join(body)
+            opened[case.ref] = oc
+        assert audit.verify(s) == []
+    engine.dispose()
+    return opened
+
+
+def test_round_trip_gives_back_every_case_readable_by_the_same_counsellors_and_melders(
+        arranged, settings, target, tmp_path):
+    path = make_backup(settings, tmp_path)
+    summary = backup.restore(target, path, BACKUP_PASS)
+    assert summary.files == 1 and summary.tables["cases"] == 2 and summary.created_on == "2025-03-01"
+
+    for email in arranged.counsellors:
+        opened = open_all(target, email)
+        assert sorted(opened) == sorted(arranged.refs)
+        first = opened[arranged.refs[0]]
+        assert first.report == {"what": "Fraude bij de inkoop", "who": "Afdeling X"}
+        assert first.identity == {"name": "Anna"}
+        assert [m.body["text"] for m in first.messages] == ["Nog een detail over de inkoop",
+                                                            "Dank, wij kijken ernaar"]
+        assert first.bodies == {"bewijs.pdf": FILE_CONTENT}
+        assert opened[arranged.refs[1]].report == {"what": "Intimidatie op de werkvloer"}
+
+    # The melders come back with nothing but their codes, and the restored installation takes
+    # new work (on PostgreSQL this needs the id sequences moved past the restored rows).
+    app = create_app(target)
+    try:
+        client = app.test_client()
+        melder = ReporterClient(FlaskTransport(client), "deventer")
+        melder.log_in(arranged.melders[0].code)
+        texts = [r["body"].get("text") for r in melder.read_records() if r["kind"] == "message"]
+        assert texts == ["Nog een detail over de inkoop", "Dank, wij kijken ernaar"]
+        header, content = melder.download(melder.case()["attachments"][0]["id"])
+        assert (header["name"], header["size"], content) == ("bewijs.pdf", len(FILE_CONTENT), FILE_CONTENT)
+        melder.send_message("Na het herstel")
+        ReporterClient(FlaskTransport(client), "deventer").submit({"what": "Een nieuwe melding"})
+    finally:
+        app.extensions["whistle_engine"].dispose()
+    assert (target.attachments_dir / ".incoming").is_dir()
+    assert not [p for p in target.data_dir.iterdir() if p.name.startswith(".restore")]
+
+
+def test_the_backup_file_alone_reveals_nothing(arranged, settings, tmp_path, db):
+    path = make_backup(settings, tmp_path)
+    data = path.read_bytes()
+    assert os.stat(path).st_mode & 0o077 == 0
+    with db() as s:
+        blobs = [r.ciphertext[:48] for r in s.scalars(select(Record))]
+        chain = [e.hash for e in s.scalars(select(AuditEvent))]
+    body = next(settings.attachments_dir.glob("[0-9a-f]*")).read_bytes()
+    needles = [*(r.encode() for r in arranged.refs), *(e.encode() for e in arranged.counsellors),
+               b"Gemeente Deventer", b"deventer", b"counsellor", b"cases", b"audit_events",
+               *(h.encode() for h in chain[:3]), *blobs, body[:48], body[-48:]]
+    for needle in needles:
+        assert needle not in data and base64.b64encode(needle) not in data, needle[:20]
+
+
+DAMAGES = ["magic", "kdf_limits", "salt", "first_frame", "middle", "last_byte", "truncated",
+           "appended", "frame_dropped", "frames_swapped"]
+
+
+def damaged(data: bytes, damage: str) -> bytes:
+    data = bytearray(data)
+    frames = frame_offsets(bytes(data))
+    mid = len(frames) // 2
+    if damage == "magic":
+        data[0] ^= 1
+    elif damage == "kdf_limits":
+        data[4:8] = (2**31).to_bytes(4, "big")
+    elif damage == "salt":
+        data[20] ^= 1
+    elif damage == "first_frame":
+        data[frames[0] + 10] ^= 1
+    elif damage == "middle":
+        data[frames[mid] + 10] ^= 0x80
+    elif damage == "last_byte":
+        data[-1] ^= 1
+    elif damage == "truncated":
+        del data[frames[-1]:]
+    elif damage == "appended":
+        data += b"\0"
+    elif damage == "frame_dropped":
+        del data[frames[mid]:frames[mid + 1]]
+    elif damage == "frames_swapped":
+        a, b, c = frames[mid], frames[mid + 1], frames[mid + 2]
+        data[a:c] = data[b:c] + data[a:b]
+    return bytes(data)
+
+
+def frame_offsets(data: bytes) -> list[int]:
+    offsets, at = [], crypto.backup.HEADER_SIZE
+    while at < len(data):
+        offsets.append(at)
+        at += 4 + int.from_bytes(data[at:at + 4], "big")
+    return offsets
+
+
+def test_an_altered_backup_or_a_wrong_passphrase_is_refused_and_changes_nothing(
+        arranged, settings, target, tmp_path):
+    path = make_backup(settings, tmp_path)
+    good = path.read_bytes()
+    assert len(frame_offsets(good)) > 6
+    before = tree(target)
+    for damage in DAMAGES:
+        path.write_bytes(damaged(good, damage))
+        with pytest.raises(backup.BackupError) as exc:
+            backup.restore(target, path, BACKUP_PASS)
+        message = str(exc.value)
+        assert any(w in message for w in ("altered", "truncated", "not a Whistle backup",
+                                          "after the end")), (damage, message)
+        assert tree(target) == before, damage
+    path.write_bytes(good)
+    with pytest.raises(backup.BackupError, match="wrong backup passphrase"):
+        backup.restore(target, path, BACKUP_PASS + "!")
+    assert tree(target) == before
+    # The intact file still restores: the refusals above were about the damage alone.
+    backup.restore(target, path, BACKUP_PASS)
+    assert tree(target) != before
+
+
+def test_restore_refuses_a_target_that_is_not_empty(arranged, settings, target, tmp_path):
+    path = make_backup(settings, tmp_path)
+    # A database already there (even an empty, migrated one) is refused ...
+    engine = make_engine(target.database_url)
+    target.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(engine)
+    engine.dispose()
+    before = tree(target)
+    with pytest.raises(backup.BackupError, match="not empty"):
+        backup.restore(target, path, BACKUP_PASS)
+    assert tree(target) == before
+    # ... and so is the live installation itself.
+    before = tree(settings)
+    with pytest.raises(backup.BackupError, match="not empty"):
+        backup.restore(settings, path, BACKUP_PASS)
+    assert tree(settings) == before
+
+
+def test_restore_refuses_attachment_bodies_in_the_target(arranged, settings, target, tmp_path):
+    path = make_backup(settings, tmp_path)
+    target.attachments_dir.mkdir(parents=True)
+    (target.attachments_dir / ("a" * 32)).write_bytes(b"x")
+    before = tree(target)
+    with pytest.raises(backup.BackupError, match="not empty"):
+        backup.restore(target, path, BACKUP_PASS)
+    assert tree(target) == before
+
+
+def test_create_refuses_a_short_passphrase_and_an_existing_file(arranged, settings, tmp_path):
+    with pytest.raises(backup.BackupError, match="at least 16"):
+        backup.create(settings, tmp_path / "b", "kort", crypto.MINIMUM, date.today())
+    assert not (tmp_path / "b").exists()
+    existing = tmp_path / "exists"
+    existing.write_bytes(b"keep me")
+    with pytest.raises(backup.BackupError, match="exists already"):
+        backup.create(settings, existing, BACKUP_PASS, crypto.MINIMUM, date.today())
+    assert existing.read_bytes() == b"keep me"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_backup_taken_during_writes_is_one_consistent_snapshot(arranged, settings, target, tmp_path, world, db):
+    """Messages keep arriving while the backup runs; the restored copy holds each message
+    together with its audit event (same transaction), and every chain verifies."""
+    stop = threading.Event()
+    melder = arranged.melders[0]
+    sent = []
+
+    def keep_writing():
+        while not stop.is_set() and len(sent) < 400:
+            melder.send_message(f"bericht {len(sent)}")
+            sent.append(1)
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        while len(sent) < 5:
+            stop.wait(0.01)
+        during = len(sent)
+        path = make_backup(settings, tmp_path)
+        during = len(sent) - during
+    finally:
+        stop.set()
+        writer.join()
+    print("messages written while the backup ran:", during)
+    backup.restore(target, path, BACKUP_PASS)
+    engine = make_engine(target.database_url)
+    with engine.connect() as conn:
+        messages = conn.scalar(select(func.count()).select_from(Record).where(
+            Record.kind == "message", Record.author == "reporter"))
+        events = conn.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.event == "message_from_melder"))
+    with transaction(make_session_factory(engine)) as s:
+        assert audit.verify(s) == []
+    engine.dispose()
+    assert messages == events >= 1 + 5
+
+
+def test_the_snapshot_does_not_see_writes_committed_after_it_began(arranged, settings, db):
+    """What makes the backup consistent: every table is read inside one snapshot."""
+    with backup._snapshot(settings.database_url) as conn:
+        before = conn.scalar(select(func.count()).select_from(Record))
+        arranged.melders[0].send_message("geschreven tijdens de backup")
+        assert conn.scalar(select(func.count()).select_from(Record)) == before
+    with db() as s:
+        assert s.scalar(select(func.count()).select_from(Record)) == before + 1
