@@ -9,7 +9,7 @@ from flask import (
 )
 
 import crypto
-from whistle.domain.lifecycle import Actor
+from whistle.domain.lifecycle import Actor, State
 from whistle.services import intake, lifecycle, organisations, reporter
 from whistle.services.cases import current_recipients
 from whistle.services.errors import Conflict, InvalidInput, Unauthorized
@@ -73,7 +73,11 @@ def login(org: str):
             session.clear()
             session[TOKEN] = base64.urlsafe_b64encode(ctx.token).decode()
             return redirect(url_for("reporter.case_page"))
-    return render_template("reporter/login.html", org=organisation, error=error), (401 if error else 200)
+    # The browser path (static/js/terug.js) needs the state names and the one answer for a
+    # wrong code, to say exactly what the server path says.
+    return render_template("reporter/login.html", org=organisation, error=error,
+                           state_labels={s.value: s.label for s in State},
+                           unauthorized=Unauthorized().message), (401 if error else 200)
 
 
 def current_melder() -> reporter.ReporterContext:

@@ -1,10 +1,19 @@
 """Response headers every page gets. No third-party origin anywhere, no inline script."""
 from __future__ import annotations
 
-from flask import Flask, request
+import base64
+import hashlib
+from pathlib import Path
+
+from flask import Flask, current_app, request
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+# The melder's pages run libsodium.js, which compiles its WebAssembly from bytes it carries;
+# browsers allow that only with 'wasm-unsafe-eval' (not 'unsafe-eval': JavaScript eval stays
+# forbidden). Without it libsodium.js silently falls back to plain JavaScript, which needs
+# minutes for one Argon2id derivation. Staff pages run no WebAssembly and keep the strict CSP.
+REPORTER_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
 
 HEADERS = {
     "Content-Security-Policy": CSP,
@@ -20,8 +29,12 @@ HEADERS = {
 def init_app(app: Flask) -> None:
     behind_tls = app.extensions["whistle"].settings.behind_tls
 
+    app.add_template_global(subresource_integrity)
+
     @app.after_request
     def _headers(response):
+        if request.blueprint == "reporter":
+            response.headers.setdefault("Content-Security-Policy", REPORTER_CSP)
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         if behind_tls:
@@ -31,3 +44,17 @@ def init_app(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-store"
             response.headers["Pragma"] = "no-cache"
         return response
+
+
+_integrity_cache: dict[tuple[str, int, int], str] = {}
+
+
+def subresource_integrity(filename: str) -> str:
+    """`sha384-...` of a file under static/, for <script integrity>. Cached per file version."""
+    path = Path(current_app.static_folder) / filename
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _integrity_cache:
+        digest = hashlib.sha384(path.read_bytes()).digest()
+        _integrity_cache[key] = "sha384-" + base64.b64encode(digest).decode("ascii")
+    return _integrity_cache[key]

@@ -1,0 +1,104 @@
+/* The reporter protocol v1 over HTTP, as docs/protocol.md describes it. Same origin only,
+ * no cookies (the API uses a bearer token), nothing cached. */
+(function (global) {
+  "use strict";
+
+  function ApiError(status, body) {
+    var e = new Error("HTTP " + status + ((body && body.error) ? ": " + body.error : ""));
+    e.name = "ApiError";
+    e.status = status;
+    e.body = body || {};
+    return e;
+  }
+
+  function create(root) {
+    root = root.replace(/\/$/, "");
+
+    async function call(method, path, payload, token) {
+      var headers = {};
+      if (payload !== undefined) headers["Content-Type"] = "application/json";
+      if (token) headers.Authorization = "Bearer " + token;
+      var response;
+      try {
+        response = await fetch(root + path, {
+          method: method, headers: headers, credentials: "omit", cache: "no-store",
+          referrerPolicy: "no-referrer",
+          body: payload === undefined ? undefined : JSON.stringify(payload),
+        });
+      } catch (e) {
+        throw ApiError(0, { error: "network" });
+      }
+      var body = null;
+      try { body = await response.json(); } catch (e) { body = null; }
+      if (!response.ok) throw ApiError(response.status, body);
+      return body;
+    }
+
+    return {
+      intake: function (org) { return call("GET", "/orgs/" + encodeURIComponent(org) + "/intake"); },
+      submitReport: function (org, payload) {
+        return call("POST", "/orgs/" + encodeURIComponent(org) + "/reports", payload);
+      },
+      challenge: function (locator) { return call("POST", "/reporter/challenge", { locator: locator }); },
+      session: function (locator, challenge, signature) {
+        return call("POST", "/reporter/session", { locator: locator, challenge: challenge, signature: signature });
+      },
+      /* Challenge, sign, session: the code and the keys stay here; only the locator, the
+       * challenge and the signature are sent. Resolves to the bearer token. */
+      logIn: async function (P, keys) {
+        var answer = await call("POST", "/reporter/challenge", { locator: keys.locator });
+        var challenge = P.unb64(answer.challenge, "challenge");
+        var session = await call("POST", "/reporter/session", {
+          locator: keys.locator, challenge: answer.challenge,
+          signature: P.b64(P.signLogin(keys.signSecret, challenge)),
+        });
+        return session.token;
+      },
+      case: function (token) { return call("GET", "/reporter/case", undefined, token); },
+      postMessage: function (token, ciphertext) {
+        return call("POST", "/reporter/case/messages", { ciphertext: ciphertext }, token);
+      },
+
+      /* XMLHttpRequest rather than fetch: it reports upload progress, and it sends a Blob
+       * without reading it into memory (a streamed fetch body needs HTTP/2). */
+      uploadAttachment: function (token, recordB64, body, onProgress) {
+        return new Promise(function (resolve, reject) {
+          var xhr = new XMLHttpRequest();
+          xhr.open("POST", root + "/reporter/case/attachments");
+          xhr.withCredentials = false;
+          xhr.setRequestHeader("Authorization", "Bearer " + token);
+          xhr.setRequestHeader("Content-Type", "application/octet-stream");
+          xhr.setRequestHeader("Whistle-Attachment-Record", recordB64);
+          xhr.upload.onprogress = function (ev) {
+            if (onProgress && ev.lengthComputable) onProgress(ev.loaded, ev.total);
+          };
+          xhr.onload = function () {
+            var parsed = null;
+            try { parsed = JSON.parse(xhr.responseText); } catch (e) { parsed = null; }
+            if (xhr.status === 201) resolve(parsed);
+            else reject(ApiError(xhr.status, parsed));
+          };
+          xhr.onerror = function () { reject(ApiError(0, { error: "network" })); };
+          xhr.onabort = function () { reject(ApiError(0, { error: "aborted" })); };
+          xhr.send(body);
+        });
+      },
+
+      downloadAttachment: async function (token, id) {
+        var response;
+        try {
+          response = await fetch(root + "/reporter/case/attachments/" + encodeURIComponent(id), {
+            headers: { Authorization: "Bearer " + token }, credentials: "omit", cache: "no-store",
+            referrerPolicy: "no-referrer",
+          });
+        } catch (e) {
+          throw ApiError(0, { error: "network" });
+        }
+        if (!response.ok) throw ApiError(response.status, null);
+        return new Uint8Array(await response.arrayBuffer());
+      },
+    };
+  }
+
+  global.WhistleApi = { create: create, ApiError: ApiError };
+})(window);

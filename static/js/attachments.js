@@ -1,0 +1,114 @@
+/* Attachments in the browser path: each file is encrypted here (secretstream, fresh key) and
+ * its name, type, size and key travel in an `attachment` record sealed with the case key.
+ * An interrupted upload can be retried with the very same ciphertext: the server stores an
+ * attachment only once its whole body arrived, so nothing half is ever left behind. */
+(function (global) {
+  "use strict";
+
+  var MAX_NAME = 255;
+
+  function sizeText(bytes) {
+    var units = ["bytes", "kB", "MB", "GB"], size = bytes, i = 0;
+    while (size >= 1000 && i < units.length - 1) { size /= 1000; i++; }
+    return i === 0 ? size + " bytes" : size.toFixed(1).replace(".", ",") + " " + units[i];
+  }
+
+  function create(P, api) {
+    /* Refuse what the server would refuse, before anything is read or sent. */
+    function check(files, maxBytes) {
+      for (var i = 0; i < files.length; i++) {
+        if (files[i].size > maxBytes) {
+          return "Bijlage ‘" + files[i].name + "’ is te groot (maximaal " + sizeText(maxBytes) + ").";
+        }
+      }
+      return null;
+    }
+
+    /* Encrypt one file; onProgress(done, total). Its record is sealed at upload time, with
+     * the key of the case it goes to. */
+    async function encrypt(file, onProgress) {
+      var out = await P.encryptFile(file, onProgress);
+      return {
+        name: (file.name || "bijlage").slice(0, MAX_NAME),
+        type: (file.type || "application/octet-stream").slice(0, 200),
+        size: out.plainSize, key: out.key, body: out.body,
+      };
+    }
+
+    function sealRecord(enc, caseKey, locator) {
+      var record = P.sealRecord(caseKey, "attachment", locator,
+                                { name: enc.name, type: enc.type, size: enc.size, key: P.b64(enc.key) });
+      P.wipe(enc.key);
+      return P.b64(record);
+    }
+
+    /* A list item that shows one upload: its progress, then "verstuurd", or a retry button. */
+    function item(list, name) {
+      var li = document.createElement("li");
+      li.className = "upload";
+      var title = document.createElement("span");
+      title.textContent = name + " ";
+      var bar = document.createElement("progress");
+      var status = document.createElement("span");
+      status.className = "small";
+      var retry = document.createElement("button");
+      retry.type = "button";
+      retry.textContent = "Opnieuw proberen";
+      retry.hidden = true;
+      li.append(title, bar, " ", status, " ", retry);
+      list.appendChild(li);
+      return { li: li, bar: bar, status: status, retry: retry };
+    }
+
+    /* Upload encrypted files one after the other. token(fresh) returns a bearer token.
+     * Resolves once every file is stored; a failed one waits for the melder's retry. */
+    async function upload(list, encrypted, caseKey, locator, token) {
+      var views = encrypted.map(function (enc) { return item(list, enc.name); });
+      for (var i = 0; i < encrypted.length; i++) {
+        await uploadOne(views[i], encrypted[i], sealRecord(encrypted[i], caseKey, locator), token);
+      }
+    }
+
+    function uploadOne(view, enc, record, token) {
+      return new Promise(function (resolve) {
+        async function attempt() {
+          view.retry.hidden = true;
+          view.status.textContent = "versturen…";
+          view.bar.removeAttribute("value");
+          try {
+            var bearer = await token(false);
+            try {
+              await send(bearer);
+            } catch (e) {
+              if (e.status !== 401) throw e;
+              await send(await token(true)); // the session ran out meanwhile: log in again
+            }
+            view.bar.max = 1;
+            view.bar.value = 1;
+            view.status.textContent = "verstuurd";
+            view.li.setAttribute("data-state", "done");
+            resolve();
+          } catch (e) {
+            view.status.textContent = (e.body && e.body.error && e.status !== 0)
+              ? "niet verstuurd: " + e.body.error
+              : "het versturen is onderbroken; er is niets half opgeslagen.";
+            view.li.setAttribute("data-state", "failed");
+            view.retry.hidden = false;
+          }
+        }
+        function send(bearer) {
+          return api.uploadAttachment(bearer, record, enc.body, function (done, total) {
+            view.bar.max = total;
+            view.bar.value = done;
+          });
+        }
+        view.retry.addEventListener("click", attempt);
+        attempt();
+      });
+    }
+
+    return { check: check, encrypt: encrypt, upload: upload, sizeText: sizeText };
+  }
+
+  global.WhistleAttachments = { create: create, sizeText: sizeText };
+})(window);

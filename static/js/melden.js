@@ -1,0 +1,222 @@
+/* A new melding, encrypted in the melder's browser (progressive enhancement of form.html).
+ *
+ * The form keeps its server action: until everything below is ready (libsodium.js with
+ * WebAssembly, the intake answer) it posts to the server path as it would without JavaScript.
+ * Once ready, the browser makes the code, derives the keys, encrypts the report, the identity
+ * and every attachment, wraps the case key to the recipients the melder was shown, and posts
+ * only what protocol v1 describes. */
+(function () {
+  "use strict";
+
+  var form = document.getElementById("melding-form");
+  if (!form || !window.WhistleBoot) return;
+
+  var REPORT_FIELDS = ["what", "when", "where", "who", "how_known", "category"];
+  var IDENTITY_FIELDS = ["name", "contact", "consent_note"];
+  var org = form.getAttribute("data-org");
+  var api = WhistleApi.create(form.getAttribute("data-api"));
+  var progress = WhistleProgress.attach(document.getElementById("js-progress"));
+  var errorBox = document.getElementById("js-error");
+  var changedBox = document.getElementById("recipients-changed");
+  var submitButton = form.querySelector("button[type=submit]");
+  var P, files, intake, shown;
+  // Kept for the life of this page, so a retry after a lost answer reuses the same code and
+  // case (the server then says the locator is taken: our earlier attempt did land).
+  var pending = null;
+  var busy = false;
+
+  WhistleBoot.sodium().then(async function (sodium) {
+    P = WhistleProtocol.create(sodium);
+    files = WhistleAttachments.create(P, api);
+    intake = await api.intake(org);
+    shown = P.recipientsFromIntake(intake);
+    if (!shown.length) return; // the server path explains that no one can receive a melding yet
+    showRecipients(shown);
+    form.addEventListener("submit", onSubmit);
+    form.setAttribute("data-encryption", "browser");
+    WhistleBoot.showProtection("browser");
+    tellAboutMetadata();
+  }).catch(function () {
+    // Anything missing: the form still posts to the server path, and the page says so.
+    if (document.documentElement.getAttribute("data-protection") !== "server-no-wasm") {
+      WhistleBoot.showProtection("server-failed");
+    }
+  });
+
+  /* The server path removes hidden metadata from photos and PDFs; a file encrypted here never
+   * reaches the server readable, so that promise and its opt-out do not apply. */
+  function tellAboutMetadata() {
+    var advice = document.getElementById("metadata-advice");
+    var keep = form.elements.namedItem("keep_metadata");
+    if (advice) advice.hidden = true;
+    if (keep && keep.closest("label")) keep.closest("label").hidden = true;
+    document.getElementById("browser-metadata-note").hidden = false;
+  }
+
+  function showRecipients(recipients) {
+    var list = document.getElementById("recipients");
+    var note = list.getAttribute("data-recovery-note");
+    list.replaceChildren();
+    recipients.forEach(function (r) {
+      var li = document.createElement("li");
+      li.append(r.label + (r.role === "recovery" ? note : ""), document.createElement("br"));
+      var code = document.createElement("code");
+      code.className = "fingerprint";
+      code.textContent = r.fingerprint;
+      li.appendChild(code);
+      list.appendChild(li);
+    });
+  }
+
+  function fieldValue(name) {
+    var el = form.elements.namedItem(name);
+    return el && typeof el.value === "string" ? el.value.trim() : "";
+  }
+
+  // The same fields, trimmed and without empty ones, as the server path stores.
+  function collect(names) {
+    var out = {};
+    names.forEach(function (name) {
+      var value = fieldValue(name);
+      if (value) out[name] = value;
+    });
+    return out;
+  }
+
+  function fail(message) {
+    errorBox.textContent = message;
+    errorBox.hidden = false;
+    progress.hide();
+  }
+
+  function recipientsChanged(freshIntake) {
+    intake = freshIntake;
+    shown = P.recipientsFromIntake(freshIntake);
+    showRecipients(shown);
+    changedBox.hidden = false;
+    progress.hide();
+    changedBox.scrollIntoView({ block: "center" });
+  }
+
+  async function onSubmit(event) {
+    event.preventDefault();
+    if (busy) return;
+    busy = true;
+    submitButton.disabled = true;
+    errorBox.hidden = true;
+    changedBox.hidden = true;
+    try {
+      await send();
+    } catch (e) {
+      fail(e.name === "ApiError" && e.status === 0
+        ? "De verbinding is onderbroken. Er is niets opgeslagen; probeer het opnieuw."
+        : (e.body && e.body.error) ? "Versturen lukte niet: " + e.body.error
+          : "Versturen lukte niet. Er is niets opgeslagen; probeer het opnieuw.");
+    } finally {
+      busy = false;
+      submitButton.disabled = false;
+    }
+  }
+
+  async function send() {
+    var report = collect(REPORT_FIELDS);
+    if (!report.what) return fail("Beschrijf wat er is gebeurd.");
+    var identity = null;
+    var share = form.elements.namedItem("share_identity");
+    if (share && share.checked) {
+      identity = collect(IDENTITY_FIELDS);
+      if (!Object.keys(identity).length) identity = null;
+    }
+    var chosen = Array.prototype.slice.call(form.elements.namedItem("attachments").files || []);
+    var tooLarge = files.check(chosen, intake.max_attachment_bytes);
+    if (tooLarge) return fail(tooLarge);
+
+    // The melder must have seen exactly who will be able to read this, before anything is sent.
+    progress.step("Controleren wie uw melding kan lezen…");
+    var fresh = await api.intake(org);
+    if (!P.sameRecipients(P.recipientsFromIntake(fresh), shown)) return recipientsChanged(fresh);
+
+    if (!pending) {
+      progress.step("Uw code maken en uw sleutels afleiden…");
+      await WhistleProgress.paint();
+      var code = P.newReceiptCode();
+      pending = { code: code, keys: P.deriveKeys(code, org, intake.kdf), prepared: null, forRecipients: null };
+    }
+    if (!pending.prepared || !P.sameRecipients(pending.forRecipients, shown)) {
+      pending.prepared = P.prepareCase(pending.keys, shown, report, identity);
+      pending.forRecipients = shown;
+    }
+
+    // Files are read and encrypted before the melding is sent, so a file that cannot be read
+    // stops everything while nothing is stored yet.
+    var encrypted = [];
+    for (var i = 0; i < chosen.length; i++) {
+      progress.step("Bijlage " + (i + 1) + " van " + chosen.length + " versleutelen: " + chosen[i].name);
+      encrypted.push(await files.encrypt(chosen[i], progress.fraction));
+    }
+
+    progress.step("Uw melding versturen…");
+    var received = null;
+    try {
+      received = (await api.submitReport(org, pending.prepared.payload)).case;
+    } catch (e) {
+      if (e.status === 409 && e.body.intake) return recipientsChanged(e.body.intake);
+      // Only our own earlier attempt can hold this 80-bit locator: it landed.
+      if (!(e.status === 400 && e.body.field === "locator" && pending.sent)) throw e;
+    } finally {
+      pending.sent = true;
+    }
+    await receipt(received, encrypted);
+  }
+
+  async function receipt(received, encrypted) {
+    var token = null;
+    var keys = pending.keys;
+    async function bearer(fresh) {
+      if (!token || fresh) token = await api.logIn(P, keys);
+      return token;
+    }
+    var caseKey = pending.prepared.caseKey;
+    if (!received) {
+      // An earlier attempt landed and its answer was lost: that case's key is the one to use.
+      received = await api.case(await bearer(false));
+      caseKey = P.unwrapCaseKey(P.unb64(received.reporter_sealed_key), keys.boxPublic, keys.boxSecret,
+                                P.unb64(received.key_commitment));
+    }
+
+    var card = form.closest(".card");
+    var view = document.getElementById("receipt-template").content.cloneNode(true);
+    view.querySelector("[data-slot=code]").textContent = pending.code;
+    view.querySelector("[data-slot=received_on]").textContent = nlDate(received.received_on);
+    view.querySelector("[data-slot=ack_due]").textContent = nlDate(received.deadlines.acknowledgement);
+    view.querySelector("[data-slot=feedback_due]").textContent = nlDate(received.deadlines.feedback);
+    card.replaceChildren(view);
+    document.title = "Uw code · Klokkenluidersvoorziening";
+    window.scrollTo(0, 0);
+
+    if (encrypted.length) {
+      var section = card.querySelector("[data-slot=uploads]");
+      section.hidden = false;
+      window.addEventListener("beforeunload", warnWhileUploading);
+      try {
+        await files.upload(card.querySelector("[data-slot=upload-list]"), encrypted, caseKey,
+                           keys.locator, bearer);
+      } finally {
+        window.removeEventListener("beforeunload", warnWhileUploading);
+      }
+      section.setAttribute("data-state", "done");
+    }
+    P.wipe(caseKey);
+    P.forgetKeys(keys);
+  }
+
+  function warnWhileUploading(event) {
+    event.preventDefault();
+    event.returnValue = "";
+  }
+
+  function nlDate(iso) {
+    var p = String(iso).split("-");
+    return p.length === 3 ? p[2] + "-" + p[1] + "-" + p[0] : String(iso);
+  }
+})();

@@ -1,0 +1,360 @@
+/* Whistle reporter protocol v1 in the melder's browser, over libsodium.js (sumo build).
+ *
+ * The same steps as the Python package crypto/ (docs/browser-encryption.md); the browser tests
+ * cross-check both on the committed known-answer vectors. Nothing here touches the DOM or
+ * the network. Every failure throws a ProtocolError. */
+(function (global) {
+  "use strict";
+
+  var CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  var CODE_LENGTH = 16;
+  var PADDING_BLOCK = 1024;
+  var CHUNK_SIZE = 65536;
+  var KINDS = ["report", "message", "identity", "attachment"];
+  var LOCATOR_HEX = /^[0-9a-f]{32}$/;
+  // Ciphertext is folded into a Blob every few MiB, so the browser (not the JS heap) holds
+  // a large attachment and may keep it on disk.
+  var BLOB_FOLD_BYTES = 8 * 1024 * 1024;
+  var READ_BYTES = 64 * CHUNK_SIZE;
+
+  function ProtocolError(message, reason) {
+    var e = new Error(message);
+    e.name = "ProtocolError";
+    e.reason = reason || "crypto";
+    return e;
+  }
+
+  function create(sodium) {
+    var encoder = new TextEncoder();
+    var decoder = new TextDecoder("utf-8", { fatal: true });
+    var B64 = sodium.base64_variants.ORIGINAL;
+    var ABYTES = sodium.crypto_secretstream_xchacha20poly1305_ABYTES;
+    var TAG_MESSAGE = sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
+    var TAG_FINAL = sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+    var HEADER_SIZE = sodium.crypto_secretstream_xchacha20poly1305_HEADERBYTES;
+
+    function utf8(text) { return encoder.encode(text); }
+
+    function concat(a, b) {
+      var out = new Uint8Array(a.length + b.length);
+      out.set(a, 0);
+      out.set(b, a.length);
+      return out;
+    }
+
+    function b64(bytes) { return sodium.to_base64(bytes, B64); }
+
+    function unb64(text, what) {
+      try {
+        return sodium.from_base64(text, B64);
+      } catch (e) {
+        throw ProtocolError((what || "value") + ": not valid base64", "format");
+      }
+    }
+
+    function hex(bytes) { return sodium.to_hex(bytes); }
+
+    function wipe(bytes) { if (bytes) sodium.memzero(bytes); }
+
+    // --- the receipt code ---------------------------------------------------------------
+
+    function formatCode(normalised) {
+      return normalised.match(/.{4}/g).join("-");
+    }
+
+    function newReceiptCode() {
+      var raw = sodium.randombytes_buf(10); // 80 bits, 16 symbols of 5 bits
+      var value = 0, bits = 0, out = "";
+      for (var i = 0; i < raw.length; i++) {
+        value = ((value << 8) | raw[i]) & 0xffff;
+        bits += 8;
+        while (bits >= 5) {
+          out += CODE_ALPHABET[(value >> (bits - 5)) & 31];
+          bits -= 5;
+        }
+      }
+      wipe(raw);
+      return formatCode(out);
+    }
+
+    /* Upper-case; drop white space and hyphens; O->0, I->1, L->1. The messages never echo
+     * the code: it is the melder's only secret. */
+    function normaliseCode(code) {
+      if (typeof code !== "string") throw ProtocolError("receipt code must be text", "code");
+      var cleaned = code.toUpperCase().replace(/[\s-]/g, "")
+        .replace(/O/g, "0").replace(/[IL]/g, "1");
+      for (var i = 0; i < cleaned.length; i++) {
+        if (CODE_ALPHABET.indexOf(cleaned[i]) < 0) {
+          throw ProtocolError("receipt code may only contain digits and the letters A-Z except U", "code");
+        }
+      }
+      if (cleaned.length !== CODE_LENGTH) {
+        throw ProtocolError("receipt code must have 16 symbols, got " + cleaned.length, "code");
+      }
+      return cleaned;
+    }
+
+    // --- keys derived from the code -----------------------------------------------------
+
+    function reporterSalt(orgSlug) {
+      return sodium.crypto_generichash(16, utf8("whistle/v1/reporter/" + orgSlug), null);
+    }
+
+    function checkKdf(kdf) {
+      if (!kdf || kdf.algorithm !== "argon2id13" || !(kdf.opslimit >= 1) || !(kdf.memlimit >= 8192)) {
+        throw ProtocolError("the published key derivation parameters are not usable", "format");
+      }
+    }
+
+    function deriveMaster(code, orgSlug, kdf) {
+      checkKdf(kdf);
+      var password = utf8(normaliseCode(code));
+      try {
+        return sodium.crypto_pwhash(32, password, reporterSalt(orgSlug), kdf.opslimit, kdf.memlimit,
+                                    sodium.crypto_pwhash_ALG_ARGON2ID13);
+      } finally {
+        wipe(password);
+      }
+    }
+
+    function keysFromMaster(master) {
+      var boxSeed = sodium.crypto_generichash(32, utf8("box"), master);
+      var signSeed = sodium.crypto_generichash(32, utf8("sign"), master);
+      var box = sodium.crypto_box_seed_keypair(boxSeed);
+      var sign = sodium.crypto_sign_seed_keypair(signSeed);
+      var keys = {
+        locator: hex(sodium.crypto_generichash(16, utf8("locator"), master)),
+        boxPublic: box.publicKey, boxSecret: box.privateKey,
+        signPublic: sign.publicKey, signSecret: sign.privateKey,
+      };
+      wipe(boxSeed);
+      wipe(signSeed);
+      return keys;
+    }
+
+    function deriveKeys(code, orgSlug, kdf) {
+      var master = deriveMaster(code, orgSlug, kdf);
+      try {
+        return keysFromMaster(master);
+      } finally {
+        wipe(master);
+      }
+    }
+
+    function forgetKeys(keys) {
+      if (!keys) return;
+      wipe(keys.boxSecret);
+      wipe(keys.signSecret);
+    }
+
+    function signLogin(signSecret, challenge) {
+      if (!(challenge instanceof Uint8Array) || challenge.length !== 32) {
+        throw ProtocolError("challenge must be 32 bytes", "format");
+      }
+      return sodium.crypto_sign_detached(concat(utf8("whistle/v1/login:"), challenge), signSecret);
+    }
+
+    // --- records --------------------------------------------------------------------------
+
+    /* JSON exactly as Python's json.dumps(sort_keys=True, separators=(",", ":"),
+     * ensure_ascii=False) writes it, so a record sealed here has the bytes crypto/ would seal. */
+    function canonicalJson(value) {
+      if (Array.isArray(value)) return "[" + value.map(canonicalJson).join(",") + "]";
+      if (value !== null && typeof value === "object") {
+        return "{" + Object.keys(value).sort().map(function (k) {
+          return JSON.stringify(k) + ":" + canonicalJson(value[k]);
+        }).join(",") + "}";
+      }
+      return JSON.stringify(value);
+    }
+
+    function recordAd(kind, locatorHex) {
+      if (KINDS.indexOf(kind) < 0) throw ProtocolError("unknown record kind", "format");
+      if (!LOCATOR_HEX.test(locatorHex)) throw ProtocolError("locator must be 32 lowercase hex characters", "format");
+      return utf8("whistle/v1/" + kind + "/" + locatorHex);
+    }
+
+    function sealRecord(caseKey, kind, locatorHex, record, nonce) {
+      var ad = recordAd(kind, locatorHex);
+      if (record === null || typeof record !== "object" || Array.isArray(record)) {
+        throw ProtocolError("a record must be a JSON object", "format");
+      }
+      // nonce is a parameter only for known-answer vectors; reusing one is fatal.
+      nonce = nonce || sodium.randombytes_buf(24);
+      var padded = sodium.pad(utf8(canonicalJson(record)), PADDING_BLOCK);
+      var sealed = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(padded, ad, null, nonce, caseKey);
+      wipe(padded);
+      return concat(nonce, sealed);
+    }
+
+    function openRecord(caseKey, kind, locatorHex, blob) {
+      var ad = recordAd(kind, locatorHex);
+      if (!(blob instanceof Uint8Array) || blob.length < 24 + 16) throw ProtocolError("record is too short");
+      var padded;
+      try {
+        padded = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+          null, blob.subarray(24), ad, blob.subarray(0, 24), caseKey);
+      } catch (e) {
+        throw ProtocolError("record cannot be opened: wrong key, case or kind, or tampered");
+      }
+      var record;
+      try {
+        record = JSON.parse(decoder.decode(sodium.unpad(padded, PADDING_BLOCK)));
+      } catch (e) {
+        throw ProtocolError("record is not valid padded UTF-8 JSON");
+      }
+      if (record === null || typeof record !== "object" || Array.isArray(record)) {
+        throw ProtocolError("record is not a JSON object");
+      }
+      return record;
+    }
+
+    // --- the case key ---------------------------------------------------------------------
+
+    function keyCommitment(caseKey) {
+      return sodium.crypto_generichash(32, utf8("whistle/v1/commit"), caseKey);
+    }
+
+    function wrapCaseKey(caseKey, publicKey) {
+      if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) {
+        throw ProtocolError("recipient public key must be 32 bytes", "format");
+      }
+      return sodium.crypto_box_seal(caseKey, publicKey);
+    }
+
+    /* Open a sealed case key and refuse it unless it matches the case's commitment, before
+     * anything is decrypted with it. */
+    function unwrapCaseKey(sealed, publicKey, secretKey, commitment) {
+      var caseKey;
+      try {
+        caseKey = sodium.crypto_box_seal_open(sealed, publicKey, secretKey);
+      } catch (e) {
+        throw ProtocolError("sealed case key cannot be opened with this key pair");
+      }
+      if (caseKey.length !== 32 || !(commitment instanceof Uint8Array) || commitment.length !== 32 ||
+          !sodium.memcmp(keyCommitment(caseKey), commitment)) {
+        wipe(caseKey);
+        throw ProtocolError("case key does not match the key commitment", "commitment");
+      }
+      return caseKey;
+    }
+
+    function fingerprint(publicKey) {
+      var digest = hex(sodium.crypto_generichash(20, concat(utf8("whistle/v1/fingerprint"), publicKey), null));
+      return digest.match(/.{4}/g).join(" ");
+    }
+
+    /* Recipients from an intake answer, with the fingerprint computed here from the very key
+     * the case key will be wrapped to; a server that shows one key and hands out another is
+     * refused. */
+    function recipientsFromIntake(intake) {
+      return (intake.recipients || []).map(function (r) {
+        var publicKey = unb64(r.public_key, "recipient public key");
+        if (publicKey.length !== 32) throw ProtocolError("recipient public key must be 32 bytes", "format");
+        var fp = fingerprint(publicKey);
+        if (r.fingerprint !== fp) throw ProtocolError("a recipient's fingerprint does not match its key", "recipients");
+        return { keyId: r.key_id, publicKey: publicKey, fingerprint: fp, role: r.role, label: r.label };
+      });
+    }
+
+    function sameRecipients(a, b) {
+      var ids = function (list) { return list.map(function (r) { return r.keyId + "=" + r.fingerprint; }).sort().join(","); };
+      return ids(a) === ids(b);
+    }
+
+    /* Protocol v1 `POST /orgs/<org>/reports` body, and the case key kept for attachments. */
+    function prepareCase(keys, recipients, report, identity) {
+      if (!recipients.length) throw ProtocolError("at least one recipient is required", "recipients");
+      var caseKey = sodium.randombytes_buf(32);
+      var payload = {
+        version: 1,
+        locator: keys.locator,
+        reporter_box_public_key: b64(keys.boxPublic),
+        reporter_sign_public_key: b64(keys.signPublic),
+        report: b64(sealRecord(caseKey, "report", keys.locator, report)),
+        key_commitment: b64(keyCommitment(caseKey)),
+        keys: recipients.map(function (r) {
+          return { recipient: r.keyId, sealed_key: b64(wrapCaseKey(caseKey, r.publicKey)) };
+        }),
+        reporter_sealed_key: b64(wrapCaseKey(caseKey, keys.boxPublic)),
+      };
+      if (identity) payload.identity = b64(sealRecord(caseKey, "identity", keys.locator, identity));
+      return { caseKey: caseKey, payload: payload };
+    }
+
+    // --- attachments ----------------------------------------------------------------------
+
+    /* Encrypt a File (or Blob) with a fresh key: secretstream, 64 KiB chunks, the last one
+     * FINAL. Reads in slices, so memory stays bounded; onProgress(done, total) after each slice.
+     * Returns { key, body: Blob, plainSize }. */
+    async function encryptFile(file, onProgress) {
+      var size = file.size;
+      var key = sodium.crypto_secretstream_xchacha20poly1305_keygen();
+      var init = sodium.crypto_secretstream_xchacha20poly1305_init_push(key);
+      var folded = new Blob([init.header]);
+      var parts = [], pending = 0, done = 0;
+      var chunks = Math.max(1, Math.ceil(size / CHUNK_SIZE)), index = 0;
+      while (index < chunks) {
+        var end = Math.min(size, done + READ_BYTES);
+        var slice = new Uint8Array(await file.slice(done, end).arrayBuffer());
+        if (slice.length !== end - done) throw ProtocolError("the file changed while it was read", "file");
+        for (var off = 0; off < slice.length || (size === 0 && index === 0); off += CHUNK_SIZE) {
+          var last = index === chunks - 1;
+          var piece = slice.subarray(off, Math.min(slice.length, off + CHUNK_SIZE));
+          var out = sodium.crypto_secretstream_xchacha20poly1305_push(
+            init.state, piece, null, last ? TAG_FINAL : TAG_MESSAGE);
+          parts.push(out);
+          pending += out.length;
+          index += 1;
+          if (last) break;
+        }
+        wipe(slice);
+        done = end;
+        if (pending >= BLOB_FOLD_BYTES || index >= chunks) {
+          folded = new Blob([folded].concat(parts));
+          parts = [];
+          pending = 0;
+        }
+        if (onProgress) onProgress(done, size);
+      }
+      return { key: key, body: folded, plainSize: size };
+    }
+
+    /* Decrypt an attachment body (Uint8Array). The result is returned only once the FINAL
+     * chunk authenticated: a truncated or altered file is refused as a whole. */
+    function decryptBody(key, body) {
+      if (!(body instanceof Uint8Array) || body.length < HEADER_SIZE + ABYTES) {
+        throw ProtocolError("attachment is truncated");
+      }
+      var state = sodium.crypto_secretstream_xchacha20poly1305_init_pull(body.subarray(0, HEADER_SIZE), key);
+      var parts = [], off = HEADER_SIZE, final = false;
+      while (off < body.length) {
+        if (final) throw ProtocolError("data after the final attachment chunk");
+        var end = Math.min(body.length, off + CHUNK_SIZE + ABYTES);
+        var pulled = sodium.crypto_secretstream_xchacha20poly1305_pull(state, body.subarray(off, end), null);
+        if (!pulled) throw ProtocolError("attachment chunk failed authentication");
+        if (pulled.tag === TAG_FINAL) final = true;
+        else if (pulled.tag !== TAG_MESSAGE) throw ProtocolError("attachment chunk has an unexpected tag");
+        parts.push(pulled.message);
+        off = end;
+      }
+      if (!final) throw ProtocolError("attachment is truncated");
+      return parts;
+    }
+
+    return {
+      CODE_ALPHABET: CODE_ALPHABET, PADDING_BLOCK: PADDING_BLOCK, CHUNK_SIZE: CHUNK_SIZE,
+      b64: b64, unb64: unb64, hex: hex, utf8: utf8, wipe: wipe,
+      newReceiptCode: newReceiptCode, normaliseCode: normaliseCode, formatCode: formatCode,
+      reporterSalt: reporterSalt, deriveMaster: deriveMaster, keysFromMaster: keysFromMaster,
+      deriveKeys: deriveKeys, forgetKeys: forgetKeys, signLogin: signLogin,
+      canonicalJson: canonicalJson, sealRecord: sealRecord, openRecord: openRecord,
+      keyCommitment: keyCommitment, wrapCaseKey: wrapCaseKey, unwrapCaseKey: unwrapCaseKey,
+      fingerprint: fingerprint, recipientsFromIntake: recipientsFromIntake,
+      sameRecipients: sameRecipients, prepareCase: prepareCase,
+      encryptFile: encryptFile, decryptBody: decryptBody,
+    };
+  }
+
+  global.WhistleProtocol = { create: create, ProtocolError: ProtocolError };
+})(window);
