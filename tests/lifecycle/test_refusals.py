@@ -123,3 +123,20 @@ def test_the_counsellor_page_shows_a_refusal_and_changes_nothing(melding, browse
     assert r.status_code == 400 and "until" in page and "2026-06-02" in page
     assert 'value="2026-12-31"' in page  # the form keeps what was typed
     assert snapshot(db, melding.ref)[0] == before
+
+
+def test_two_extensions_racing_leave_one(melding, db, clock, as_staff):
+    """Both requests read the case before either writes: the second claim finds the
+    extension already there and is refused as a conflict, changing nothing."""
+    from whistle.services.errors import Conflict
+    fire(db, clock, melding.ref, "acknowledge", as_staff)
+    with db() as first, db() as second:
+        a, b = as_staff(first), as_staff(second)
+        transition(first, clock, melding.ref, "extend_feedback", a, until="2026-05-01", reason="Eerste.")
+        case_in_second = second.scalars(select(Case).where(Case.ref == melding.ref)).one()
+        assert case_in_second.feedback_extended_to is None  # read before the first commits
+        first.commit()
+        with pytest.raises(Conflict):
+            transition(second, clock, case_in_second, "extend_feedback", b, until="2026-05-20", reason="Tweede.")
+        second.rollback()
+    assert case_row(db, melding.ref).feedback_extended_to == date(2026, 5, 1)

@@ -279,7 +279,9 @@ class _Triage(_Effect):
 class _Extend(_Effect):
     def check(self, session, case, today, facts, principal, case_key):
         parsed = parse_facts(Event.EXTEND_FEEDBACK, facts)
-        return _Checked({"reason_given": True}, {"until": parsed["until"].isoformat()}, parsed, [])
+        # The state does not change, so the claim also asks that no extension won the race.
+        return _Checked({"reason_given": True}, {"until": parsed["until"].isoformat()}, parsed,
+                        [Case.feedback_extended_to.is_(None)])
 
     def validate(self, case, today, checked):
         try:
