@@ -16,11 +16,11 @@ from whistle.web.errors import answer
 # Wrong receipt codes (no-JS) and wrong challenge signatures (API): a 401 counts as a failure.
 MELDER_LOGIN = {"reporter.login", "api.post_session"}
 CHALLENGE = {"api.post_challenge"}
-# New meldingen, charged to the organisation in the URL when they succeed (by status).
-INTAKE = {"reporter.new_report": 200, "api.post_report": 201}
+# New meldingen, charged to the organisation in the URL when they succeed (any answer below 400).
+INTAKE = {"reporter.new_report", "api.post_report"}
 # What a logged-in melder adds later, charged to their case's organisation.
-FOLLOW_UP = {"reporter.post_attachment": 302, "reporter.post_message": 302,
-             "api.post_attachment": 201, "api.post_message": 201}
+FOLLOW_UP = {"reporter.post_attachment", "reporter.post_message", "api.post_attachment",
+             "api.post_message"}
 
 
 def throttle() -> Throttle:
@@ -71,9 +71,9 @@ def _after(response):
         return response
     if endpoint in MELDER_LOGIN and response.status_code == 401:
         throttle().melder_login_failed(_client())
-    elif INTAKE.get(endpoint) == response.status_code:
+    elif endpoint in INTAKE and response.status_code < 400:
         throttle().intake_used(request.view_args["org"], cases=1, size=request.content_length or 0)
-    elif FOLLOW_UP.get(endpoint) == response.status_code and g.get("intake_org"):
+    elif endpoint in FOLLOW_UP and response.status_code < 400 and g.get("intake_org"):
         throttle().intake_used(g.intake_org, cases=0, size=_size(response))
     return response
 
