@@ -127,3 +127,8 @@ def test_the_scheduler_runs_once_as_a_process_of_its_own(cli, melding, smtp, mon
     assert c.ack_overdue_on is not None and c.feedback_overdue_on is not None
     r = cli("scheduler", "--once")
     assert r.exit_code == 0 and "another worker" in r.output
+
+
+def test_serve_can_run_the_scheduler_in_process(cli):
+    r = cli("serve", "--help")
+    assert r.exit_code == 0 and "--scheduler" in r.output
