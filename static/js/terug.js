@@ -116,8 +116,11 @@
     var slot = function (name) { return view.querySelector("[data-slot=" + name + "]"); };
     slot("state").textContent = labels[data.state] || data.state;
     slot("received_on").textContent = nlDate(data.received_on);
-    slot("ack_due").textContent = nlDate(data.deadlines.acknowledgement);
-    slot("feedback_due").textContent = nlDate(data.deadlines.feedback);
+    // As case.html words them: what happened, or else the day it is due.
+    slot("ack_due").textContent = data.acknowledged_on ? "bevestigd op " + nlDate(data.acknowledged_on)
+      : nlDate(data.deadlines.acknowledgement);
+    slot("feedback_due").textContent = data.feedback_given_on ? "gegeven op " + nlDate(data.feedback_given_on)
+      : nlDate(data.deadlines.feedback) + (data.deadlines.feedback_extended_to ? " (verlengd)" : "");
 
     var messages = [];
     data.records.forEach(function (r) {
@@ -128,9 +131,15 @@
     box.replaceChildren();
     messages.forEach(function (m) {
       var article = el("article", "message " + (m.r.author === "counsellor" ? "counsellor" : "reporter"));
-      article.append(el("header", null, (m.r.author === "counsellor" ? "Vertrouwenspersoon" : "U") +
-                                        " · " + nlDate(m.r.created_on)),
-                     el("div", "record", typeof m.body.text === "string" ? m.body.text : ""));
+      var header = el("header", null, (m.r.author === "counsellor" ? "Vertrouwenspersoon" : "U") +
+                                      " · " + nlDate(m.r.created_on));
+      // Messages a lifecycle step wrote say what they are (protocol E.2).
+      if (m.body.purpose === "extension") {
+        header.append(" · ", el("strong", null, "Verlenging van de termijn tot " + String(m.body.until || "")));
+      } else if (m.body.purpose === "feedback") {
+        header.append(" · ", el("strong", null, "Terugkoppeling"));
+      }
+      article.append(header, el("div", "record", typeof m.body.text === "string" ? m.body.text : ""));
       box.appendChild(article);
     });
     slot("no-messages").hidden = messages.length > 0;

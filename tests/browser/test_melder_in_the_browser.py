@@ -12,7 +12,7 @@ from tests.browser.journey import (
 )
 from whistle.models import Attachment, Case
 from whistle.reporter_client import HttpTransport, ReporterClient
-from whistle.services import counsellor
+from whistle.services import counsellor, lifecycle
 
 pytestmark = pytest.mark.browser
 
@@ -63,6 +63,7 @@ def test_a_reply_written_in_python_is_read_in_the_browser_and_answered_there(
         principal = counsellor_principal(s, VP)
         ref = s.scalar(select(Case.ref))
         counsellor.reply(s, clock, principal, ref, "Dank voor uw melding; <b>kunt</b> u meer vertellen?")
+        lifecycle.transition(s, clock, ref, "acknowledge", principal)
 
     log_in_with_code(page, live_server.base, melder.code)
     page.wait_for_selector("#js-case")
@@ -70,7 +71,8 @@ def test_a_reply_written_in_python_is_read_in_the_browser_and_answered_there(
     # Shown as text, never as markup.
     assert "Dank voor uw melding; <b>kunt</b> u meer vertellen?" in page.inner_text("[data-slot=messages]")
     assert page.locator("[data-slot=messages] b").count() == 0
-    assert page.inner_text("[data-slot=state]") == "Ontvangen"
+    assert page.inner_text("[data-slot=state]") == "Ontvangst bevestigd"
+    assert page.inner_text("[data-slot=ack_due]") == "bevestigd op " + clock.today().strftime("%d-%m-%Y")
 
     page.fill("#js-text", "BROWSERREPLY ja, het gaat om drie facturen")
     page.click("[data-slot=message-form] button")
