@@ -18,11 +18,12 @@ from sqlalchemy.engine import Engine
 
 from whistle.clock import AMSTERDAM, Clock
 from whistle.db import make_session_factory
-from whistle.services import deadlines_watch
+from whistle.services import deadlines_watch, session_expiry
 from whistle.settings import Settings
 
 log = logging.getLogger("whistle.jobs")
 TICK_MINUTES = 60
+SESSION_SWEEP_MINUTES = 5
 
 
 def deadlines_job(engine: Engine, settings: Settings, clock: Clock) -> None:
@@ -34,11 +35,20 @@ def deadlines_job(engine: Engine, settings: Settings, clock: Clock) -> None:
                  len(report.overdue), len(report.reminded), len(report.failures))
 
 
+def session_expiry_job(engine: Engine, clock: Clock) -> None:
+    with make_session_factory(engine)() as session:
+        session_expiry.purge_expired(session, clock)
+        session.commit()
+
+
 def configure(scheduler: BaseScheduler, engine: Engine, settings: Settings, clock: Clock) -> BaseScheduler:
     scheduler.add_job(deadlines_job, "interval", minutes=TICK_MINUTES, args=(engine, settings, clock),
                       id=deadlines_watch.JOB, name="deadlines and reminders",
                       next_run_time=datetime.now(timezone.utc),  # once at start, then every tick
                       coalesce=True, max_instances=1, replace_existing=True)
+    scheduler.add_job(session_expiry_job, "interval", minutes=SESSION_SWEEP_MINUTES, args=(engine, clock),
+                      id=session_expiry.JOB, name="delete expired sessions", coalesce=True,
+                      max_instances=1, replace_existing=True)
     return scheduler
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 import crypto
 from whistle.clock import Clock
 from whistle.models import Staff, StaffSession
-from whistle.services import audit
+from whistle.services import audit, session_expiry
 from whistle.services.errors import InvalidInput, Unauthorized
 from whistle.services.organisations import get_organisation
 from whistle.settings import Settings
@@ -93,7 +93,7 @@ def log_in(session: Session, settings: Settings, clock: Clock, email: str, passp
     """Step one: the passphrase. The session it opens waits PENDING_MINUTES for the second
     factor and opens nothing before that (resume() ignores it)."""
     staff, secret = check_passphrase(session, email, passphrase)
-    purge_expired_sessions(session, clock)
+    session_expiry.purge_expired(session, clock)
     token = _open_session(session, clock, staff, secret, process_key, done=False,
                           minutes=PENDING_MINUTES)
     return StaffPrincipal(staff, secret, token)
@@ -150,11 +150,6 @@ def resume(session: Session, settings: Settings, clock: Clock, token: bytes, *,
 
 def log_out(session: Session, token: bytes) -> None:
     session.execute(delete(StaffSession).where(StaffSession.digest == crypto.token_digest(token)))
-
-
-def purge_expired_sessions(session: Session, clock: Clock) -> int:
-    """Delete expired staff sessions (their sealed keys with them)."""
-    return session.execute(delete(StaffSession).where(StaffSession.expires_at <= _naive(clock))).rowcount
 
 
 def _open_session(session: Session, clock: Clock, staff: Staff, secret: bytes, process_key: bytes, *,

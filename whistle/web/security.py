@@ -14,6 +14,11 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 # forbidden). Without it libsodium.js silently falls back to plain JavaScript, which needs
 # minutes for one Argon2id derivation. Staff pages run no WebAssembly and keep the strict CSP.
 REPORTER_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
+# Only what each kind of answer needs: staff and error pages run no script and fetch nothing
+# (the enrolment QR code is inline SVG); JSON and static files are never rendered as a page.
+PAGE_CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+            "frame-ancestors 'none'; base-uri 'none'")
+RESOURCE_CSP = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 HEADERS = {
     "Content-Security-Policy": CSP,
@@ -33,17 +38,24 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response):
-        if request.blueprint == "reporter":
-            response.headers.setdefault("Content-Security-Policy", REPORTER_CSP)
+        response.headers.setdefault("Content-Security-Policy", csp_for(request.blueprint, request.path))
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
-        if behind_tls:
+        if behind_tls or request.is_secure:
             response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
         if not request.path.startswith("/static/"):
             # Case pages must not linger in a shared computer's cache.
             response.headers["Cache-Control"] = "no-store"
             response.headers["Pragma"] = "no-cache"
         return response
+
+
+def csp_for(blueprint: str | None, path: str) -> str:
+    if blueprint == "reporter":
+        return REPORTER_CSP
+    if blueprint == "api" or path.startswith("/static/"):
+        return RESOURCE_CSP
+    return PAGE_CSP
 
 
 _integrity_cache: dict[tuple[str, int, int], str] = {}
