@@ -44,3 +44,26 @@ def test_the_database_refuses_an_unknown_state(engine):
                 "feedback_maximum, reporter_box_public, reporter_sign_public, key_commitment, reporter_sealed_key) "
                 "SELECT id, 'M-1', :loc, 'verzonnen', '2026-01-01', '2026-01-08', '2026-02-19', '2026-04-08', "
                 ":k, :k, :k, :k FROM organisations"), {"loc": b"\0" * 16, "k": b"\0" * 32})
+
+
+def test_0003_keeps_attachments_and_takes_sizes_past_2_gib(database_url, tmp_path):
+    """Revision 0003 widens attachments.size: existing rows survive, and a size over 2 GiB fits."""
+    (tmp_path / "data").mkdir(exist_ok=True)
+    engine = make_engine(database_url)
+    migrate.upgrade(engine, "0002")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO organisations (slug, name, regeling_json, created_on) "
+                          "VALUES ('x', 'X', '{}', '2026-01-01')"))
+        conn.execute(text(
+            "INSERT INTO cases (organisation_id, ref, locator, state, received_on, ack_due, feedback_due, "
+            "feedback_maximum, reporter_box_public, reporter_sign_public, key_commitment, reporter_sealed_key) "
+            "SELECT id, 'M-1', :loc, 'ontvangen', '2026-01-01', '2026-01-08', '2026-02-19', '2026-04-08', "
+            ":k, :k, :k, :k FROM organisations"), {"loc": b"\0" * 16, "k": b"\0" * 32})
+        conn.execute(text("INSERT INTO attachments (id, case_id, author, created_on, size, header) "
+                          "SELECT 'a1', id, 'reporter', '2026-01-01', 1234, :h FROM cases"), {"h": b"h"})
+    migrate.upgrade(engine, "0003")
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT size FROM attachments WHERE id = 'a1'")).scalar() == 1234
+        conn.execute(text("UPDATE attachments SET size = :s WHERE id = 'a1'"), {"s": 5 * 2**30})
+        assert conn.execute(text("SELECT size FROM attachments WHERE id = 'a1'")).scalar() == 5 * 2**30
+    engine.dispose()
