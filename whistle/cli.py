@@ -149,6 +149,18 @@ def user_create(env: Env, org_slug: str, role: str, email: str, display_name: st
     click.echo(f"created {u.role} {u.email} (key fingerprint {crypto.fingerprint(u.public_key)})")
 
 
+@user.command("reset-2fa")
+@click.option("--email", required=True)
+@pass_env
+def user_reset_2fa(env: Env, email: str) -> None:
+    """Clear a member's second factor, recovery codes and sessions (audited); their next login
+    enrols again. Reads no key and no case."""
+    from whistle.services.second_factor import reset
+    with env.session() as s:
+        member = service_call(reset, s, env.clock, email=email, by=None, actor=CLI_ACTOR)
+    click.echo(f"second factor of {member.email} cleared; they enrol again at their next login")
+
+
 # --- case --------------------------------------------------------------------------------------
 
 @main.group()

@@ -132,7 +132,7 @@ def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
     values = dict(file_values)
     for key, conv in (("database_url", str), ("base_url", str), ("behind_tls", _bool),
                       ("run_scheduler", _bool), ("max_attachment_bytes", int),
-                      ("metadata_clean_max_bytes", int)):
+                      ("metadata_clean_max_bytes", int), ("trusted_proxy_hops", int)):
         env_key = "WHISTLE_" + key.upper()
         if env_key in env:
             values[key] = conv(env[env_key])
