@@ -83,7 +83,9 @@ def live_server(app):
     thread.join(timeout=5)
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API keeps its own event loop while it runs,
+# and other suites (aiosmtpd, asyncio) must not meet it.
+@pytest.fixture(scope="module")
 def chromium():
     if sync_playwright is None:
         pytest.skip("playwright is not installed (pip install playwright)")
