@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from whistle.models import AuditEvent
@@ -25,9 +25,11 @@ def _digest(prev_hash: str, chain: str, seq: int, occurred_on: date, actor: str,
 
 def record(session: Session, *, chain: str | None, actor: str, event: str, today: date,
            case_ref: str | None = None, **details) -> AuditEvent:
-    """Append one event. Concurrent writers to one chain collide on (chain, seq) and the
-    losing transaction fails as a whole, so the chain never forks."""
+    """Append one event. The chain's head is read under a lock held to the end of the
+    transaction, so concurrent writers queue instead of colliding; the unique (chain, seq)
+    key remains the last guard against a fork."""
     chain = chain or SYSTEM_CHAIN
+    _lock_chain(session, chain)
     last = session.execute(
         select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.chain == chain)
         .order_by(AuditEvent.seq.desc()).limit(1)
@@ -40,6 +42,17 @@ def record(session: Session, *, chain: str | None, actor: str, event: str, today
     session.add(ev)
     session.flush()
     return ev
+
+
+def _lock_chain(session: Session, chain: str) -> None:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                        {"key": "whistle-audit:" + chain})
+    elif dialect == "sqlite":
+        # Any write statement takes SQLite's write lock for the rest of the transaction, even
+        # one that matches no row; after it, nobody else can append before we commit.
+        session.execute(text("UPDATE audit_events SET seq = seq WHERE 0 = 1"))
 
 
 @dataclass(frozen=True)
