@@ -241,3 +241,11 @@ def test_a_malformed_or_oversize_upload_leaves_nothing_behind(deventer, reporter
     assert counts(db) == before
     leftovers = [p for p in settings.attachments_dir.rglob("*") if p.is_file()]
     assert leftovers == []
+
+
+def test_intake_never_publishes_a_counsellors_email(world, reporter_api):
+    world.org("deventer")
+    world.staff("deventer", email="j.jansen@deventer.example")  # no display name given
+    intake = reporter_api().fetch_intake()
+    assert "jansen" not in json.dumps(intake)
+    assert intake["recipients"][0]["label"] == "Vertrouwenspersoon"

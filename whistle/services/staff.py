@@ -30,6 +30,9 @@ from whistle.services.organisations import get_organisation
 from whistle.settings import Settings
 
 ROLES = ("counsellor", "authority", "admin")
+# What the organisation presents when no name is given. Never the e-mail address: the intake
+# endpoint publishes counsellors' names to anyone.
+DEFAULT_NAMES = {"counsellor": "Vertrouwenspersoon", "authority": "Bevoegd gezag", "admin": "Beheerder"}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSPHRASE = 12
 # Time to enter the second factor after the passphrase.
@@ -64,7 +67,7 @@ def create_staff(session: Session, settings: Settings, *, org_slug: str, role: s
     public, locked = crypto.new_staff_keypair(passphrase, settings.staff_kdf)
     staff = Staff(organisation_id=org.id, email=email, role=role, public_key=public,
                   locked_secret=locked, password_hash=_hasher.hash(passphrase),
-                  display_name=display_name.strip() or email, active=True, created_on=today)
+                  display_name=display_name.strip() or DEFAULT_NAMES[role], active=True, created_on=today)
     session.add(staff)
     session.flush()
     audit.record(session, chain=org.slug, actor=actor, event="staff_created", today=today,
