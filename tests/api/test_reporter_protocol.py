@@ -136,6 +136,8 @@ def valid_payload(reporter_api):
 
 @pytest.mark.parametrize("mutate, field", [
     (lambda p: p.update(version=2), "version"),
+    (lambda p: p.update(version=True), "version"),
+    (lambda p: p.update(version=1.0), "version"),
     (lambda p: p.update(locator="XYZ"), "locator"),
     (lambda p: p.update(report="not base64!!"), "report"),
     (lambda p: p.update(report=base64.b64encode(b"short").decode()), "report"),

@@ -136,3 +136,21 @@ def test_unknown_organisation_is_404(world, client):
 def test_melder_pages_need_a_session(world, client):
     assert client.get("/melder/zaak").status_code == 401
     assert client.get("/melder/bijlage/abc").status_code == 401
+
+
+def test_an_organisation_without_counsellor_refuses_clearly_and_stores_nothing(world, browser, db):
+    world.org("deventer")
+    r = browser.submit("/o/deventer/melden", {"what": "iets"})
+    assert r.status_code == 400 and "nog geen vertrouwenspersoon" in r.get_data(as_text=True)
+    with db() as s:
+        assert s.scalar(select(func.count()).select_from(Case)) == 0
+
+
+def test_an_unknown_category_or_an_endless_field_is_refused(world, browser, db):
+    setup_deventer(world)
+    r = browser.submit("/o/deventer/melden", {"what": "iets", "category": "verzonnen"})
+    assert r.status_code == 400 and "onderwerp" in r.get_data(as_text=True)
+    r = browser.submit("/o/deventer/melden", {"what": "x" * 50_001})
+    assert r.status_code == 400 and "te lang" in r.get_data(as_text=True)
+    with db() as s:
+        assert s.scalar(select(func.count()).select_from(Case)) == 0

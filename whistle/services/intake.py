@@ -27,6 +27,8 @@ from whistle.services.organisations import get_organisation, regeling_of
 from whistle.settings import Settings
 
 PROTOCOL_VERSION = 1
+MAX_FIELD_CHARS = 50_000
+NO_COUNSELLOR = "Deze organisatie heeft nog geen vertrouwenspersoon ingesteld; melden is nog niet mogelijk."
 LOCATOR = re.compile(r"^[0-9a-f]{32}$")
 SEALED_KEY_BYTES = 32 + 48  # crypto_box_SEALBYTES + key
 
@@ -100,7 +102,8 @@ def parse_submission(payload: Any) -> SealedSubmission:
     """Validate a protocol v1 report body; InvalidInput names the first bad field."""
     if not isinstance(payload, dict):
         raise InvalidInput("body: expected a JSON object")
-    if payload.get("version") != PROTOCOL_VERSION:
+    version = payload.get("version")
+    if type(version) is not int or version != PROTOCOL_VERSION:
         raise InvalidInput("version: must be 1", field="version")
     locator = payload.get("locator")
     if not isinstance(locator, str) or not LOCATOR.match(locator):
@@ -142,7 +145,7 @@ def _store_case(session: Session, settings: Settings, clock: Clock, org: Organis
                 sub: SealedSubmission) -> Case:
     recipients = current_recipients(session, org)
     if not recipients:
-        raise InvalidInput("Deze organisatie heeft nog geen vertrouwenspersoon ingesteld.")
+        raise InvalidInput(NO_COUNSELLOR)
     if set(sub.sealed_keys) != {r.key_id for r in recipients}:
         raise Conflict("keys: the recipients changed; fetch the intake again and re-wrap the key",
                        payload={"intake": _intake(session, settings, org)})
@@ -209,9 +212,16 @@ def submit_plain(session: Session, settings: Settings, clock: Clock, org_slug: s
     report = {k: v.strip() for k, v in report.items() if k in REPORT_FIELDS and v and v.strip()}
     if not report.get("what"):
         raise InvalidInput("Beschrijf wat er is gebeurd.", field="what")
-    identity = {k: v.strip() for k, v in (identity or {}).items()
+    for name, value in report.items():
+        if len(value) > MAX_FIELD_CHARS:
+            raise InvalidInput(f"Het veld is te lang (meer dan {MAX_FIELD_CHARS} tekens).", field=name)
+    if "category" in report and report["category"] not in {c.id for c in regeling_of(org).categories}:
+        raise InvalidInput("Kies een onderwerp uit de lijst.", field="category")
+    identity = {k: v.strip()[:MAX_FIELD_CHARS] for k, v in (identity or {}).items()
                 if k in IDENTITY_FIELDS and v and v.strip()} or None
     recipients = current_recipients(session, org)
+    if not recipients:
+        raise InvalidInput(NO_COUNSELLOR)
     code = crypto.new_receipt_code()
     keys = crypto.derive_reporter_keys(code, org.slug, settings.reporter_kdf)
     prepared = crypto.prepare_case_with_keys(
