@@ -412,7 +412,10 @@ def run_server(settings: Settings, host: str, port: int, threads: int = 8) -> No
                    # Decrypted downloads wait in at most 1 MiB per connection and never spill
                    # to a temporary file (overflow > watermark + one chunk); waitress's 16 MiB
                    # default stayed behind in every worker thread's heap (docs/performance.md).
-                   outbuf_high_watermark=OUTBUF_BYTES, outbuf_overflow=4 * OUTBUF_BYTES)
+                   outbuf_high_watermark=OUTBUF_BYTES, outbuf_overflow=4 * OUTBUF_BYTES,
+                   # Large bodies (attachments) in 256 KiB reads, not 8 KiB: a quarter of the
+                   # CPU to receive a file (bench/attachments.py).
+                   recv_bytes=256 * 1024)
 
 
 @main.command()
