@@ -1,0 +1,59 @@
+"""`whistle serve`, started in milliseconds so a test can kill it a hundred times: this process
+imports everything once, then forks a fresh server (the real `whistle serve` command, in a new
+process with its own engine and threads) for every port it reads on standard input, answering
+with the child's pid. The crash test SIGKILLs those children.
+
+Run as `python -m tests.resilience.forking_server LOGFILE` with WHISTLE_DATA_DIR set; it ends
+when its standard input closes."""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+import alembic.command  # noqa: F401 - what a starting server imports, imported once here
+import waitress  # noqa: F401
+
+import whistle.cli
+import whistle.migrate  # noqa: F401
+import whistle.services.attachment_store  # noqa: F401
+import whistle.web.api  # noqa: F401
+import whistle.web.app  # noqa: F401
+import whistle.web.counsellor  # noqa: F401
+import whistle.web.reporter  # noqa: F401
+
+
+def warm_up() -> None:
+    """Do once what every start does, so the lazy imports and the migration scripts are
+    loaded before the fork; nothing stays open (the engines are disposed)."""
+    from whistle.db import make_engine
+    from whistle.settings import settings_from_env
+    import waitress.server  # noqa: F401
+    settings = settings_from_env()
+    engine = make_engine(settings.database_url)
+    whistle.migrate.is_current(engine)
+    engine.dispose()
+    app = whistle.web.app.create_app(settings)
+    app.extensions["whistle_engine"].dispose()
+
+
+def main(log_path: str) -> None:
+    warm_up()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the killed children
+    for line in sys.stdin:
+        port = int(line)
+        pid = os.fork()
+        if pid == 0:
+            log = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            os.dup2(log, 1)
+            os.dup2(log, 2)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            try:
+                whistle.cli.main(["serve", "--port", str(port), "--threads", "4"])
+            finally:
+                os._exit(1)
+        print(pid, flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
