@@ -119,6 +119,13 @@ class ReporterClient:
             "locator": self.keys.locator_hex, "challenge": b64(challenge), "signature": b64(sig)})
         self.token = answer["token"]
 
+    def log_out(self) -> None:
+        """End the session on the server (protocol E.3) and forget the token and keys."""
+        try:
+            self._json("DELETE", "/api/v1/reporter/session", expect=(204,))
+        finally:
+            self.token, self.keys, self.case_key = None, None, None
+
     def case(self) -> dict:
         data = self._json("GET", "/api/v1/reporter/case")
         self.case_key = crypto.reporter_case_key(self.keys, unb64(data["reporter_sealed_key"]),

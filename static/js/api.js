@@ -54,7 +54,11 @@
         });
         return session.token;
       },
+      /* Ends the session on the server (protocol E.3): the token stops working at once. */
+      logOut: function (token) { return call("DELETE", "/reporter/session", undefined, token); },
       case: function (token) { return call("GET", "/reporter/case", undefined, token); },
+      /* A lifecycle step of the melder (protocol E.1); answers with the case's metadata. */
+      takeStep: function (token, payload) { return call("POST", "/reporter/case/events", payload, token); },
       postMessage: function (token, ciphertext) {
         return call("POST", "/reporter/case/messages", { ciphertext: ciphertext }, token);
       },

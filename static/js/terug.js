@@ -19,7 +19,7 @@
   var progress = WhistleProgress.attach(document.getElementById("js-progress"));
   var errorBox = document.getElementById("login-error");
   var submitButton = form.querySelector("button[type=submit]");
-  var P, files, intake;
+  var P, files, intake, steps;
   var session = null; // { keys, token, caseKey }, in memory only: a reload forgets it
 
   WhistleBoot.sodium().then(function (sodium) {
@@ -86,6 +86,17 @@
     return session.token;
   }
 
+  /* call(token) once; after a 401 (the session idled out) log in again with the keys in
+   * memory and call once more. */
+  async function authorised(call) {
+    try {
+      return await call(session.token);
+    } catch (e) {
+      if (e.status !== 401) throw e;
+      return call(await bearer(true));
+    }
+  }
+
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -110,6 +121,17 @@
       view.querySelector("[data-slot=message-form]").addEventListener("submit", onMessage);
       view.querySelector("[data-slot=attachment-form]").addEventListener("submit", onAttachments);
       view.querySelector("[data-slot=logout]").addEventListener("click", logOut);
+      steps = WhistleSteps.attach(view, {
+        seal: function (body) {
+          return P.b64(P.sealRecord(session.caseKey, "message", session.keys.locator, body));
+        },
+        send: function (payload) {
+          return authorised(function (token) { return api.takeStep(token, payload); });
+        },
+        done: function () {
+          return reload().catch(function () { viewError("Laad de pagina opnieuw om uw melding te zien."); });
+        },
+      });
       document.title = "Uw melding · Klokkenluidersvoorziening";
       WhistleBoot.showProtection("browser");
     }
@@ -120,7 +142,11 @@
     slot("ack_due").textContent = data.acknowledged_on ? "bevestigd op " + nlDate(data.acknowledged_on)
       : nlDate(data.deadlines.acknowledgement);
     slot("feedback_due").textContent = data.feedback_given_on ? "gegeven op " + nlDate(data.feedback_given_on)
-      : nlDate(data.deadlines.feedback) + (data.deadlines.feedback_extended_to ? " (verlengd)" : "");
+      : nlDate(data.deadlines.feedback) + (data.deadlines.feedback_extended_to
+        ? " (verlengd tot " + nlDate(data.deadlines.feedback_extended_to) + "; de reden staat bij de berichten)" : "");
+    slot("disagrees_on").textContent = data.melder_disagrees_on ? "doorgegeven op " + nlDate(data.melder_disagrees_on) : "";
+    slot("disagrees_on").hidden = slot("disagrees-label").hidden = !data.melder_disagrees_on;
+    steps.render(data);
 
     var messages = [];
     data.records.forEach(function (r) {
@@ -174,17 +200,14 @@
       if (route.website) details.appendChild(el("p", "small", "Website: " + route.website));
       routes.appendChild(details);
     });
+    // As case.html: when feedback is overdue or the melder disagrees, the routes come first.
+    var first = !!(data.escalation_routes && data.escalation_routes[0] && data.escalation_routes[0].why);
+    slot(first ? "routes-first" : "routes-last").appendChild(routes);
+    slot("routes-first").hidden = !first;
   }
 
   async function reload() {
-    var data;
-    try {
-      data = await api.case(session.token);
-    } catch (e) {
-      if (e.status !== 401) throw e;
-      data = await api.case(await bearer(true));
-    }
-    render(data);
+    render(await authorised(api.case));
   }
 
   function viewError(message) {
@@ -201,12 +224,7 @@
     viewError(null);
     var blob = P.b64(P.sealRecord(session.caseKey, "message", session.keys.locator, { text: text }));
     try {
-      try {
-        await api.postMessage(session.token, blob);
-      } catch (e) {
-        if (e.status !== 401) throw e;
-        await api.postMessage(await bearer(true), blob);
-      }
+      await authorised(function (token) { return api.postMessage(token, blob); });
       area.value = "";
       await reload();
     } catch (e) {
@@ -234,13 +252,7 @@
 
   async function download(id, header, li) {
     try {
-      var body;
-      try {
-        body = await api.downloadAttachment(session.token, id);
-      } catch (e) {
-        if (e.status !== 401) throw e;
-        body = await api.downloadAttachment(await bearer(true), id);
-      }
+      var body = await authorised(function (token) { return api.downloadAttachment(token, id); });
       var key = P.unb64(String(header.key || ""), "attachment key");
       var file = new Blob(P.decryptBody(key, body), { type: "application/octet-stream" });
       var url = URL.createObjectURL(file);
@@ -256,11 +268,19 @@
     }
   }
 
-  function logOut() {
+  /* The keys are wiped first; then the server deletes the session (protocol E.3), so the
+   * token is dead even if someone copied it. A failure (already expired, offline) is no
+   * reason to stay: the token expires by itself. */
+  async function logOut(event) {
+    if (event && event.currentTarget) event.currentTarget.disabled = true;
     if (session) {
+      var token = session.token;
       P.wipe(session.caseKey);
       P.forgetKeys(session.keys);
       session = null;
+      try {
+        await api.logOut(token);
+      } catch (e) { /* see above */ }
     }
     window.location.replace(window.location.pathname);
   }

@@ -212,6 +212,6 @@ def test_an_attachment_of_another_case_is_not_found_like_a_missing_one(melder, c
 
 def test_unknown_paths_and_methods_answer_with_the_json_error_shape(client):
     for r, status in ((client.get("/api/v1/nergens"), 404), (client.put("/api/v1/reporter/case"), 405),
-                      (client.delete("/api/v1/reporter/session"), 405)):
+                      (client.delete("/api/v1/reporter/challenge"), 405)):
         assert r.status_code == status and r.mimetype == "application/json"
         assert errors_of(r.get_json(), {"$ref": "#/components/schemas/Error"}) == []

@@ -141,6 +141,7 @@ def resume(session: Session, settings: Settings, clock: Clock, token: bytes | No
 
 
 def log_out(session: Session, token: bytes) -> None:
+    """End this session (both paths): its row goes, and with it the server path's sealed case key."""
     session.execute(delete(ReporterSession).where(ReporterSession.digest == crypto.token_digest(token)))
 
 

@@ -74,6 +74,17 @@ def post_session():
                     "expires_in": expires_in})
 
 
+@bp.delete("/reporter/session")
+def delete_session():
+    """Log out (protocol E.3): the token stops working now rather than when it idles out."""
+    ctx = bearer_context()
+    reporter.log_out(db(), ctx.token)
+    db().commit()
+    answer = Response(status=204)
+    del answer.headers["Content-Type"]  # no body, so no type
+    return answer
+
+
 @bp.get("/reporter/case")
 def get_case():
     ctx = bearer_context()
