@@ -14,7 +14,6 @@ from whistle.db import make_engine, make_session_factory, transaction
 from whistle.settings import Settings, SettingsError, settings_from_env
 
 CLI_ACTOR = "cli"
-OUTBUF_BYTES = 1024 * 1024  # waitress output buffered per connection (see run_server)
 
 
 class Env:
@@ -384,7 +383,7 @@ def backup_restore(env: Env, file: Path, password_stdin: bool) -> None:
               help="also run the scheduled jobs in this process (see `whistle scheduler`)")
 @pass_env
 def serve(env: Env, host: str, port: int, threads: int, with_scheduler: bool) -> None:
-    """Serve the web application with waitress (a production WSGI server; no access log)."""
+    """Serve the web application with gunicorn (threaded workers; no access log, no addresses)."""
     from whistle import migrate
     if not migrate.is_current(env.engine):
         raise click.ClickException("the database is not at the latest schema: run `whistle db upgrade`")
@@ -393,29 +392,20 @@ def serve(env: Env, host: str, port: int, threads: int, with_scheduler: bool) ->
 
 
 def run_server(settings: Settings, host: str, port: int, threads: int = 8) -> None:
-    import waitress
-    from whistle.web.app import create_app
-    app = create_app(settings)
     from whistle.services.attachment_store import sweep_stale
+    from whistle.web.app import create_app
+    from whistle.web.server import serve as serve_wsgi
+    app = create_app(settings)
     with transaction(app.extensions["whistle"].sessions) as s:
         # Leftovers of a crash (half uploads, bodies whose row never committed); only old
         # ones, so a worker starting beside running ones takes nothing they still need.
         removed = sweep_stale(s, settings.attachments_dir)
     if removed:
         click.echo(f"removed {removed} attachment file(s) left behind by an interrupted upload")
-    click.echo(f"Whistle luistert op http://{host}:{port}/")
-    # waitress writes no access log unless asked to; we never ask.
-    waitress.serve(app, host=host, port=port, threads=threads, ident="whistle",
-                   clear_untrusted_proxy_headers=True,
-                   # waitress's own default (1 GiB) would refuse attachments the settings allow.
-                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
-                   # Decrypted downloads wait in at most 1 MiB per connection and never spill
-                   # to a temporary file (overflow > watermark + one chunk); waitress's 16 MiB
-                   # default stayed behind in every worker thread's heap (docs/performance.md).
-                   outbuf_high_watermark=OUTBUF_BYTES, outbuf_overflow=4 * OUTBUF_BYTES,
-                   # Large bodies (attachments) in 256 KiB reads, not 8 KiB: a quarter of the
-                   # CPU to receive a file (bench/attachments.py).
-                   recv_bytes=256 * 1024)
+    click.echo(f"Whistle luistert op http://{host}:{port}/", err=True)
+    # The database connections made above must not be shared with forked workers.
+    app.extensions["whistle_engine"].dispose()
+    serve_wsgi(app, host=host, port=port, threads=threads)
 
 
 @main.command()
