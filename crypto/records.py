@@ -13,7 +13,9 @@ import nacl.utils
 
 from .errors import CryptoError
 
-RECORD_KINDS = ("report", "message", "identity", "attachment")
+# "dossier", "dossier_key" and "concerned" are staff-side kinds (docs/authority.md): content
+# sent to the bevoegd gezag, a dossier key kept under the case key, and the betrokkenen.
+RECORD_KINDS = ("report", "message", "identity", "attachment", "dossier", "dossier_key", "concerned")
 PADDING_BLOCK = 1024
 NONCE_SIZE = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES  # 24
 KEY_SIZE = sodium.crypto_aead_xchacha20poly1305_ietf_KEYBYTES  # 32

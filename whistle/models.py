@@ -28,6 +28,7 @@ CASE_STATES = (
 STAFF_ROLES = ("counsellor", "authority", "admin")
 RECORD_KINDS = ("report", "message", "identity")
 AUTHORS = ("reporter", "counsellor")
+DOSSIER_AUTHORS = ("counsellor", "authority")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -68,6 +69,9 @@ class Staff(Base):
     totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary(80))
     totp_confirmed_on: Mapped[date | None] = mapped_column(Date)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # For the bevoegd gezag: the office held (a role of whistle.domain.roles, e.g. burgemeester),
+    # which decides who receives a dossier under the regeling and its recusal rules.
+    authority_function: Mapped[str | None] = mapped_column(String(64))
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 
@@ -103,6 +107,9 @@ class Case(Base):
     category: Mapped[str | None] = mapped_column(String(64))
     meldingswaardig: Mapped[bool | None] = mapped_column(Boolean)
     melder_disagrees_on: Mapped[date | None] = mapped_column(Date)
+    # The melder consented, on their own case page, to their identity going into the dossier
+    # for the bevoegd gezag; NULL when never given or revoked (docs/authority.md).
+    identity_consent_on: Mapped[date | None] = mapped_column(Date)
     # The day a reminder or overdue event was last recorded for each deadline, so that each
     # due moment is handled once whatever the number of workers.
     ack_reminded_on: Mapped[date | None] = mapped_column(Date)
@@ -140,6 +147,61 @@ class Record(Base):
     author: Mapped[str] = mapped_column(String(16))
     created_on: Mapped[date] = mapped_column(Date)
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CaseConcerned(Base):
+    """The persons concerned (betrokkenen) among the organisation's accounts, as a `concerned`
+    record sealed under the case key: only those who may read the case can read who it is about."""
+    __tablename__ = "case_concerned"
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Dossier(Base):
+    """What the vertrouwenspersoon sent to the bevoegd gezag: sealed under its own dossier key,
+    which is wrapped to each entitled authority member (dossier_keys) and, for the case's
+    counsellors, sealed under the case key (`counsellor_copy`)."""
+    __tablename__ = "dossiers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    locator: Mapped[bytes] = mapped_column(LargeBinary(16), unique=True)
+    sent_on: Mapped[date] = mapped_column(Date)
+    key_commitment: Mapped[bytes] = mapped_column(LargeBinary(32))
+    counsellor_copy: Mapped[bytes] = mapped_column(LargeBinary)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+
+
+class DossierKey(Base):
+    """The dossier key sealed to one entitled member of the bevoegd gezag."""
+    __tablename__ = "dossier_keys"
+    __table_args__ = (UniqueConstraint("dossier_id", "staff_id", name="uq_dossier_keys_dossier_staff"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    sealed_key: Mapped[bytes] = mapped_column(LargeBinary(80))
+
+
+class DossierRecord(Base):
+    """A `dossier` record sealed under the dossier key: the chosen (redacted) content, or the
+    decision of the bevoegd gezag."""
+    __tablename__ = "dossier_records"
+    __table_args__ = (CheckConstraint(_in("author", DOSSIER_AUTHORS), name="author"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(16))
+    created_on: Mapped[date] = mapped_column(Date)
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class AccessToRestore(Base):
+    """A case or dossier key a member held when their passphrase was reset (their old key pair
+    is gone); `whistle recovery restore-access` re-wraps exactly these with the recovery key."""
+    __tablename__ = "access_to_restore"
+    __table_args__ = (CheckConstraint("(case_id IS NULL) <> (dossier_id IS NULL)", name="one_target"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
 
 
 class Attachment(Base):

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 import crypto
 from whistle.clock import Clock
 from whistle.models import Attachment, Case, CaseKey, Record
-from whistle.services import attachment_store, audit
+from whistle.services import attachment_store, audit, recovery
 from whistle.services.cases import case_by_ref, staff_case_key
 from whistle.services.errors import Forbidden, InvalidInput, NotFound
 from whistle.services.reporter import MAX_MESSAGE_CHARS, attachments_of, records_of
@@ -84,6 +84,7 @@ def open_case(session: Session, clock: Clock, principal: StaffPrincipal, ref: st
         h = crypto.open_record(key, "attachment", loc, a.header)
         attachments.append(OpenedAttachment(a.id, a.author, a.created_on, str(h.get("name", "")),
                                             str(h.get("type", "")), int(h.get("size", 0))))
+    recovery.cover_with_recovery(session, case, key)  # a case older than the recovery key
     audit.record(session, chain=case.organisation.slug, actor=principal.staff.email,
                  event="case_opened", today=clock.today(), case_ref=case.ref)
     return OpenedCase(case, report, identity, messages, attachments)

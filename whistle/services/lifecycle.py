@@ -31,6 +31,7 @@ from whistle.domain.routes import route as catalogue_route
 from whistle.models import Case, Record
 from whistle.services import audit
 from whistle.services.cases import case_by_ref, deadlines_of, staff_case_key, store_deadlines
+from whistle.services.dossiers import authority_key, held_dossier_of_case, seal_decision
 from whistle.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from whistle.services.intake import check_record, unb64
 from whistle.services.organisations import regeling_of
@@ -202,10 +203,9 @@ def _authorise(session: Session, case: Case, principal) -> tuple[Actor, str, byt
             # NotFound unless the case key is wrapped to them: seeing a case means holding its key.
             return Actor.COUNSELLOR, staff.email, staff_case_key(session, case, staff, principal.secret_key)
         if staff.role == "authority":
-            # Dossier access (a key per escalated dossier) comes with the escalation work;
-            # until then the organisation boundary is the check.
-            if staff.organisation_id != case.organisation_id:
-                raise NotFound("Deze zaak bestaat niet of u heeft er geen toegang toe.")
+            # Only through a dossier whose key is wrapped to them: recused members, other
+            # organisations and cases never escalated all look like no case at all.
+            held_dossier_of_case(session, case, staff)
             return Actor.AUTHORITY, staff.email, None
         raise Forbidden("Een beheerder kan een melding niet behandelen.")
     raise Forbidden("Onbekende actor.")
@@ -307,12 +307,31 @@ class _GiveFeedback(_Effect):
                       {"text": checked.values["text"], "purpose": "feedback"})
 
 
+class _Escalate(_Effect):
+    def check(self, session, case, today, facts, principal, case_key):
+        # Escalating means sending a dossier: whistle.services.escalation composes and seals
+        # it, then fires this step. Nothing else (a bare CLI call) may move the state alone.
+        if facts.get("dossier_sent") is not True:
+            raise InvalidInput("dossier: doorzetten gaat met een dossier voor het bevoegd gezag; stel het "
+                               "samen op de pagina 'Doorzetten naar bevoegd gezag'. Er is niets gewijzigd.",
+                               field="dossier")
+        return _Checked({}, {}, {}, [])
+
+
 class _Decide(_Effect):
     def check(self, session, case, today, facts, principal, case_key):
         parsed = parse_facts(Event.DECIDE, facts)
         # The motivation is content: it belongs in the dossier, sealed; only the choice is audited.
         return _Checked({"decision": parsed["decision"], "motivated": True},
-                        {"decision": parsed["decision"]}, parsed, [])
+                        {"decision": parsed["decision"]}, parsed | {"principal": principal}, [])
+
+    def apply(self, session, case, today, checked, case_key):
+        principal = checked.values["principal"]
+        dossier = held_dossier_of_case(session, case, principal.staff)
+        key = authority_key(session, dossier, principal.staff, principal.secret_key)
+        seal_decision(session, dossier, key, today, decision=checked.values["decision"],
+                      motivation=checked.values["motivation"],
+                      by=principal.staff.display_name or "Bevoegd gezag")
 
 
 class _ReportExternal(_Effect):
@@ -368,7 +387,7 @@ class _MarkOverdue(_Effect):
 
 
 _EFFECTS: dict[Event, _Effect] = {
-    Event.ACKNOWLEDGE: _Acknowledge(), Event.TRIAGE: _Triage(), Event.ESCALATE: _Effect(),
+    Event.ACKNOWLEDGE: _Acknowledge(), Event.TRIAGE: _Triage(), Event.ESCALATE: _Escalate(),
     Event.DECIDE: _Decide(), Event.GIVE_FEEDBACK: _GiveFeedback(), Event.EXTEND_FEEDBACK: _Extend(),
     Event.CLOSE: _Effect(), Event.WITHDRAW: _Effect(), Event.REPORT_EXTERNAL: _ReportExternal(),
     Event.DISAGREE: _Disagree(), Event.MARK_OVERDUE: _MarkOverdue(),

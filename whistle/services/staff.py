@@ -53,11 +53,13 @@ class StaffPrincipal:
 
 
 def create_staff(session: Session, settings: Settings, *, org_slug: str, role: str, email: str,
-                 passphrase: str, today: date, actor: str, display_name: str = "") -> Staff:
+                 passphrase: str, today: date, actor: str, display_name: str = "",
+                 authority_function: str | None = None) -> Staff:
     org = get_organisation(session, org_slug)
     email = email.strip().lower()
     if role not in ROLES:
         raise InvalidInput(f"role: must be one of {', '.join(ROLES)}", field="role")
+    authority_function = check_authority_function(role, authority_function)
     if not EMAIL.match(email):
         raise InvalidInput("email: not a valid e-mail address", field="email")
     if len(passphrase) < MIN_PASSPHRASE:
@@ -67,12 +69,34 @@ def create_staff(session: Session, settings: Settings, *, org_slug: str, role: s
     public, locked = crypto.new_staff_keypair(passphrase, settings.staff_kdf)
     staff = Staff(organisation_id=org.id, email=email, role=role, public_key=public,
                   locked_secret=locked, password_hash=_hasher.hash(passphrase),
-                  display_name=display_name.strip() or DEFAULT_NAMES[role], active=True, created_on=today)
+                  display_name=display_name.strip() or DEFAULT_NAMES[role], active=True, created_on=today,
+                  authority_function=authority_function)
     session.add(staff)
     session.flush()
     audit.record(session, chain=org.slug, actor=actor, event="staff_created", today=today,
-                 staff=email, role=role, fingerprint=crypto.fingerprint(public))
+                 staff=email, role=role, fingerprint=crypto.fingerprint(public),
+                 **({"function": authority_function} if authority_function else {}))
     return staff
+
+
+def hash_passphrase(passphrase: str) -> str:
+    """The login check's hash (argon2-cffi); separate from the key that unlocks the private key."""
+    return _hasher.hash(passphrase)
+
+
+def check_authority_function(role: str, function: str | None) -> str | None:
+    """The office a member of the bevoegd gezag holds; only they have one."""
+    from whistle.domain.recusal import OFFICES
+    function = (function or "").strip() or None
+    if function is None:
+        return None
+    if role != "authority":
+        raise InvalidInput("function: only a member of the bevoegd gezag (role authority) holds an office",
+                           field="function")
+    if function not in OFFICES:
+        raise InvalidInput(f"function: unknown office {function!r}; known: {', '.join(sorted(OFFICES))}",
+                           field="function")
+    return function
 
 
 def check_passphrase(session: Session, email: str, passphrase: str) -> tuple[Staff, bytes]:

@@ -1,0 +1,62 @@
+"""The bevoegd gezag's side: the dossiers addressed to a member, reading one, and recording
+the decision. A member sees only dossiers whose key is wrapped to them; every other dossier,
+also one they were recused from, is NotFound (never Forbidden: that would say it exists)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Mapping
+
+from sqlalchemy.orm import Session
+
+from whistle.clock import Clock
+from whistle.domain.lifecycle import Event
+from whistle.models import Case
+from whistle.services import audit, dossiers
+from whistle.services.errors import Forbidden
+from whistle.services.lifecycle import Outcome, transition
+from whistle.services.staff import StaffPrincipal
+
+
+def require_authority(principal: StaffPrincipal) -> None:
+    if principal.staff.role != "authority":
+        raise Forbidden("Alleen een lid van het bevoegd gezag kan dossiers lezen.")
+
+
+@dataclass
+class DossierLine:
+    ref: str
+    case_ref: str
+    state: str
+    sent_on: date
+    decided_on: date | None
+
+
+def inbox(session: Session, principal: StaffPrincipal) -> list[DossierLine]:
+    """Dossiers addressed to the member, newest first. Metadata only; nothing is decrypted."""
+    require_authority(principal)
+    return [DossierLine(dossiers.ref_of(d), c.ref, c.state, d.sent_on, d.decided_on)
+            for d, c in dossiers.held_dossiers(session, principal.staff)]
+
+
+def read(session: Session, clock: Clock, principal: StaffPrincipal, ref: str) -> dossiers.OpenedDossier:
+    """Decrypt a dossier for the member; every opening is an audit event."""
+    require_authority(principal)
+    dossier = dossiers.held_dossier(session, ref, principal.staff)
+    key = dossiers.authority_key(session, dossier, principal.staff, principal.secret_key)
+    opened = dossiers.open_dossier(session, dossier, key)
+    audit.record(session, chain=opened.case.organisation.slug, actor=principal.staff.email,
+                 event="dossier_opened", today=clock.today(), case_ref=opened.case.ref,
+                 dossier=dossiers.ref_of(dossier))
+    return opened
+
+
+def decide(session: Session, clock: Clock, principal: StaffPrincipal, ref: str,
+           form: Mapping[str, Any]) -> Outcome:
+    """Record the decision (onderzoek / geen_onderzoek / doorverwijzen) with its motivation,
+    sealed in the dossier for the counsellor; the case moves to `besluit_genomen`."""
+    require_authority(principal)
+    dossier = dossiers.held_dossier(session, ref, principal.staff)
+    case = session.get(Case, dossier.case_id)
+    facts = {k: form.get(k) for k in ("decision", "motivation")}
+    return transition(session, clock, case, Event.DECIDE, principal, **facts)

@@ -1,0 +1,180 @@
+"""Escalation: the counsellor composes the dossier for the bevoegd gezag and sends it.
+
+What is sent is what the counsellor typed: the chosen records, with their redactions made in
+the text; the melder's identity only when the melder consented on their own case page (and
+has not revoked it); an optional note. The dossier is sealed under a fresh key wrapped only
+to the entitled authority members (whistle.domain.recusal: the regeling's recipients, its
+recusal rules, minus every betrokkene). When nobody is left, nothing is sent. Sending fires
+the lifecycle's `escalate` step through the one entry point, in the same transaction."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from whistle.clock import Clock
+from whistle.domain.lifecycle import Event
+from whistle.domain.recusal import Entitlement, Member, entitled
+from whistle.domain.roles import ROLE_LABELS
+from whistle.mail import Mailer
+from whistle.models import Case, Dossier, Record, Staff
+from whistle.services import audit, counsellor, dossiers
+from whistle.services.cases import case_by_ref, staff_case_key
+from whistle.services.concerned import concerned_ids, require_counsellor
+from whistle.services.errors import InvalidInput
+from whistle.services.intake import MAX_FIELD_CHARS, REPORT_FIELDS
+from whistle.services.lifecycle import transition
+from whistle.services.organisations import regeling_of
+from whistle.services.staff import StaffPrincipal
+from whistle.settings import Settings
+
+NOBODY_LEFT = ("Er is niemand van het bevoegd gezag over die dit dossier mag ontvangen: volgens de "
+               "regeling en de wrakingsregels zijn alle ontvangers betrokkene, of er is geen account "
+               "met die functie. Er is niets verstuurd. Vraag de beheerder een account aan te maken "
+               "voor wie volgens de regeling in hun plaats treedt.")
+
+
+@dataclass
+class Recipients:
+    entitlement: Entitlement
+    members: dict[int, Staff]
+
+    @property
+    def recipients(self) -> list[Staff]:
+        return [self.members[i] for i in self.entitlement.recipients]
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [ROLE_LABELS.get(r, r) for r in self.entitlement.roles]
+
+
+def recipients_for(session: Session, case: Case, case_key: bytes) -> Recipients:
+    """Who would receive a dossier of this case now."""
+    members = {s.id: s for s in session.scalars(
+        select(Staff).where(Staff.organisation_id == case.organisation_id, Staff.role == "authority",
+                            Staff.active.is_(True)).order_by(Staff.id))}
+    result = entitled(regeling_of(case.organisation).authority,
+                      [Member(s.id, s.authority_function) for s in members.values()],
+                      concerned_ids(session, case, case_key))
+    return Recipients(result, members)
+
+
+@dataclass
+class Compose:
+    """What the compose page shows: the decrypted case, the consent and the recipients."""
+    opened: counsellor.OpenedCase
+    recipients: Recipients
+    identity_allowed: bool
+
+
+def compose(session: Session, clock: Clock, principal: StaffPrincipal, ref: str) -> Compose:
+    opened = counsellor.open_case(session, clock, principal, ref)
+    key = staff_case_key(session, opened.case, principal.staff, principal.secret_key)
+    return Compose(opened, recipients_for(session, opened.case, key), identity_allowed(opened.case, opened.identity))
+
+
+def identity_allowed(case: Case, identity: dict | None) -> bool:
+    return identity is not None and case.identity_consent_on is not None
+
+
+def escalate(session: Session, clock: Clock, principal: StaffPrincipal, ref: str,
+             form: Mapping[str, Any]) -> tuple[Dossier, list[Staff]]:
+    """Seal and send the dossier; returns it and its recipients. Raises before anything is
+    written when the input is bad, nobody is entitled, or the case may not be escalated."""
+    require_counsellor(principal)
+    case = case_by_ref(session, ref)
+    key = staff_case_key(session, case, principal.staff, principal.secret_key)
+    opened = counsellor.open_case(session, clock, principal, case.ref)
+    entries = _entries(session, case, opened, form)
+    who = recipients_for(session, case, key)
+    if not who.recipients:
+        raise InvalidInput(NOBODY_LEFT, field="recipients")
+    today = clock.today()
+    transition(session, clock, case, Event.ESCALATE, principal, dossier_sent=True)
+    dossier = dossiers.store(session, case, key, today, entries, who.recipients)
+    audit.record(session, chain=case.organisation.slug, actor=principal.staff.email, event="dossier_sent",
+                 today=today, case_ref=case.ref, dossier=dossiers.ref_of(dossier),
+                 recipients=len(who.recipients), entries=len(entries))
+    return dossier, who.recipients
+
+
+def _entries(session: Session, case: Case, opened: counsellor.OpenedCase, form: Mapping[str, Any]) -> list[dict]:
+    entries: list[dict] = []
+    if _yes(form, "include_report"):
+        fields = {k: _text(form, f"report_{k}") for k in REPORT_FIELDS}
+        fields = {k: v for k, v in fields.items() if v}
+        if not fields:
+            raise InvalidInput("De melding is aangevinkt maar leeg: vul de (bewerkte) tekst in of vink "
+                               "haar uit. Er is niets verstuurd.", field="report_what")
+        entries.append({"type": "report", "fields": fields})
+    messages = {m.id: m for m in opened.messages}
+    for raw in _list(form, "include_message"):
+        try:
+            record_id = int(raw)
+        except (TypeError, ValueError):
+            record_id = -1
+        message = messages.get(record_id)
+        if message is None:
+            raise InvalidInput("Kies berichten uit deze zaak. Er is niets verstuurd.", field="include_message")
+        text = _text(form, f"message_{record_id}")
+        if not text:
+            raise InvalidInput("Een gekozen bericht is leeg: vul de (bewerkte) tekst in of vink het uit. "
+                               "Er is niets verstuurd.", field=f"message_{record_id}")
+        entries.append({"type": "message", "author": message.author,
+                        "created_on": message.created_on.isoformat(), "text": text})
+    if _yes(form, "include_identity"):
+        if not identity_allowed(case, opened.identity):
+            raise InvalidInput("De identiteit van de melder gaat alleen mee als de melder daar op de eigen "
+                               "pagina toestemming voor gaf. Er is niets verstuurd.", field="include_identity")
+        entries.append({"type": "identity", **{k: v for k, v in opened.identity.items()
+                                               if k in ("name", "contact")}})
+    note = _text(form, "note")
+    if note:
+        entries.append({"type": "note", "text": note})
+    if not entries:
+        raise InvalidInput("Het dossier is leeg: kies wat het bevoegd gezag krijgt. Er is niets verstuurd.",
+                           field="include_report")
+    return entries
+
+
+def _yes(form: Mapping[str, Any], name: str) -> bool:
+    value = form.get(name)
+    return value is True or (isinstance(value, str) and value.strip().lower() in ("ja", "1", "true", "on"))
+
+
+def _list(form: Mapping[str, Any], name: str) -> list:
+    if hasattr(form, "getlist"):
+        return form.getlist(name)
+    value = form.get(name)
+    return list(value) if isinstance(value, (list, tuple, set)) else ([] if value is None else [value])
+
+
+def _text(form: Mapping[str, Any], name: str) -> str:
+    value = form.get(name)
+    text = value.strip() if isinstance(value, str) else ""
+    if len(text) > MAX_FIELD_CHARS:
+        raise InvalidInput(f"De tekst is te lang (meer dan {MAX_FIELD_CHARS} tekens). Er is niets verstuurd.",
+                           field=name)
+    return text
+
+
+# --- telling the recipients -------------------------------------------------------------------
+
+def notice_text(base_url: str) -> tuple[str, str]:
+    """A new dossier's notice: a link to the inbox, nothing about the case or the melder."""
+    link = f"{base_url.rstrip('/')}/bg/"
+    return ("Er staat een dossier voor u klaar",
+            "Er staat een dossier van de vertrouwenspersoon voor u klaar.\n\n"
+            f"Bekijk het na het inloggen:\n{link}\n\n"
+            "Dit bericht bevat bewust niets over de inhoud van de melding of over de melder.\n")
+
+
+def notify(settings: Settings, recipients: list[Staff]) -> None:
+    """Mail each recipient the notice; raises whistle.mail.MailError when the server fails.
+    Only the dossier's recipients are mailed: nobody else learns that a dossier exists."""
+    subject, body = notice_text(settings.base_url)
+    with Mailer(settings.mail, timeout=10) as mailer:
+        for member in recipients:
+            mailer.send(member.email, subject, body)

@@ -1,0 +1,41 @@
+"""A melding made by the vertrouwenspersoon on behalf of a melder who came in person.
+
+The same client steps as the no-JavaScript form (whistle.services.intake.submit_plain): a
+fresh receipt code, keys derived from it, the case key wrapped to every counsellor and the
+recovery key. No identity is stored, so the melder stays anonymous to everyone but the
+counsellor they spoke to. The code is shown once, to hand over on paper, when the melder
+wants to follow the case; otherwise it is dropped and nobody holds it."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from whistle.clock import Clock
+from whistle.models import Case
+from whistle.services import audit, intake
+from whistle.services.concerned import require_counsellor
+from whistle.services.errors import Forbidden
+from whistle.services.organisations import regeling_of
+from whistle.services.staff import StaffPrincipal
+from whistle.settings import Settings
+
+NOT_IN_REGELING = ("De regeling van deze organisatie voorziet niet in een melding door de "
+                   "vertrouwenspersoon namens de melder.")
+
+
+def allowed(principal: StaffPrincipal) -> bool:
+    regeling = regeling_of(principal.staff.organisation)
+    return regeling.counsellor_may_report_on_behalf or regeling.anonymous_via_counsellor
+
+
+def report_on_behalf(session: Session, settings: Settings, clock: Clock, principal: StaffPrincipal,
+                     report: dict[str, str], *, give_code: bool) -> tuple[Case, str | None]:
+    """Store the melding; returns the case and, when asked for, the melder's code (once)."""
+    require_counsellor(principal)
+    if not allowed(principal):
+        raise Forbidden(NOT_IN_REGELING)
+    case, code = intake.submit_plain(session, settings, clock, principal.staff.organisation.slug,
+                                     report, None, [])
+    audit.record(session, chain=case.organisation.slug, actor=principal.staff.email,
+                 event="case_reported_on_behalf", today=clock.today(), case_ref=case.ref,
+                 code_handed_over=give_code)
+    return case, (code if give_code else None)
