@@ -17,6 +17,7 @@ from whistle.clock import Clock
 from whistle.domain.lifecycle import Actor
 from whistle.domain.routes import routes_for
 from whistle.models import Attachment, Case, Record, ReporterChallenge, ReporterSession
+from whistle.services.derivation_slots import derivation_slot
 from whistle.services import attachment_store, audit
 from whistle.services.cases import deadlines_json
 from whistle.services.errors import InvalidInput, NotFound, Unauthorized
@@ -94,7 +95,8 @@ def open_code_session(session: Session, settings: Settings, clock: Clock, org_sl
     the case key, and keep it only sealed under a token that lives in the melder's cookie."""
     try:
         org = get_organisation(session, org_slug)
-        keys = crypto.derive_reporter_keys(code, org.slug, settings.reporter_kdf)
+        with derivation_slot():
+            keys = crypto.derive_reporter_keys(code, org.slug, settings.reporter_kdf)
     except (crypto.CryptoError, NotFound):
         raise Unauthorized() from None
     case = session.scalar(select(Case).where(Case.locator == keys.locator,

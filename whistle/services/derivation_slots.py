@@ -1,0 +1,26 @@
+"""Server-side Argon2id runs (the no-JavaScript melder path, staff login) take about 150 ms
+of CPU and 64 MiB of memory each. More of them at once than there are cores buys no
+throughput, only memory: with 8 threads, 8 x 64 MiB. A slot per core keeps the rate and caps
+the memory (bench/submissions.py, docs/performance.md)."""
+from __future__ import annotations
+
+import os
+import threading
+from contextlib import contextmanager
+from typing import Iterator
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+SLOTS = max(1, _cores())
+_slots = threading.BoundedSemaphore(SLOTS)
+
+
+@contextmanager
+def derivation_slot() -> Iterator[None]:
+    with _slots:
+        yield
