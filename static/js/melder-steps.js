@@ -54,7 +54,11 @@
         buttons.appendChild(button);
       });
       if (current && !steps.some(function (s) { return s.event === current.event; })) {
-        close(false); // the case moved on (another tab, the counsellor): that step is gone
+        // The case moved on (another tab, the counsellor): that step is gone.
+        close(false);
+        var box = slot("error");
+        box.textContent = "Deze stap is in de huidige status van uw melding niet meer mogelijk. Er is niets gewijzigd.";
+        box.hidden = false;
       }
       events.hidden = steps.length === 0 || current !== null;
     }
@@ -63,6 +67,7 @@
       current = step;
       opener = button;
       errorBox.hidden = true;
+      slot("error").hidden = true;
       slot("confirm-title").textContent = String(step.label);
       view.querySelectorAll("[data-explains]").forEach(function (p) {
         p.hidden = p.getAttribute("data-explains") !== step.event;
@@ -130,9 +135,16 @@
       try {
         await hooks.send(payload);
       } catch (e) {
-        if (e.status === 0) showError("De verbinding is onderbroken. Er is niets gewijzigd; probeer het opnieuw.");
-        else if (e.body && typeof e.body.error === "string") showError(e.body.error);
-        else showError("Deze stap is niet gelukt. Er is niets gewijzigd; probeer het opnieuw.");
+        if (e.status === 0) {
+          showError("De verbinding is onderbroken. Er is niets gewijzigd; probeer het opnieuw.");
+        } else if (e.status === 409 || e.status === 400) {
+          // Refused or raced: show the case as it is now (reloading the page would log out).
+          showError(e.status === 409 ? "Uw melding is intussen gewijzigd; deze stap is niet opgeslagen. Hieronder staat de stand van nu."
+            : (e.body && typeof e.body.error === "string" ? e.body.error : "Deze stap is niet mogelijk. Er is niets gewijzigd."));
+          await hooks.done();
+        } else {
+          showError("Deze stap is niet gelukt. Er is niets gewijzigd; probeer het opnieuw.");
+        }
         return;
       } finally {
         busy = false;

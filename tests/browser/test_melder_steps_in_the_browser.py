@@ -207,3 +207,26 @@ def test_afmelden_ends_the_session_on_the_server(melder, live_server, page, db):
     with pytest.raises(ProtocolError) as err:
         stolen._json("GET", "/api/v1/reporter/case")
     assert err.value.status == 401
+
+
+def test_a_step_the_case_no_longer_allows_changes_nothing_and_shows_the_case_as_it_is(
+        melder, live_server, page, db, clock):
+    with db() as s:
+        principal = counsellor_principal(s, VP)
+        ref = s.scalar(select(Case.ref))
+        lifecycle.transition(s, clock, ref, "acknowledge", principal)
+        lifecycle.transition(s, clock, ref, "triage", principal, kind="vermoeden_misstand", meldingswaardig=False)
+        lifecycle.transition(s, clock, ref, "give_feedback", principal, text="Uitkomst.")
+    open_case(page, live_server, melder.code)
+    page.click("#melder-events [data-event=disagree]")
+    with db() as s:  # meanwhile the counsellor closes the case
+        lifecycle.transition(s, clock, ref, "close", counsellor_principal(s, VP))
+
+    page.click("text=Ja, ik ben het niet eens met de uitkomst")
+    page.wait_for_function("() => document.querySelector('[data-slot=state]').textContent === 'Afgesloten'")
+    assert sent_steps(live_server) == [{"event": "disagree"}]
+    with db() as s:
+        assert s.scalar(select(Case.melder_disagrees_on)) is None
+    assert page.is_hidden("#melder-confirm") and buttons(page) == []
+    assert page.inner_text("#js-case > [data-slot=error]") == (
+        "Deze stap is in de huidige status van uw melding niet meer mogelijk. Er is niets gewijzigd.")
