@@ -42,7 +42,7 @@ MAX_MESSAGE = 8 * 1024 * 1024
 _TAG_MESSAGE = sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE
 _TAG_FINAL = sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL
 
-WRONG_PASSPHRASE = "wrong backup passphrase, or the file's header was altered"
+WRONG_PASSPHRASE = "wrong backup passphrase, or the file's header was altered"  # nosec B105  # a message
 ALTERED = "the backup file was altered or damaged"
 TRUNCATED = "the backup file is truncated"
 

@@ -24,7 +24,8 @@ def json_body():
         raise TooLarge("Het verzoek is te groot.")
     try:
         return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: a small body nested thousands deep ('{"a":{"a":...'), found by tests/fuzz.
         raise InvalidInput("body: not valid JSON") from None
 
 
