@@ -349,7 +349,13 @@ class _Staging:
         os.rename(self.attachments, final)
         try:
             if self.sqlite_target is not None:
-                os.rename(self.sqlite_staging, self.sqlite_target)
+                # A link, not a rename: a database that appeared since the check stays as it is.
+                try:
+                    os.link(self.sqlite_staging, self.sqlite_target)
+                except FileExistsError:
+                    raise BackupError(f"the data directory is not empty any more: {self.sqlite_target} "
+                                      "appeared during the restore") from None
+                os.unlink(self.sqlite_staging)
                 _fsync_dir(self.sqlite_target.parent)
             else:
                 self.transaction.commit()
