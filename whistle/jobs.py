@@ -18,12 +18,13 @@ from sqlalchemy.engine import Engine
 
 from whistle.clock import AMSTERDAM, Clock
 from whistle.db import make_session_factory
-from whistle.services import deadlines_watch, session_expiry
+from whistle.services import attachment_store, deadlines_watch, session_expiry
 from whistle.settings import Settings
 
 log = logging.getLogger("whistle.jobs")
 TICK_MINUTES = 60
 SESSION_SWEEP_MINUTES = 5
+ATTACHMENT_SWEEP_MINUTES = 60
 
 
 def deadlines_job(engine: Engine, settings: Settings, clock: Clock) -> None:
@@ -41,6 +42,13 @@ def session_expiry_job(engine: Engine, clock: Clock) -> None:
         session.commit()
 
 
+def attachment_sweep_job(engine: Engine, settings: Settings) -> None:
+    with make_session_factory(engine)() as session:
+        removed = attachment_store.sweep_stale(session, settings.attachments_dir)
+    if removed:
+        log.info("attachment sweep: removed %d file(s) an interrupted upload left behind", removed)
+
+
 def configure(scheduler: BaseScheduler, engine: Engine, settings: Settings, clock: Clock) -> BaseScheduler:
     scheduler.add_job(deadlines_job, "interval", minutes=TICK_MINUTES, args=(engine, settings, clock),
                       id=deadlines_watch.JOB, name="deadlines and reminders",
@@ -48,6 +56,10 @@ def configure(scheduler: BaseScheduler, engine: Engine, settings: Settings, cloc
                       coalesce=True, max_instances=1, replace_existing=True)
     scheduler.add_job(session_expiry_job, "interval", minutes=SESSION_SWEEP_MINUTES, args=(engine, clock),
                       id=session_expiry.JOB, name="delete expired sessions", coalesce=True,
+                      max_instances=1, replace_existing=True)
+    scheduler.add_job(attachment_sweep_job, "interval", minutes=ATTACHMENT_SWEEP_MINUTES,
+                      args=(engine, settings), id="attachment_sweep",
+                      name="remove what interrupted uploads left", coalesce=True,
                       max_instances=1, replace_existing=True)
     return scheduler
 

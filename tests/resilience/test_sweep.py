@@ -56,3 +56,16 @@ def test_whistle_serve_sweeps_at_start(tmp_path):
     assert sorted(p.name for p in (attachments / ".incoming").iterdir()) == ["new.part"]
     assert (attachments / ("c" * 32)).exists()
     assert "removed 1 attachment file(s) left behind" in server.log_path.read_text()
+
+
+def test_the_scheduler_sweeps_old_leftovers_every_hour(engine, settings, clock):
+    from whistle import jobs
+    scheduler = jobs.blocking(engine, settings, clock)
+    job = scheduler.get_job("attachment_sweep")
+    assert job is not None and job.trigger.interval.total_seconds() == jobs.ATTACHMENT_SWEEP_MINUTES * 60
+    incoming = settings.attachments_dir / ".incoming"
+    incoming.mkdir(parents=True, exist_ok=True)
+    plant(incoming / "old.part", age_seconds=ORPHAN_GRACE_SECONDS + HOUR)
+    plant(incoming / "fresh.part")
+    jobs.attachment_sweep_job(engine, settings)
+    assert sorted(p.name for p in incoming.iterdir()) == ["fresh.part"]

@@ -111,8 +111,8 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-# Longer than any upload can sit between its last write and its commit: a waitress channel
-# idles out after 2 minutes and a commit waits at most 30 seconds for SQLite's lock.
+# Longer than any upload can sit between its last write and its commit: a stuck gunicorn
+# worker is restarted after 2 minutes and a commit waits at most 30 seconds for SQLite's lock.
 ORPHAN_GRACE_SECONDS = 15 * 60
 
 
@@ -138,13 +138,3 @@ def sweep_stale(session: Session, attachments_dir: Path, *, grace_seconds: float
         removed += 1
     return removed
 
-
-def sweep_orphans(attachments_dir: Path, known_ids: set[str]) -> int:
-    """Remove half uploads and bodies no row points to (left by a crash). Returns the count."""
-    removed = 0
-    incoming = _dirs(attachments_dir)
-    for path in list(incoming.iterdir()) + [p for p in attachments_dir.iterdir() if p.is_file()]:
-        if path.parent == incoming or path.name not in known_ids:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
