@@ -154,3 +154,9 @@ def test_an_unknown_category_or_an_endless_field_is_refused(world, browser, db):
     assert r.status_code == 400 and "te lang" in r.get_data(as_text=True)
     with db() as s:
         assert s.scalar(select(func.count()).select_from(Case)) == 0
+
+
+def test_the_start_page_advises_on_device_network_and_revealing_details(world, client):
+    world.org("deventer")
+    html = client.get("/o/deventer/").get_data(as_text=True)
+    assert "eigen apparaat" in html and "privévenster" in html and "details in uw melding" in html
