@@ -5,6 +5,9 @@ a date on the case. It can change until a dossier is sent: after that, what was 
 sent, and the page says so."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,6 +27,18 @@ def has_identity(session: Session, case: Case) -> bool:
 
 def dossier_sent(session: Session, case: Case) -> bool:
     return session.scalar(select(Dossier.id).where(Dossier.case_id == case.id).limit(1)) is not None
+
+
+@dataclass
+class ConsentView:
+    """What the melder's page says about the consent."""
+    has_identity: bool
+    given_on: date | None
+    dossier_sent: bool
+
+
+def view(session: Session, case: Case) -> ConsentView:
+    return ConsentView(has_identity(session, case), case.identity_consent_on, dossier_sent(session, case))
 
 
 def set_identity_consent(session: Session, clock: Clock, principal, consent: bool) -> Case:

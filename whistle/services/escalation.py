@@ -178,3 +178,34 @@ def notify(settings: Settings, recipients: list[Staff]) -> None:
     with Mailer(settings.mail, timeout=10) as mailer:
         for member in recipients:
             mailer.send(member.email, subject, body)
+
+
+# --- what the counsellor's case page shows about the hand-over ---------------------------------
+
+@dataclass
+class Handover:
+    candidates: list[Staff]                 # accounts that can be marked betrokkene
+    concerned: set[int]
+    colleagues: list                        # case_access.Colleague
+    dossiers: list[dossiers.OpenedDossier]  # what was sent, with any decision
+    on_behalf_allowed: bool
+
+    def feedback_suggestion(self) -> str:
+        """A starting text for the terugkoppeling, from the last decision; the counsellor edits it."""
+        decided = [d for d in self.dossiers if d.decision]
+        if not decided:
+            return ""
+        d = decided[-1]
+        return (f"Het bevoegd gezag heeft over uw melding besloten: {d.decision_label.lower()}.\n\n"
+                f"{d.decision.get('motivation', '')}")
+
+
+def handover_view(session: Session, principal: StaffPrincipal, case: Case) -> Handover:
+    from whistle.services import case_access, on_behalf
+    from whistle.services.concerned import candidates
+    key = staff_case_key(session, case, principal.staff, principal.secret_key)
+    opened = [dossiers.open_dossier(session, d, dossiers.key_from_copy(case, key, d))
+              for d in dossiers.dossiers_of_case(session, case)]
+    return Handover(candidates(session, case), concerned_ids(session, case, key),
+                    case_access.colleagues(session, principal, case.ref), opened,
+                    on_behalf.allowed(principal))

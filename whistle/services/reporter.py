@@ -175,6 +175,7 @@ def case_state_json(case: Case, today) -> dict[str, Any]:
         "acknowledged_on": _iso(case.acknowledged_on),
         "feedback_given_on": _iso(case.feedback_given_on),
         "melder_disagrees_on": _iso(case.melder_disagrees_on),
+        "identity_consent_on": _iso(case.identity_consent_on),
         "events": melder_events(case),
         "escalation_routes": [asdict(route) for route in escalation_routes(case, today)],
     }

@@ -8,7 +8,7 @@ import json
 
 from flask import Blueprint, Response, jsonify, request, stream_with_context
 
-from whistle.services import intake, lifecycle, reporter
+from whistle.services import consent, intake, lifecycle, reporter
 from whistle.services.errors import InvalidInput, TooLarge, Unauthorized
 from whistle.web.context import clock, db, settings
 
@@ -116,6 +116,18 @@ def post_event():
         raise InvalidInput(f"event: a melder may send {allowed}", field="event")
     facts = {k: v for k, v in body.items() if k != "event"}
     lifecycle.transition(db(), clock(), ctx.case, event, ctx, **facts)
+    answer = reporter.case_state_json(ctx.case, clock().today())
+    db().commit()
+    return jsonify(answer)
+
+
+@bp.post("/reporter/case/consent")
+def post_consent():
+    """The melder's consent to let their identity go into the dossier for the bevoegd gezag
+    (Extensions E.4): `{"consent": true}` gives it, `false` revokes it, until a dossier is sent."""
+    ctx = bearer_context()
+    body = json_body()
+    consent.set_identity_consent(db(), clock(), ctx, body.get("consent") if isinstance(body, dict) else None)
     answer = reporter.case_state_json(ctx.case, clock().today())
     db().commit()
     return jsonify(answer)

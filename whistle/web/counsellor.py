@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from whistle.domain.lifecycle import Actor, MeldingKind
-from whistle.services import counsellor, lifecycle
+from whistle.services import counsellor, escalation, lifecycle
 from whistle.services.errors import Conflict, InvalidInput
 from whistle.web.context import clock, db, settings
 from whistle.web.downloads import download_response
@@ -36,14 +36,19 @@ def case(ref: str):
     return _render_case(ref)
 
 
-def _render_case(ref: str, error: str | None = None, status: int = 200):
+def render_case(ref: str, error: str | None = None, status: int = 200):
+    """The case page, also for the hand-over's forms (whistle.web.handover) to show a refusal."""
     principal = require_role("counsellor")
     opened = counsellor.open_case(db(), clock(), principal, ref)
     db().commit()
     return render_template("counsellor/case.html", c=opened, case=opened.case,
+                           handover=escalation.handover_view(db(), principal, opened.case),
                            events=lifecycle.events_for(opened.case, Actor.COUNSELLOR),
                            kinds=list(MeldingKind), form=request.form if status != 200 else {},
                            today=clock().today(), error=error), status
+
+
+_render_case = render_case
 
 
 @bp.post("/zaak/<ref>/stap/<event>")

@@ -10,7 +10,7 @@ from flask import (
 
 import crypto
 from whistle.domain.lifecycle import Actor, State
-from whistle.services import intake, lifecycle, organisations, reporter
+from whistle.services import consent, intake, lifecycle, organisations, reporter
 from whistle.services.cases import current_recipients
 from whistle.services.errors import Conflict, InvalidInput, Unauthorized
 from whistle.web.context import clock, db, settings
@@ -107,6 +107,7 @@ def _render_case(ctx, error=None, status=200, uploaded=()):
         attachments=reporter.open_attachment_headers(db(), ctx),
         routes=reporter.escalation_routes(ctx.case, clock().today()),
         events=lifecycle.events_for(ctx.case, Actor.MELDER),
+        consent=consent.view(db(), ctx.case),
         error=error, uploaded=uploaded)
     db().commit()
     return page, status
