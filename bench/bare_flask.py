@@ -1,11 +1,18 @@
-"""A Flask app with nothing of Whistle in it, served by waitress exactly as `whistle serve` is:
-the ceiling against which the submission figures are compared. Run by bench/common.py."""
+"""A Flask app with nothing of Whistle in it, served through the very function `whistle serve`
+uses (whistle.web.server.serve: gunicorn, gthread workers, the same workers, threads and
+options): the ceiling against which the submission figures are compared. Run by
+bench/common.py."""
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
-import waitress
 from flask import Flask, jsonify, request
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from whistle.web.server import serve  # noqa: E402
 
 app = Flask("bare")
 
@@ -27,4 +34,4 @@ if __name__ == "__main__":
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
-    waitress.serve(app, host="127.0.0.1", port=args.port, threads=args.threads, ident="bare")
+    serve(app, host="127.0.0.1", port=args.port, threads=args.threads)

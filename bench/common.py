@@ -1,6 +1,11 @@
 """What every benchmark needs: a real `whistle serve` set up through the CLI in a temporary data
-directory, a sampler of the server's resident memory, the machine's description, and a few
-statistics. The benchmarks print figures; they assert nothing about speed."""
+directory, a sampler of the server's resident memory and CPU, the machine's description, and a
+few statistics. The benchmarks print figures; they assert nothing about speed.
+
+`whistle serve` is gunicorn: a master process (the arbiter, which only watches) and worker
+processes forked from it, which serve the requests. Memory and CPU are therefore measured over
+the server's whole process tree: RSS of the master + the workers (pages they still share after
+the fork are counted once per process), CPU of all of them."""
 from __future__ import annotations
 
 import datetime
@@ -8,6 +13,7 @@ import os
 import platform
 import secrets
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -56,9 +62,17 @@ def _ram_gib() -> float:
     return 0.0
 
 
+def server_layout() -> str:
+    """How `whistle serve` runs, read from whistle.web.server.serve's own defaults (the bench
+    passes --threads only, with the same default)."""
+    import inspect
+    from whistle.web.server import serve
+    defaults = {name: p.default for name, p in inspect.signature(serve).parameters.items()}
+    return f"gthread, {defaults['workers']} worker(s) x {defaults['threads']} threads"
+
+
 def machine_lines() -> list[str]:
     import nacl
-    import waitress  # noqa: F401 (only its version)
     from importlib.metadata import version
     return [
         f"date:      {datetime.date.today().isoformat()}",
@@ -70,7 +84,7 @@ def machine_lines() -> list[str]:
         f"sqlite:    {sqlite3.sqlite_version}",
         # Other work on the machine skews every figure: say how busy it was.
         f"load:      {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min) at the start",
-        f"server:    waitress {version('waitress')}, Flask {version('flask')}, "
+        f"server:    gunicorn {version('gunicorn')} ({server_layout()}), Flask {version('flask')}, "
         f"Werkzeug {version('werkzeug')}",
     ]
 
@@ -119,8 +133,8 @@ class WhistleServer:
     def __post_init__(self) -> None:
         self.data_dir = self.workdir / "data"
         self.data_dir.mkdir()
-        # The server's own temporary files (waitress spools large request bodies) land here,
-        # so the benchmark can see them.
+        # The server's own temporary files would land here, so the benchmark can see any
+        # (a server that spools request bodies writes the no-JS path's plaintext to them).
         self.tmp_dir = self.workdir / "tmp"
         self.tmp_dir.mkdir()
         self.port = free_port()
@@ -152,23 +166,20 @@ class WhistleServer:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "whistle.cli", "serve", "--host", "127.0.0.1",
              "--port", str(self.port), "--threads", str(self.threads)],
-            env=self.env, stdout=self._log, stderr=subprocess.STDOUT, cwd=ROOT)
+            env=self.env, stdout=self._log, stderr=subprocess.STDOUT, cwd=ROOT,
+            start_new_session=True)  # its own process group: master and workers end together
         wait_until_answering(self.base + "/", self.proc, self.log_path)
         return self
 
     @property
     def pid(self) -> int:
+        """The gunicorn master's; MemorySampler and tree_cpu_seconds include its workers."""
         assert self.proc is not None
         return self.proc.pid
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        if self.proc is not None:
+            stop_process_group(self.proc)
         if self.proc is not None:
             self._log.close()
         # The data directory holds the (encrypted) test files, up to the size of the run.
@@ -198,17 +209,85 @@ def bare_flask_server(threads: int = 8):
     with open(log, "wb") as fh:
         proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("bare_flask.py")),
                                  "--port", str(port), "--threads", str(threads)],
-                                stdout=fh, stderr=subprocess.STDOUT)
+                                stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             wait_until_answering(f"http://127.0.0.1:{port}/", proc, log)
             yield f"http://127.0.0.1:{port}", proc.pid
         finally:
-            proc.terminate()
-            proc.wait(timeout=15)
+            stop_process_group(proc)
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-# --- memory --------------------------------------------------------------------------------------
+def stop_process_group(proc: subprocess.Popen) -> None:
+    """SIGTERM to the gunicorn master (it stops its workers); if it has not ended in 15 s,
+    SIGKILL to the process group the bench started it in, so no worker outlives the run."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+# --- memory and CPU of the server's processes ----------------------------------------------------
+
+def _children_from_proc(pid: int) -> list[int]:
+    """Direct children of pid by scanning /proc (where /proc/<pid>/task/*/children is missing)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def children(pid: int) -> list[int]:
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return []
+    found: list[int] = []
+    for task in tasks:
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except FileNotFoundError:
+            return _children_from_proc(pid)  # kernel without CONFIG_PROC_CHILDREN
+        except OSError:
+            continue
+    return found
+
+
+def process_tree(pid: int) -> list[int]:
+    """pid and all its descendants: the gunicorn master first, then its workers."""
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop(0)
+        tree.append(current)
+        todo += children(current)
+    return tree
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of pid and its live descendants (a worker that exits takes its share along:
+    gunicorn does not restart workers during a bench unless one crashed)."""
+    total = 0.0
+    for p in process_tree(pid):
+        try:
+            total += cpu_seconds(p)
+        except OSError:
+            pass  # ended between the listing and the read
+    return total
+
 
 def proc_status(pid: int) -> dict[str, int]:
     """VmRSS, VmHWM etc. in bytes."""
@@ -237,7 +316,10 @@ def reset_peak(pid: int) -> bool:
 
 
 def spooled_files(pid: int, directory: Path) -> set[str]:
-    """Files the process holds open in `directory`, including unlinked ones (O_TMPFILE)."""
+    """Files with data in them that the process holds open in `directory`, including unlinked
+    ones (O_TMPFILE). Empty files are left out: every gunicorn worker keeps an unlinked, empty
+    heartbeat file (wgunicorn-*) open in TMPDIR, whose timestamp it touches and which it
+    never writes to."""
     found = set()
     fd_dir = Path(f"/proc/{pid}/fd")
     try:
@@ -250,15 +332,23 @@ def spooled_files(pid: int, directory: Path) -> set[str]:
         except OSError:
             continue
         if target.startswith(str(directory)):
-            found.add(target)
+            try:
+                size = os.stat(fd).st_size  # follows the link: works for unlinked files too
+            except OSError:
+                continue
+            if size:
+                found.add(target)
     return found
 
 
 class MemorySampler:
-    """Samples a process's VmRSS every `interval` seconds in a thread; `phase()` reports the
-    largest sample and the kernel's own peak (VmHWM, reset at the start of the phase), so a
-    spike between two samples is not missed. It also notes any temporary file the process
-    holds open in `watch_dir`."""
+    """Samples the server's RSS every `interval` seconds in a thread: the sum of VmRSS over the
+    process and its descendants (gunicorn's master and its workers; the tree is listed again at
+    every sample, so a restarted worker is found). `phase()` reports the largest sample and the
+    kernel's own peaks (VmHWM of each process, reset at the start of the phase, summed: an
+    upper bound of their combined peak), so a spike between two samples is not missed. It
+    also notes any temporary file any of them holds open in `watch_dir`, and the CPU they
+    spent."""
 
     def __init__(self, pid: int, interval: float = 0.01, watch_dir: Path | None = None) -> None:
         self.pid, self.interval, self.watch_dir = pid, interval, watch_dir
@@ -271,36 +361,61 @@ class MemorySampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            try:
-                rss = proc_status(self.pid)["VmRSS"]
-                files = spooled_files(self.pid, self.watch_dir) if self.watch_dir else set()
-            except (OSError, KeyError):
+            if not Path(f"/proc/{self.pid}").exists():
                 return
+            tree = process_tree(self.pid)
+            rss = self._sum(tree, "VmRSS")
+            files = set()
+            if self.watch_dir:
+                for p in tree:
+                    files |= spooled_files(p, self.watch_dir)
             with self._lock:
                 self._max = max(self._max, rss)
                 self._spooled |= files
             self._stop.wait(self.interval)
 
+    @staticmethod
+    def _sum(pids: list[int], key: str) -> int:
+        total = 0
+        for p in pids:
+            try:
+                total += proc_status(p)[key]
+            except (OSError, KeyError):
+                pass  # ended between the listing and the read
+        return total
+
     def rss(self) -> int:
-        return proc_status(self.pid)["VmRSS"]
+        """RSS of the master + workers, now."""
+        return self._sum(process_tree(self.pid), "VmRSS")
+
+    def describe(self) -> str:
+        """Which processes are measured, with the RSS of each."""
+        master, *workers = process_tree(self.pid)
+        parts = [f"master {mib(self._sum([master], 'VmRSS'))}"]
+        parts += [f"worker {mib(self._sum([w], 'VmRSS'))}" for w in workers]
+        return f"{mib(self.rss())} = " + " + ".join(parts)
 
     @contextmanager
     def phase(self):
         result = Phase()
-        exact = reset_peak(self.pid)
+        tree = process_tree(self.pid)
+        exact = all(reset_peak(p) for p in tree)
         with self._lock:
             self._max = self.rss()
             self._spooled = set()
         result.start = self._max
-        cpu = cpu_seconds(self.pid)
+        result.processes = len(tree)
+        cpu = tree_cpu_seconds(self.pid)
         try:
             yield result
         finally:
-            result.cpu = cpu_seconds(self.pid) - cpu
+            result.cpu = tree_cpu_seconds(self.pid) - cpu
             with self._lock:
                 result.sampled_peak = self._max
                 result.spooled = set(self._spooled)
-            result.kernel_peak = proc_status(self.pid)["VmHWM"] if exact else None
+            after = process_tree(self.pid)
+            # A worker that appeared during the phase has no reset peak: then only the samples.
+            result.kernel_peak = self._sum(after, "VmHWM") if exact and after == tree else None
             result.end = self.rss()
 
     def close(self) -> None:
@@ -318,6 +433,7 @@ class Phase:
     sampled_peak: int = 0
     kernel_peak: int | None = None
     spooled: set[str] = field(default_factory=set)
+    processes: int = 1  # master + workers measured
 
     @property
     def peak(self) -> int:

@@ -1,6 +1,7 @@
 """Meldingen per second through the v1 API and through the no-JavaScript form, with p50/p99
 latency and the server's peak memory, next to the limits measured in the same run: a bare
-Flask app on the same WSGI server, and Argon2id at the published cost.
+Flask app on the same WSGI server (gunicorn, through whistle.web.server.serve), and Argon2id
+at the published cost.
 
     python3 bench/submissions.py              # production Argon2id (INTERACTIVE)
     python3 bench/submissions.py --quick      # a few requests, fastest Argon2id (smoke test)
@@ -27,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import crypto  # noqa: E402
 from bench.common import (  # noqa: E402
-    ORG, MemorySampler, WhistleServer, bare_flask_server, mib, percentile, print_header,
+    ORG, MemorySampler, WhistleServer, bare_flask_server, mib, percentile, print_header, server_layout,
 )
 from bench.html_client import RECEIPT_CODE, HtmlClient, multipart_fields  # noqa: E402
 from whistle.reporter_client import HttpTransport, ProtocolError, ReporterClient  # noqa: E402
@@ -131,7 +132,7 @@ def bare_flask_run(n: int, clients: int, body: bytes) -> Run:
         with sampler.phase() as mem:
             latencies, refused, seconds = run_concurrently(n, clients, one, connection_to(base))
         sampler.close()
-    return Run("bare Flask + waitress (POST)", latencies, seconds, mem.peak, mem.cpu, refused)
+    return Run("bare Flask + gunicorn (POST)", latencies, seconds, mem.peak, mem.cpu, refused)
 
 
 # --- the API -------------------------------------------------------------------------------------
@@ -241,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     print_header("meldingen per second")
     print(f"Argon2id: {'MINIMUM (fast, not for figures)' if args.fast_kdf else 'INTERACTIVE'} "
           f"(opslimit {params.opslimit}, memlimit {params.memlimit // 1024} KiB); "
-          f"{args.clients} client threads; server: waitress, 8 threads; "
+          f"{args.clients} client threads; server: gunicorn {server_layout()}; "
           f"database: {args.database_url.split('@')[-1] if args.database_url else 'SQLite'}")
     argon_one, argon_cpu, argon_rate = argon2id_figures(params, cores)
     print(f"one Argon2id: {argon_one * 1000:.0f} ms ({argon_cpu * 1000:.0f} ms CPU); "
@@ -250,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     runs: list[Run] = []
     with WhistleServer(fast_kdf=args.fast_kdf, database_url=args.database_url) as server:
         sampler = MemorySampler(server.pid)
-        idle = sampler.rss()
+        idle, idle_parts = sampler.rss(), sampler.describe()
         requests = prepare_api_requests(server.base, args.api, cores)
         runs.append(api_prepared_run(server, sampler, requests, args.clients))
         runs.append(api_end_to_end_run(server, sampler, max(2, args.api // 10), args.clients))
@@ -258,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         sampler.close()
     bare = bare_flask_run(args.bare, args.clients, requests[0][1])
 
-    print(f"\nserver idle RSS: {mib(idle)}")
+    print(f"\nserver idle RSS, gunicorn master + workers (peak RSS below: the same sum): {idle_parts}")
     print("per s: accepted meldingen a second (wall clock); CPU ms: the server's CPU per melding (all threads; "
           "other work on\nthe machine barely changes it); the form's CPU covers GET + POST.")
     print(f"{'path':38} {'ok':>5} {'refused':>7} {'per s':>7} {'p50 ms':>7} {'p99 ms':>7} {'CPU ms':>7} {'peak RSS':>10}  ratio")

@@ -25,7 +25,7 @@ def run_bench(script: str, database_url: str) -> str:
 def test_submissions_bench_submits_through_api_and_form(database_url):
     out = run_bench("submissions.py", database_url)
     for row in ("v1 API, keys prepared beforehand", "v1 API end to end", "no-JS form, POST only",
-                "bare Flask + waitress", "one Argon2id:", "machine:"):
+                "bare Flask + gunicorn", "one Argon2id:", "machine:"):
         assert row in out, out
 
 

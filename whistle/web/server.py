@@ -10,6 +10,7 @@ Logging: no access log, and the error log goes through a filter that removes any
 like a network address, since gunicorn names the client in some warnings."""
 from __future__ import annotations
 
+import io
 import logging
 import re
 
@@ -46,6 +47,36 @@ class PrivateLogger(Logger):
         return None
 
 
+# What the application's reads of a request body are rounded up to (see LargeBodyReads).
+BODY_READ = 1024 * 1024
+
+
+class _RawBody(io.RawIOBase):
+    def __init__(self, body) -> None:
+        self._body = body
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._body.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def large_body_reads(app):
+    """Werkzeug's multipart parser and the attachment store read a body 64 KiB at a time. On
+    each such read gunicorn's body reader receives up to 1 MiB ahead and then copies all it
+    holds twice to hand out 64 KiB: a no-JS upload cost 8 CPU s/GiB, three times the cipher
+    (docs/performance.md). A buffered reader in between asks gunicorn for a MiB at a time and
+    serves the small reads from memory. It never reads past the body: gunicorn's reader ends
+    at Content-Length (or the last chunk)."""
+    def wrapped(environ, start_response):
+        environ["wsgi.input"] = io.BufferedReader(_RawBody(environ["wsgi.input"]), BODY_READ)
+        return app(environ, start_response)
+    return wrapped
+
+
 class WhistleServer(BaseApplication):
     def __init__(self, app, options: dict) -> None:
         self.application = app
@@ -62,14 +93,16 @@ class WhistleServer(BaseApplication):
 
 def serve(app, *, host: str, port: int, threads: int = 8, workers: int = 1) -> None:
     """Serve until stopped. The app is built before the workers fork (it is passed in), so all
-    workers share its in-memory session key (docs/operations.md)."""
-    engine = app.extensions["whistle_engine"]
+    workers share its in-memory session key (docs/operations.md). Any Flask app will do: the
+    benchmark serves its bare-Flask ceiling through here too (bench/bare_flask.py)."""
+    engine = app.extensions.get("whistle_engine")
 
     def post_fork(_server, _worker) -> None:
         # Each worker opens its own database connections; none inherited over fork.
-        engine.dispose(close=False)
+        if engine is not None:
+            engine.dispose(close=False)
 
-    WhistleServer(app, {
+    WhistleServer(large_body_reads(app), {
         "post_fork": post_fork,
         "bind": f"{host}:{port}",
         "worker_class": "gthread",
