@@ -134,16 +134,19 @@ def user() -> None:
 @click.option("--role", required=True, type=click.Choice(["counsellor", "authority", "admin"]))
 @click.option("--email", required=True)
 @click.option("--name", "display_name", default="")
+@click.option("--function", "authority_function", default=None,
+              help="for role authority: the office held (burgemeester, wethouder, directeur-bestuurder, ...)")
 @click.option("--password-stdin", is_flag=True, required=True, help="read the passphrase from standard input")
 @pass_env
-def user_create(env: Env, org_slug: str, role: str, email: str, display_name: str, password_stdin: bool) -> None:
+def user_create(env: Env, org_slug: str, role: str, email: str, display_name: str,
+                authority_function: str | None, password_stdin: bool) -> None:
     """Create a staff member; the passphrase comes from standard input only."""
     from whistle.services.staff import create_staff
     passphrase = read_secret_stdin()
     with env.session() as s:
         u = service_call(create_staff, s, env.settings, org_slug=org_slug, role=role, email=email,
                          passphrase=passphrase, today=env.clock.today(), actor=CLI_ACTOR,
-                         display_name=display_name)
+                         display_name=display_name, authority_function=authority_function)
     import crypto
     click.echo(f"created {u.role} {u.email} (key fingerprint {crypto.fingerprint(u.public_key)})")
 
@@ -158,6 +161,83 @@ def user_reset_2fa(env: Env, email: str) -> None:
     with env.session() as s:
         member = service_call(reset, s, env.clock, email=email, by=None, actor=CLI_ACTOR)
     click.echo(f"second factor of {member.email} cleared; they enrol again at their next login")
+
+
+@user.command("reset-passphrase")
+@click.option("--email", required=True)
+@click.option("--password-stdin", is_flag=True, required=True, help="read the new passphrase from standard input")
+@pass_env
+def user_reset_passphrase(env: Env, email: str, password_stdin: bool) -> None:
+    """Give a member who lost their passphrase a new one and a new key pair. Keys wrapped to the
+    old pair are useless; `whistle recovery restore-access` gives them back with the recovery key."""
+    from whistle.services.recovery import reset_passphrase
+    passphrase = read_secret_stdin()
+    with env.session() as s:
+        member, waiting = service_call(reset_passphrase, s, env.settings, env.clock, email=email,
+                                       passphrase=passphrase, actor=CLI_ACTOR)
+    import crypto
+    click.echo(f"new passphrase and key pair for {member.email} (fingerprint {crypto.fingerprint(member.public_key)}); "
+               f"{waiting} key(s) to restore with `whistle recovery restore-access`")
+
+
+# --- recovery ----------------------------------------------------------------------------------
+
+@org.command("recovery-key")
+@click.argument("slug")
+@click.option("--qr", "qr_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="also write the private half as a QR code (SVG) to this new file, to print and then delete")
+@pass_env
+def org_recovery_key(env: Env, slug: str, qr_file: Path | None) -> None:
+    """Create the organisation's recovery key pair. The private half is printed once, to keep
+    offline (on paper, in a safe); only the public half is stored."""
+    from whistle.services.recovery import create_recovery_key, encode_secret
+    if qr_file is not None and qr_file.exists():
+        raise click.ClickException(f"{qr_file} exists already")
+    with env.session() as s:
+        secret = service_call(create_recovery_key, s, env.clock, slug, CLI_ACTOR)
+        import crypto
+        fingerprint = crypto.fingerprint(crypto.public_from_secret(secret))
+    words = encode_secret(secret)
+    if qr_file is not None:
+        import segno
+        segno.make(words, error="m").save(str(qr_file), kind="svg", scale=8)
+    click.echo(f"Herstelsleutel van {slug} (vingerafdruk {fingerprint}).")
+    click.echo("Schrijf of print deze sleutel en bewaar hem offline; hij wordt niet opgeslagen en niet nog eens getoond:")
+    click.echo("")
+    click.echo(f"    {words}")
+    click.echo("")
+    if qr_file is not None:
+        click.echo(f"QR-code geschreven naar {qr_file}: print hem en verwijder het bestand daarna.")
+
+
+@main.group()
+def recovery() -> None:
+    """Getting access back with the organisation's recovery key."""
+
+
+@recovery.command("restore-access")
+@click.option("--org", "org_slug", required=True)
+@click.option("--email", required=True, help="the member whose passphrase was reset")
+@click.option("--ref", default=None, help="one case only")
+@click.option("--all", "all_cases", is_flag=True, help="every key the member held before the reset")
+@click.option("--secret-stdin", is_flag=True, required=True, help="read the recovery key (the words) from standard input")
+@pass_env
+def recovery_restore_access(env: Env, org_slug: str, email: str, ref: str | None, all_cases: bool,
+                            secret_stdin: bool) -> None:
+    """Re-wrap the case and dossier keys a member lost at a passphrase reset to their new key pair."""
+    from whistle.services.recovery import decode_secret, restore_access
+    if bool(ref) == all_cases:
+        raise click.ClickException("give either --ref REF or --all")
+    secret = service_call(decode_secret, read_secret_stdin())
+    with env.session() as s:
+        result = service_call(restore_access, s, env.clock, org_slug=org_slug, email=email, secret=secret,
+                              ref=ref, actor=CLI_ACTOR)
+    for case_ref in result.cases:
+        click.echo(f"restored case {case_ref}")
+    for case_ref in result.dossiers:
+        click.echo(f"restored dossier of {case_ref}")
+    for case_ref, why in result.skipped:
+        click.echo(f"skipped {case_ref}: {why}", err=True)
 
 
 # --- case --------------------------------------------------------------------------------------
@@ -244,12 +324,25 @@ def audit() -> None:
     """The hash-chained audit trail."""
 
 
+@audit.command("head")
+@click.option("--org", "org_slug", help="this organisation's chain only")
+@pass_env
+def audit_head(env: Env, org_slug: str | None) -> None:
+    """Print each chain's head as chain:seq:hash, to keep outside the database (paper, a
+    colleague's mailbox) and give to `audit verify --anchor` later."""
+    from whistle.services import audit as audit_service
+    with env.session() as s:
+        for anchor in audit_service.heads(s, org_slug):
+            click.echo(str(anchor))
+
+
 @audit.command("verify")
 @click.option("--org", "org_slug", help="check this organisation's chain only")
+@click.option("--anchor", "anchors", multiple=True, help="a head printed earlier by `audit head`")
 @pass_env
-def audit_verify(env: Env, org_slug: str | None) -> None:
-    """Check every event links to the one before and matches its hash; exit 1 on the first
-    broken event of each chain."""
+def audit_verify(env: Env, org_slug: str | None, anchors: tuple[str, ...]) -> None:
+    """Check every event links to the one before and matches its hash, and that each given
+    anchor is still part of its chain; exit 1 on the first broken event of each chain."""
     from sqlalchemy import func, select
     from whistle.models import AuditEvent
     from whistle.services import audit as audit_service
@@ -258,6 +351,14 @@ def audit_verify(env: Env, org_slug: str | None) -> None:
         if org_slug:
             service_call(get_organisation, s, org_slug)
         problems = audit_service.verify(s, org_slug)
+        for text in anchors:
+            try:
+                anchor = audit_service.Anchor.parse(text)
+            except ValueError as exc:
+                raise click.ClickException(str(exc)) from None
+            problem = audit_service.check_anchor(s, anchor)
+            if problem:
+                problems.append(problem)
         query = select(func.count(AuditEvent.id), func.count(func.distinct(AuditEvent.chain)))
         if org_slug:
             query = query.where(AuditEvent.chain == org_slug)

@@ -132,3 +132,30 @@ def test_the_scheduler_runs_once_as_a_process_of_its_own(cli, melding, smtp, mon
 def test_serve_can_run_the_scheduler_in_process(cli):
     r = cli("serve", "--help")
     assert r.exit_code == 0 and "--scheduler" in r.output
+
+
+def test_an_anchor_kept_outside_detects_a_chain_rewritten_from_scratch(cli, melding, db):
+    """Someone with write access recomputes every hash after editing: the links verify, but the
+    head the operator wrote down earlier no longer matches."""
+    from whistle.services import audit as audit_service
+    r = cli("audit", "head", "--org", "deventer")
+    assert r.exit_code == 0
+    anchor = r.output.strip()
+    assert re.fullmatch(r"deventer:\d+:[0-9a-f]{64}", anchor)
+    assert cli("audit", "verify", "--anchor", anchor).exit_code == 0
+
+    with db() as s:
+        s.execute(text("UPDATE audit_events SET actor = 'iemand anders' WHERE chain = 'deventer' AND seq = 1"))
+        prev = audit_service.GENESIS
+        rows = s.execute(text("SELECT id, chain, seq, occurred_on, actor, event, case_ref, details "
+                              "FROM audit_events WHERE chain = 'deventer' ORDER BY seq")).all()
+        for row in rows:
+            day = row.occurred_on if not isinstance(row.occurred_on, str) else __import__("datetime").date.fromisoformat(row.occurred_on)
+            digest = audit_service._digest(prev, row.chain, row.seq, day, row.actor, row.event, row.case_ref, row.details)
+            s.execute(text("UPDATE audit_events SET prev_hash = :p, hash = :h WHERE id = :id"),
+                      {"p": prev, "h": digest, "id": row.id})
+            prev = digest
+    assert cli("audit", "verify").exit_code == 0  # the rewrite is self-consistent
+    r = cli("audit", "verify", "--anchor", anchor)
+    assert r.exit_code == 1 and "rewritten" in r.output
+    assert cli("audit", "verify", "--anchor", "onzin").exit_code != 0

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from whistle.models import AuditEvent
@@ -85,3 +85,45 @@ def verify(session: Session, chain: str | None = None) -> list[ChainProblem]:
                 break
             prev, expected_seq = ev.hash, expected_seq + 1
     return problems
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A chain's head as an operator writes it down outside the database (`chain:seq:hash`).
+    A later verify against it detects a chain rewritten from scratch, which the links alone
+    cannot: whoever can write the table could recompute every hash."""
+    chain: str
+    seq: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.chain}:{self.seq}:{self.hash}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Anchor":
+        try:
+            chain, seq, digest = text.strip().rsplit(":", 2)
+            return cls(chain, int(seq), digest)
+        except ValueError:
+            raise ValueError(f"anchor {text!r}: expected chain:seq:hash") from None
+
+
+def heads(session: Session, chain: str | None = None) -> list[Anchor]:
+    query = select(AuditEvent.chain, func.max(AuditEvent.seq)).group_by(AuditEvent.chain)
+    if chain:
+        query = query.where(AuditEvent.chain == chain)
+    out = []
+    for name, seq in session.execute(query.order_by(AuditEvent.chain)):
+        digest = session.scalar(select(AuditEvent.hash).where(AuditEvent.chain == name, AuditEvent.seq == seq))
+        out.append(Anchor(name, seq, digest))
+    return out
+
+
+def check_anchor(session: Session, anchor: Anchor) -> ChainProblem | None:
+    ev = session.scalar(select(AuditEvent).where(AuditEvent.chain == anchor.chain,
+                                                 AuditEvent.seq == anchor.seq))
+    if ev is None:
+        return ChainProblem(anchor.chain, anchor.seq, 0, "the anchored event is gone (chain cut short)")
+    if ev.hash != anchor.hash:
+        return ChainProblem(anchor.chain, anchor.seq, ev.id, "differs from the anchor (chain rewritten)")
+    return None
