@@ -41,7 +41,8 @@ def set_up(session: Session, settings: Settings, clock: Clock) -> list[str]:
     for role, email, name in USERS:
         passphrase = new_passphrase()
         create_staff(session, settings, org_slug=SLUG, role=role, email=email,
-                     passphrase=passphrase, today=today, actor="demo", display_name=name)
+                     passphrase=passphrase, today=today, actor="demo", display_name=name,
+                     authority_function="burgemeester" if role == "authority" else None)
         lines.append(f"  {role:<11} {email:<34} {passphrase}")
     case, code = intake.submit_plain(
         session, settings, clock, SLUG,
