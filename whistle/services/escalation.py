@@ -19,7 +19,7 @@ from whistle.domain.lifecycle import Event
 from whistle.domain.recusal import Entitlement, Member, entitled
 from whistle.domain.roles import ROLE_LABELS
 from whistle.mail import Mailer
-from whistle.models import Case, Dossier, Record, Staff
+from whistle.models import Case, Dossier, Staff
 from whistle.services import audit, counsellor, dossiers
 from whistle.services.cases import case_by_ref, staff_case_key
 from whistle.services.concerned import concerned_ids, require_counsellor
