@@ -173,7 +173,7 @@ def main() -> int:
             problems.append("the upload failed: " + page.inner_text("li.upload"))
         print(f"  whole journey (derive, encrypt, send the melding, log in, upload): {total:.1f} s, "
               f"{rate(size, total):.0f} MiB/s end to end")
-        print(f"  server RSS during the upload: peak {mib(up.peak)} (from {mib(up.start)})")
+        print(f"  server RSS during the upload (gunicorn master + workers): peak {mib(up.peak)} (from {mib(up.start)})")
         print(f"  Chromium RSS, all its processes summed (shared pages counted twice): peak {mib(chromium_peak)}")
 
         # --- it arrived intact ------------------------------------------------------------
