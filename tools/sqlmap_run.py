@@ -69,12 +69,16 @@ def arrange(server: LiveServer) -> dict:
     secret = re.search(r'class="totp-secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
     staff.post_form("/vp/login/inrichten", {"code": pyotp.TOTP(secret).now()}, form_page="/vp/login/inrichten")
     _, inbox = staff.get("/vp/")
+    # A second staff session stopped after the passphrase, for the second-factor form.
+    pending = HtmlSession(server.base)
+    pending.post_form("/vp/login", {"email": VP, "passphrase": PASSPHRASE})
     ref = re.search(r"/vp/zaak/(M-[0-9A-Z-]+)", inbox).group(1)
 
     api = ReporterClient(HttpTransport(server.base), "deventer")
     api.log_in(code)
     intake = api.fetch_intake()
-    return {"melder_cookie": cookie(melder), "staff_cookie": cookie(staff), "token": api.token,
+    return {"melder_cookie": cookie(melder), "staff_cookie": cookie(staff), "pending_cookie": cookie(pending),
+            "token": api.token,
             "attachment_id": attachment_id, "ref": ref, "recipient": intake["recipients"][0]["key_id"]}
 
 
@@ -111,7 +115,7 @@ def targets(base: str, a: dict) -> list[tuple[str, list[str]]]:
         ("form: staff login", ["-u", f"{base}/vp/login", "--data", f"email={VP}&passphrase=x", *form,
             "--csrf-url", f"{base}/vp/login", "--ignore-code=401"]),
         ("form: staff second factor", ["-u", f"{base}/vp/login/tweede-stap", "--data", "code=123456", *form,
-            "--csrf-url", f"{base}/vp/login"]),
+            "--cookie", a["pending_cookie"], "--csrf-url", f"{base}/vp/login/tweede-stap", "--ignore-code=401"]),
         ("form: counsellor reply (case ref in the path)", ["-u", f"{base}/vp/zaak/{a['ref']}*/bericht",
             "--data", "text=hallo", *form, *staff]),
         ("form: counsellor step (all step fields)", ["-u", f"{base}/vp/zaak/{a['ref']}/stap/triage*", "--data",
@@ -157,8 +161,8 @@ def verdict(output: str, returncode: int | None) -> str:
         return "stopped at the time limit (no injection found until then)"
     if "do not appear to be injectable" in output or "does not seem to be injectable" in output:
         return "not injectable"
-    critical = [line for line in output.splitlines() if "[CRITICAL]" in line]
-    return "incomplete: " + (critical[-1].split("[CRITICAL]", 1)[1].strip() if critical else f"exit {returncode}")
+    critical = [line.split("] ", 2)[-1] for line in output.splitlines() if "[CRITICAL]" in line or "[ERROR]" in line]
+    return "incomplete: " + (critical[-1].strip() if critical else f"exit {returncode}")
 
 
 def main() -> int:
@@ -199,7 +203,7 @@ def main() -> int:
                 code = None
             (work / "sqlmap").mkdir(parents=True, exist_ok=True)
             (work / "sqlmap" / (out_dir.name + ".log")).write_text(output)
-            answers = re.findall(r"^(\d{3}) \([^)]*\) - (\d+) times", output, re.M)
+            answers = re.findall(r"(\d{3}) \([^)]*\) - (\d+) times", output)
             seen = ", ".join(f"{n}× {status}" for status, n in answers) or "only 2xx/3xx"
             results.append((name, verdict(output, code), time.time() - t0, seen))
             print(f"{name}: {results[-1][1]} ({results[-1][2]:.0f} s)", flush=True)
