@@ -1,5 +1,5 @@
 """The operator's side: `whistle user reset-2fa` clears a member's second factor (audited,
-reading nothing), and `whistle serve` runs a production WSGI server (waitress) that logs no
+reading nothing), and `whistle serve` runs a production WSGI server (gunicorn) that logs no
 request of any melder: no address, no path, no time."""
 import pytest
 from click.testing import CliRunner

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 import crypto
 from whistle.clock import Clock
 from whistle.models import Staff, StaffSession
+from whistle.services.derivation_slots import derivation_slot
 from whistle.services import audit, session_expiry
 from whistle.services.errors import InvalidInput, Unauthorized
 from whistle.services.organisations import get_organisation
@@ -102,16 +103,17 @@ def check_authority_function(role: str, function: str | None) -> str | None:
 def check_passphrase(session: Session, email: str, passphrase: str) -> tuple[Staff, bytes]:
     """Verify the passphrase and unlock the private key; one Unauthorized for every failure."""
     staff = session.scalar(select(Staff).where(Staff.email == email.strip().lower()))
-    try:
-        _hasher.verify(staff.password_hash if staff else _DUMMY_HASH, passphrase)
-    except (VerificationError, InvalidHashError):
-        raise Unauthorized("E-mailadres of wachtwoordzin onjuist.") from None
-    if staff is None or not staff.active:
-        raise Unauthorized("E-mailadres of wachtwoordzin onjuist.")
-    try:
-        secret = crypto.unlock_staff_secret(staff.locked_secret, passphrase)
-    except crypto.CryptoError:
-        raise Unauthorized("E-mailadres of wachtwoordzin onjuist.") from None
+    with derivation_slot():
+        try:
+            _hasher.verify(staff.password_hash if staff else _DUMMY_HASH, passphrase)
+        except (VerificationError, InvalidHashError):
+            raise Unauthorized("E-mailadres of wachtwoordzin onjuist.") from None
+        if staff is None or not staff.active:
+            raise Unauthorized("E-mailadres of wachtwoordzin onjuist.")
+        try:
+            secret = crypto.unlock_staff_secret(staff.locked_secret, passphrase)
+        except crypto.CryptoError:
+            raise Unauthorized("E-mailadres of wachtwoordzin onjuist.") from None
     return staff, secret
 
 
