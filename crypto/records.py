@@ -15,7 +15,9 @@ from .errors import CryptoError
 
 # "dossier", "dossier_key" and "concerned" are staff-side kinds (docs/authority.md): content
 # sent to the bevoegd gezag, a dossier key kept under the case key, and the betrokkenen.
-RECORD_KINDS = ("report", "message", "identity", "attachment", "dossier", "dossier_key", "concerned")
+# "retention" is the counsellor's reason for keeping a closed case longer.
+RECORD_KINDS = ("report", "message", "identity", "attachment", "dossier", "dossier_key", "concerned",
+                "retention")
 PADDING_BLOCK = 1024
 NONCE_SIZE = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES  # 24
 KEY_SIZE = sodium.crypto_aead_xchacha20poly1305_ietf_KEYBYTES  # 32

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from whistle.clock import AMSTERDAM, Clock
 from whistle.db import make_session_factory
-from whistle.services import attachment_store, deadlines_watch, session_expiry
+from whistle.services import attachment_store, deadlines_watch, retention, session_expiry
 from whistle.settings import Settings
 
 log = logging.getLogger("whistle.jobs")
@@ -34,6 +34,14 @@ def deadlines_job(engine: Engine, settings: Settings, clock: Clock) -> None:
     else:
         log.info("deadline watch: %d overdue recorded, %d reminders, %d failures",
                  len(report.overdue), len(report.reminded), len(report.failures))
+
+
+def retention_job(engine: Engine, settings: Settings, clock: Clock) -> None:
+    report = retention.run_daily(make_session_factory(engine), settings, clock)
+    if report is None:
+        log.info("retention: another worker has today")
+    else:
+        log.info("retention: %d closed case(s) deleted, %d failures", len(report.deleted), len(report.failures))
 
 
 def session_expiry_job(engine: Engine, clock: Clock) -> None:
@@ -53,6 +61,9 @@ def configure(scheduler: BaseScheduler, engine: Engine, settings: Settings, cloc
     scheduler.add_job(deadlines_job, "interval", minutes=TICK_MINUTES, args=(engine, settings, clock),
                       id=deadlines_watch.JOB, name="deadlines and reminders",
                       next_run_time=datetime.now(timezone.utc),  # once at start, then every tick
+                      coalesce=True, max_instances=1, replace_existing=True)
+    scheduler.add_job(retention_job, "interval", minutes=TICK_MINUTES, args=(engine, settings, clock),
+                      id=retention.JOB, name="delete closed cases whose retention term ended",
                       coalesce=True, max_instances=1, replace_existing=True)
     scheduler.add_job(session_expiry_job, "interval", minutes=SESSION_SWEEP_MINUTES, args=(engine, clock),
                       id=session_expiry.JOB, name="delete expired sessions", coalesce=True,

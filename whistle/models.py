@@ -103,7 +103,10 @@ class Case(Base):
     feedback_maximum: Mapped[date] = mapped_column(Date)
     feedback_extended_to: Mapped[date | None] = mapped_column(Date)
     feedback_given_on: Mapped[date | None] = mapped_column(Date)
-    closed_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # The counsellor postponed deletion of the closed case to this day (whistle.services.retention);
+    # NULL: deleted closed_case_days after closed_on, as the regeling says.
+    retain_until: Mapped[date | None] = mapped_column(Date)
     category: Mapped[str | None] = mapped_column(String(64))
     meldingswaardig: Mapped[bool | None] = mapped_column(Boolean)
     melder_disagrees_on: Mapped[date | None] = mapped_column(Date)
@@ -190,6 +193,18 @@ class DossierRecord(Base):
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
     author: Mapped[str] = mapped_column(String(16))
     created_on: Mapped[date] = mapped_column(Date)
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RetentionExtension(Base):
+    """A postponed deletion of a closed case: the new day in the clear (the scheduler needs it),
+    the counsellor's reason as a `retention` record sealed under the case key."""
+    __tablename__ = "retention_extensions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"), index=True)
+    extended_on: Mapped[date] = mapped_column(Date)
+    until: Mapped[date] = mapped_column(Date)
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
 
 

@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from whistle.domain.lifecycle import Actor, MeldingKind
-from whistle.services import counsellor, escalation, lifecycle
+from whistle.services import counsellor, escalation, lifecycle, retention
 from whistle.services.errors import Conflict, InvalidInput
 from whistle.web.context import clock, db, settings
 from whistle.web.downloads import download_response
@@ -44,6 +44,7 @@ def render_case(ref: str, error: str | None = None, status: int = 200):
     return render_template("counsellor/case.html", c=opened, case=opened.case,
                            handover=escalation.handover_view(db(), principal, opened.case),
                            events=lifecycle.events_for(opened.case, Actor.COUNSELLOR),
+                           retention=retention.case_view(db(), principal, opened.case, clock().today()),
                            kinds=list(MeldingKind), form=request.form if status != 200 else {},
                            today=clock().today(), error=error), status
 
@@ -57,6 +58,27 @@ def fire(ref: str, event: str):
     principal = require_role("counsellor")
     try:
         lifecycle.transition(db(), clock(), ref, event, principal, **request.form.to_dict())
+        db().commit()
+    except (InvalidInput, Conflict) as exc:
+        db().rollback()
+        return _render_case(ref, error=exc.message, status=exc.status)
+    return redirect(url_for("counsellor.case", ref=ref))
+
+
+@bp.get("/bewaartermijnen")
+def upcoming_deletions():
+    principal = require_role("counsellor")
+    return render_template("counsellor/retention.html", today=clock().today(),
+                           upcoming=retention.upcoming(db(), principal, clock().today()))
+
+
+@bp.post("/zaak/<ref>/bewaren")
+def extend_retention(ref: str):
+    """Keep a closed case longer than its regeling says, with a reason."""
+    principal = require_role("counsellor")
+    try:
+        retention.extend(db(), clock(), principal, ref, request.form.get("until", ""),
+                         request.form.get("reason", ""))
         db().commit()
     except (InvalidInput, Conflict) as exc:
         db().rollback()
