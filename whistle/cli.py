@@ -163,6 +163,20 @@ def user_reset_2fa(env: Env, email: str) -> None:
     click.echo(f"second factor of {member.email} cleared; they enrol again at their next login")
 
 
+@user.command("set-function")
+@click.option("--email", required=True)
+@click.option("--function", "authority_function", required=True,
+              help="the office held (burgemeester, wethouder, ...); '' clears it")
+@pass_env
+def user_set_function(env: Env, email: str, authority_function: str) -> None:
+    """Set the office of a member of the bevoegd gezag (who receives which dossier)."""
+    from whistle.services.staff import set_authority_function
+    with env.session() as s:
+        member = service_call(set_authority_function, s, email=email, function=authority_function,
+                              today=env.clock.today(), actor=CLI_ACTOR)
+    click.echo(f"{member.email}: {member.authority_function or 'no office'}")
+
+
 @user.command("reset-passphrase")
 @click.option("--email", required=True)
 @click.option("--password-stdin", is_flag=True, required=True, help="read the new passphrase from standard input")

@@ -55,3 +55,15 @@ def test_restore_access_needs_one_of_ref_or_all(ready):
     r = ready("recovery", "restore-access", "--org", "deventer", "--email", "vp@deventer.example",
               "--secret-stdin", input="x\n")
     assert r.exit_code != 0 and "--ref REF or --all" in r.output
+
+
+def test_an_office_can_be_set_later(ready):
+    r = ready("user", "create", "--org", "deventer", "--role", "authority", "--email", "w@deventer.example",
+              "--password-stdin", input=PASS)
+    assert r.exit_code == 0
+    r = ready("user", "set-function", "--email", "w@deventer.example", "--function", "wethouder")
+    assert r.exit_code == 0 and "w@deventer.example: wethouder" in r.output
+    r = ready("user", "set-function", "--email", "vp@deventer.example", "--function", "wethouder")
+    assert r.exit_code != 0 and "only a member of the bevoegd gezag" in r.output
+    r = ready("user", "set-function", "--email", "w@deventer.example", "--function", "college")
+    assert r.exit_code != 0 and "unknown office 'college'" in r.output

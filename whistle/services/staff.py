@@ -100,6 +100,22 @@ def check_authority_function(role: str, function: str | None) -> str | None:
     return function
 
 
+def set_authority_function(session: Session, *, email: str, function: str | None, today: date,
+                           actor: str) -> Staff:
+    """Set (or clear) the office of a member of the bevoegd gezag; it decides which dossiers they
+    receive from now on (dossiers sent before keep their recipients)."""
+    member = session.scalar(select(Staff).where(Staff.email == (email or "").strip().lower()))
+    if member is None:
+        raise InvalidInput(f"email: no account for {email}", field="email")
+    if member.role != "authority":
+        raise InvalidInput("function: only a member of the bevoegd gezag (role authority) holds an office",
+                           field="function")
+    member.authority_function = check_authority_function(member.role, function)
+    audit.record(session, chain=member.organisation.slug, actor=actor, event="staff_function_set",
+                 today=today, staff=member.email, function=member.authority_function)
+    return member
+
+
 def check_passphrase(session: Session, email: str, passphrase: str) -> tuple[Staff, bytes]:
     """Verify the passphrase and unlock the private key; one Unauthorized for every failure."""
     staff = session.scalar(select(Staff).where(Staff.email == email.strip().lower()))
