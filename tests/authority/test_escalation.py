@@ -208,3 +208,22 @@ def test_the_compose_view_names_the_recipients_before_sending(melding, db, clock
         assert [m.email for m in view.recipients.recipients] == [email("loco")]
         assert view.recipients.role_labels == ["Locoburgemeester"]
         assert not view.identity_allowed
+
+
+def test_samenwerking_about_the_directeur_bestuurder_goes_to_the_raad_van_commissarissen(
+        town, world, browser, db, clock, as_staff):
+    from tests.authority.conftest import make_staff, send_melding
+    send_melding(browser, org="samenwerking", identity=False, what="Over de directeur-bestuurder.")
+    vp, directeur = "vp@samenwerking.example", "directeur@samenwerking.example"
+    with db() as s:
+        ref = s.scalar(select(Case.ref))
+    in_behandeling(db, clock, as_staff, ref, who=vp)
+    mark(db, clock, as_staff, ref, directeur, who=vp)
+    with pytest.raises(InvalidInput) as exc:  # no account for the raad van commissarissen yet
+        escalate(db, clock, as_staff, ref, who=vp)
+    assert exc.value.field == "recipients"
+    make_staff(world, "samenwerking", "commissaris", "authority", "raad_van_commissarissen")
+    _ref, recipients = escalate(db, clock, as_staff, ref, who=vp)
+    assert recipients == ["commissaris@samenwerking.example"]
+    with db() as s:
+        assert authority.inbox(s, as_staff(s, directeur)) == []
