@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from whistle.services.errors import Conflict, ServiceError
@@ -35,6 +36,20 @@ def answer(status: int, message: str, *, field: str | None = None, extra: dict |
 
 
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def _no_nul_in_path():
+        # A NUL byte in a path parameter names nothing; PostgreSQL refuses it in any text
+        # comparison (a 500, found by tests/fuzz) where SQLite just finds nothing.
+        if any("\x00" in str(v) for v in (request.view_args or {}).values()):
+            return answer(404, DUTCH[404])
+
+    @app.errorhandler(DataError)
+    def _refused_value(exc: DataError):
+        # A value the database refuses (a NUL byte in an e-mail address on PostgreSQL): bad
+        # input, nothing stored (teardown rolls back). Logged by kind only, never the value.
+        app.logger.warning("database refused a value in %s: %s", request.endpoint, type(exc.orig).__name__)
+        return answer(400, DUTCH[400])
+
     @app.errorhandler(ServiceError)
     def _service(exc: ServiceError):
         extra = exc.payload if isinstance(exc, Conflict) else None
