@@ -61,7 +61,7 @@ class EncryptedUpload:
         os.replace(self.path, self.attachments_dir / attachment_id)
         # The rename itself must reach the disk before the row that points to it commits;
         # otherwise a power cut could leave a committed row without its body.
-        _fsync_dir(self.attachments_dir)
+        fsync_dir(self.attachments_dir)
 
     def discard(self) -> None:
         if self._fh is not None:
@@ -103,7 +103,8 @@ def remove(attachments_dir: Path, attachment_id: str) -> None:
     (attachments_dir / attachment_id).unlink(missing_ok=True)
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Make a rename or new file in `path` survive a power cut."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -44,6 +44,7 @@ from sqlalchemy.engine import Connection, make_url
 import crypto
 from whistle import migrate
 from whistle.db import make_engine
+from whistle.services.attachment_store import fsync_dir
 from whistle.settings import Settings
 
 FORMAT = 1
@@ -182,7 +183,7 @@ def create(settings: Settings, target: Path, passphrase: str, params: crypto.Kdf
             os.link(partial, target)
         except FileExistsError:
             raise BackupError(f"{target} exists already: choose a new file name") from None
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     finally:
         partial.unlink(missing_ok=True)
     return summary
@@ -242,14 +243,6 @@ def _write(settings: Settings, fh: BinaryIO, passphrase: str, params: crypto.Kdf
 
 
 # --- restore ----------------------------------------------------------------------------------
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
 
 def _sqlite_path(settings: Settings) -> Path | None:
     url = make_url(settings.database_url)
@@ -356,7 +349,7 @@ class _Staging:
                     raise BackupError(f"the data directory is not empty any more: {self.sqlite_target} "
                                       "appeared during the restore") from None
                 os.unlink(self.sqlite_staging)
-                _fsync_dir(self.sqlite_target.parent)
+                fsync_dir(self.sqlite_target.parent)
             else:
                 self.transaction.commit()
                 self._close_database()
@@ -365,7 +358,7 @@ class _Staging:
             raise
         self.committed = True
         (final / ".incoming").mkdir(mode=0o700)
-        _fsync_dir(self.settings.data_dir)
+        fsync_dir(self.settings.data_dir)
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def abort(self) -> None:

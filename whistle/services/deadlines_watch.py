@@ -121,17 +121,8 @@ def run_daily(factory: sessionmaker[Session], settings: Settings, clock: Clock, 
               window: int = DEFAULT_DUE_SOON_DAYS) -> WatchReport | None:
     """`watch` once per day across all workers; None when another worker has the day. A pass
     with failures gives the day back so a later tick retries (the pass itself is idempotent)."""
-    day = clock.today()
-    if not job_runs.claim(factory, JOB, day):
-        return None
-    try:
-        report = watch(factory, settings, clock, window=window)
-    except BaseException:
-        job_runs.release(factory, JOB, day)
-        raise
-    if not report.ok:
-        job_runs.release(factory, JOB, day)
-    return report
+    return job_runs.once_per_day(factory, JOB, clock.today(),
+                                 lambda: watch(factory, settings, clock, window=window))
 
 
 def _record_overdue(factory, clock: Clock, case_id: int, deadline: _Deadline, report: WatchReport) -> None:

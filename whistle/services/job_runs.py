@@ -4,6 +4,7 @@ others see a unique-key failure and skip. Works the same on SQLite and PostgreSQ
 from __future__ import annotations
 
 from datetime import date
+from typing import Callable, TypeVar
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
@@ -27,3 +28,21 @@ def release(factory: sessionmaker[Session], job: str, day: date) -> None:
     """Give the day back, so a later tick retries a run that did not finish its work."""
     with transaction(factory) as s:
         s.execute(delete(JobRun).where(JobRun.job == job, JobRun.run_on == day))
+
+
+R = TypeVar("R")
+
+
+def once_per_day(factory: sessionmaker[Session], job: str, day: date, run: Callable[[], R]) -> R | None:
+    """Run `run()` if this worker wins the day's claim; None when another worker has it. A run
+    that raises, or whose report says it is not `ok`, gives the day back for a later tick."""
+    if not claim(factory, job, day):
+        return None
+    try:
+        report = run()
+    except BaseException:
+        release(factory, job, day)
+        raise
+    if not getattr(report, "ok", True):
+        release(factory, job, day)
+    return report

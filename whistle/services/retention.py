@@ -261,14 +261,5 @@ def purge_expired(factory: sessionmaker[Session], settings: Settings, clock: Clo
 def run_daily(factory: sessionmaker[Session], settings: Settings, clock: Clock) -> PurgeReport | None:
     """`purge_expired` once per day across all workers; None when another worker has the day.
     A pass with failures gives the day back so a later tick retries."""
-    day = clock.today()
-    if not job_runs.claim(factory, JOB, day):
-        return None
-    try:
-        report = purge_expired(factory, settings, clock)
-    except BaseException:
-        job_runs.release(factory, JOB, day)
-        raise
-    if not report.ok:
-        job_runs.release(factory, JOB, day)
-    return report
+    return job_runs.once_per_day(factory, JOB, clock.today(),
+                                 lambda: purge_expired(factory, settings, clock))
