@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 import crypto
 from whistle.clock import Clock
 from whistle.models import Attachment, Case, CaseKey, Organisation, Record
-from whistle.services.derivation_slots import derivation_slot
+from whistle.services.work_slots import cpu_slot
 from whistle.services import audit
 from whistle.services.attachment_store import EncryptedUpload
 from whistle.services.cases import (
@@ -224,7 +224,7 @@ def submit_plain(session: Session, settings: Settings, clock: Clock, org_slug: s
     if not recipients:
         raise InvalidInput(NO_COUNSELLOR)
     code = crypto.new_receipt_code()
-    with derivation_slot():
+    with cpu_slot():
         keys = crypto.derive_reporter_keys(code, org.slug, settings.reporter_kdf)
     prepared = crypto.prepare_case_with_keys(
         keys, [crypto.Recipient(r.key_id, r.public_key) for r in recipients], report, identity)

@@ -14,6 +14,7 @@ import io
 import re
 import warnings
 from dataclasses import dataclass
+from whistle.services.work_slots import cpu_slot
 
 SNIFF_BYTES = 1024  # a PDF header may sit anywhere in the first 1024 bytes
 MAX_PIXELS = 80_000_000  # below Pillow's own bomb warning; larger images are kept as they are
@@ -145,9 +146,11 @@ def clean(data: bytes) -> tuple[bytes, Outcome]:
     image or PDF; returns the data unchanged (UNSUPPORTED or TOO_LARGE) for anything else."""
     fmt = image_format(data[:SNIFF_BYTES])
     if fmt:
-        return _clean_image(data, fmt)
+        with cpu_slot():
+            return _clean_image(data, fmt)
     if is_pdf(data[:SNIFF_BYTES]):
-        return _clean_pdf(data)
+        with cpu_slot():
+            return _clean_pdf(data)
     return data, Outcome(UNSUPPORTED, OTHER)
 
 

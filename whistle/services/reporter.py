@@ -17,7 +17,7 @@ from whistle.clock import Clock
 from whistle.domain.lifecycle import Actor
 from whistle.domain.routes import routes_for
 from whistle.models import Attachment, Case, Record, ReporterChallenge, ReporterSession
-from whistle.services.derivation_slots import derivation_slot
+from whistle.services.work_slots import cpu_slot
 from whistle.services import attachment_store, audit
 from whistle.services.cases import deadlines_json
 from whistle.services.errors import InvalidInput, NotFound, Unauthorized
@@ -95,7 +95,7 @@ def open_code_session(session: Session, settings: Settings, clock: Clock, org_sl
     the case key, and keep it only sealed under a token that lives in the melder's cookie."""
     try:
         org = get_organisation(session, org_slug)
-        with derivation_slot():
+        with cpu_slot():
             keys = crypto.derive_reporter_keys(code, org.slug, settings.reporter_kdf)
     except (crypto.CryptoError, NotFound):
         raise Unauthorized() from None

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 import crypto
 from whistle.clock import Clock
 from whistle.models import Staff, StaffSession
-from whistle.services.derivation_slots import derivation_slot
+from whistle.services.work_slots import cpu_slot
 from whistle.services import audit, session_expiry
 from whistle.services.errors import InvalidInput, Unauthorized
 from whistle.services.organisations import get_organisation
@@ -119,7 +119,7 @@ def set_authority_function(session: Session, *, email: str, function: str | None
 def check_passphrase(session: Session, email: str, passphrase: str) -> tuple[Staff, bytes]:
     """Verify the passphrase and unlock the private key; one Unauthorized for every failure."""
     staff = session.scalar(select(Staff).where(Staff.email == email.strip().lower()))
-    with derivation_slot():
+    with cpu_slot():
         try:
             _hasher.verify(staff.password_hash if staff else _DUMMY_HASH, passphrase)
         except (VerificationError, InvalidHashError):

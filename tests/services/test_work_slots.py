@@ -1,7 +1,7 @@
 import threading
 import time
 
-from whistle.services.derivation_slots import SLOTS, derivation_slot
+from whistle.services.work_slots import SLOTS, cpu_slot
 from whistle.web.server import redact
 
 
@@ -10,7 +10,7 @@ def test_no_more_derivations_at_once_than_cores():
 
     def derive():
         nonlocal running, peak
-        with derivation_slot():
+        with cpu_slot():
             with lock:
                 running += 1
                 peak = max(peak, running)
