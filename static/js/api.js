@@ -59,6 +59,10 @@
       case: function (token) { return call("GET", "/reporter/case", undefined, token); },
       /* A lifecycle step of the melder (protocol E.1); answers with the case's metadata. */
       takeStep: function (token, payload) { return call("POST", "/reporter/case/events", payload, token); },
+      /* The consent to share the identity with the bevoegd gezag (protocol E.4): true or false. */
+      setConsent: function (token, consent) {
+        return call("POST", "/reporter/case/consent", { consent: consent === true }, token);
+      },
       postMessage: function (token, ciphertext) {
         return call("POST", "/reporter/case/messages", { ciphertext: ciphertext }, token);
       },

@@ -19,7 +19,7 @@
   var progress = WhistleProgress.attach(document.getElementById("js-progress"));
   var errorBox = document.getElementById("login-error");
   var submitButton = form.querySelector("button[type=submit]");
-  var P, files, intake, steps;
+  var P, files, intake, steps, consent;
   var session = null; // { keys, token, caseKey }, in memory only: a reload forgets it
 
   WhistleBoot.sodium().then(function (sodium) {
@@ -132,6 +132,14 @@
           return reload().catch(function () { viewError("Laad de pagina opnieuw om uw melding te zien."); });
         },
       });
+      consent = WhistleConsent.attach(view, {
+        send: function (value) {
+          return authorised(function (token) { return api.setConsent(token, value); });
+        },
+        done: function () {
+          return reload().catch(function () { viewError("Laad de pagina opnieuw om uw melding te zien."); });
+        },
+      });
       document.title = "Uw melding · Klokkenluidersvoorziening";
       WhistleBoot.showProtection("browser");
     }
@@ -147,6 +155,7 @@
     slot("disagrees_on").textContent = data.melder_disagrees_on ? "doorgegeven op " + nlDate(data.melder_disagrees_on) : "";
     slot("disagrees_on").hidden = slot("disagrees-label").hidden = !data.melder_disagrees_on;
     steps.render(data);
+    consent.render(data);
 
     var messages = [];
     data.records.forEach(function (r) {
