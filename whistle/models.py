@@ -72,6 +72,9 @@ class Staff(Base):
     # For the bevoegd gezag: the office held (a role of whistle.domain.roles, e.g. burgemeester),
     # which decides who receives a dossier under the regeling and its recusal rules.
     authority_function: Mapped[str | None] = mapped_column(String(64))
+    # Set when a beheerder chose the passphrase (a new account): the member picks their own
+    # before anything else opens.
+    must_change_passphrase: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 

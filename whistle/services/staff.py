@@ -26,7 +26,7 @@ from whistle.clock import Clock
 from whistle.models import Staff, StaffSession
 from whistle.services.work_slots import cpu_slot
 from whistle.services import audit, session_expiry
-from whistle.services.errors import InvalidInput, Unauthorized
+from whistle.services.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from whistle.services.organisations import get_organisation
 from whistle.settings import Settings
 
@@ -55,7 +55,9 @@ class StaffPrincipal:
 
 def create_staff(session: Session, settings: Settings, *, org_slug: str, role: str, email: str,
                  passphrase: str, today: date, actor: str, display_name: str = "",
-                 authority_function: str | None = None) -> Staff:
+                 authority_function: str | None = None, must_change_passphrase: bool = False) -> Staff:
+    """A new account with its own key pair. `must_change_passphrase` when someone else (a
+    beheerder) chose the passphrase: the member replaces it before anything else opens."""
     org = get_organisation(session, org_slug)
     email = email.strip().lower()
     if role not in ROLES:
@@ -71,7 +73,7 @@ def create_staff(session: Session, settings: Settings, *, org_slug: str, role: s
     staff = Staff(organisation_id=org.id, email=email, role=role, public_key=public,
                   locked_secret=locked, password_hash=_hasher.hash(passphrase),
                   display_name=display_name.strip() or DEFAULT_NAMES[role], active=True, created_on=today,
-                  authority_function=authority_function)
+                  authority_function=authority_function, must_change_passphrase=must_change_passphrase)
     session.add(staff)
     session.flush()
     audit.record(session, chain=org.slug, actor=actor, event="staff_created", today=today,
@@ -113,6 +115,59 @@ def set_authority_function(session: Session, *, email: str, function: str | None
     member.authority_function = check_authority_function(member.role, function)
     audit.record(session, chain=member.organisation.slug, actor=actor, event="staff_function_set",
                  today=today, staff=member.email, function=member.authority_function)
+    return member
+
+
+def change_passphrase(session: Session, settings: Settings, staff: Staff, old: str, new: str, *,
+                      today: date, keep_token: bytes | None = None) -> Staff:
+    """The member replaces their own passphrase: the same private key is locked again under the
+    new one (every wrapped case key stays valid) and the login hash follows. Their other
+    sessions end; the one they are using keeps its sealed copy of the same key."""
+    if len(new) < MIN_PASSPHRASE:
+        raise InvalidInput(f"De nieuwe wachtwoordzin heeft minstens {MIN_PASSPHRASE} tekens.", field="new")
+    if new == old:
+        raise InvalidInput("Kies een andere wachtwoordzin dan de huidige.", field="new")
+    with cpu_slot():
+        try:
+            _hasher.verify(staff.password_hash, old)
+            secret = crypto.unlock_staff_secret(staff.locked_secret, old)
+        except (VerificationError, InvalidHashError, crypto.CryptoError):
+            raise InvalidInput("De huidige wachtwoordzin klopt niet.", field="old") from None
+        staff.locked_secret = crypto.lock_staff_secret(secret, new, settings.staff_kdf)
+        staff.password_hash = _hasher.hash(new)
+    staff.must_change_passphrase = False
+    others = delete(StaffSession).where(StaffSession.staff_id == staff.id)
+    if keep_token:
+        others = others.where(StaffSession.digest != crypto.token_digest(keep_token))
+    session.execute(others)
+    audit.record(session, chain=staff.organisation.slug, actor=staff.email, event="staff_passphrase_changed",
+                 today=today, staff=staff.email)
+    return staff
+
+
+def colleague(session: Session, admin: Staff, staff_id: int) -> Staff:
+    """A member of the admin's own organisation; any other id is simply not there."""
+    member = session.get(Staff, staff_id)
+    if member is None or member.organisation_id != admin.organisation_id:
+        raise NotFound("Er is geen collega met dit account in uw organisatie.")
+    return member
+
+
+def set_active(session: Session, *, member: Staff, active: bool, by: Staff, today: date, actor: str) -> Staff:
+    """Deactivate (no login, every session ends now) or reactivate an account. Nothing about
+    its keys changes: a reactivated member reads again what they could read before."""
+    if by.role != "admin" or by.organisation_id != member.organisation_id:
+        raise Forbidden("Alleen een beheerder van deze organisatie beheert dit account.")
+    if member.id == by.id and not active:
+        raise InvalidInput("U kunt uw eigen account niet uitschakelen; dat doet een andere beheerder.",
+                           field="active")
+    if member.active == active:
+        return member
+    member.active = active
+    if not active:
+        session.execute(delete(StaffSession).where(StaffSession.staff_id == member.id))
+    audit.record(session, chain=member.organisation.slug, actor=actor,
+                 event="staff_reactivated" if active else "staff_deactivated", today=today, staff=member.email)
     return member
 
 

@@ -1,0 +1,157 @@
+"""The beheerder's pages (/beheer): the organisation's accounts, creating one with a one-time
+passphrase, (de)activating, an authority member's office, and the regeling in force (read
+only); plus the page where any staff member changes their own passphrase. Every change goes
+through the services the CLI uses, which write the audit events. A beheerder holds no case
+key, and nothing here wraps one to them."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from whistle.domain.recusal import OFFICES
+from whistle.domain.roles import role_label
+from whistle.services import second_factor, staff as staff_service
+from whistle.services.errors import Forbidden, InvalidInput
+from whistle.services.organisations import regeling_of
+from whistle.web.context import clock, db, settings
+from whistle.web.staff_auth import require_role
+
+bp = Blueprint("admin", __name__)
+
+ROLE_NAMES = {"counsellor": "vertrouwenspersoon", "authority": "bevoegd gezag", "admin": "beheerder"}
+# The services answer in English for the CLI; the beheerder reads Dutch.
+_DUTCH = (
+    ("exists already", "Er bestaat al een account met dit e-mailadres."),
+    ("not a valid e-mail", "Dit is geen geldig e-mailadres."),
+    ("passphrase: at least", f"De wachtwoordzin heeft minstens {staff_service.MIN_PASSPHRASE} tekens."),
+    ("unknown office", "Onbekende functie; kies er een uit de lijst."),
+    ("only a member of the bevoegd gezag", "Alleen een lid van het bevoegd gezag heeft een functie."),
+    ("role: must be one of", "Kies een rol: vertrouwenspersoon, bevoegd gezag of beheerder."),
+)
+# Reachable while a member still has to replace a passphrase someone else chose.
+_WHILE_MUST_CHANGE = {"admin.change_passphrase", "staff.logout", "static"}
+
+
+def _dutch(exc: InvalidInput) -> str:
+    for needle, text in _DUTCH:
+        if needle in exc.message:
+            return text
+    return exc.message
+
+
+def _offices() -> list[tuple[str, str]]:
+    return sorted(((o, role_label(o)) for o in OFFICES), key=lambda pair: pair[1])
+
+
+@bp.before_app_request
+def _must_change_first():
+    """A passphrase the beheerder chose opens nothing but the page that replaces it."""
+    if "_user_id" not in session or request.endpoint in _WHILE_MUST_CHANGE:
+        return None
+    if current_user.is_authenticated and current_user.staff.must_change_passphrase:
+        return redirect(url_for("admin.change_passphrase"))
+    return None
+
+
+@bp.get("/beheer/")
+def accounts():
+    principal = require_role("admin")
+    return render_template("admin/accounts.html", members=second_factor.colleagues(db(), principal.staff),
+                           enrolled=second_factor.is_enrolled, role_names=ROLE_NAMES, role_label=role_label,
+                           message=request.args.get("gedaan"))
+
+
+@bp.route("/beheer/accounts/nieuw", methods=["GET", "POST"])
+def create_account():
+    principal = require_role("admin")
+    error, status, form = None, 200, {}
+    if request.method == "POST":
+        form = request.form
+        try:
+            member = staff_service.create_staff(
+                db(), settings(), org_slug=principal.staff.organisation.slug, role=form.get("role", ""),
+                email=form.get("email", ""), passphrase=form.get("passphrase", ""), today=clock().today(),
+                actor=principal.staff.email, display_name=form.get("name", ""),
+                authority_function=form.get("function") if form.get("role") == "authority" else None,
+                must_change_passphrase=True)
+            db().commit()
+        except InvalidInput as exc:
+            db().rollback()
+            error, status = _dutch(exc), exc.status
+        else:
+            return redirect(url_for("admin.accounts", gedaan=f"Account voor {member.email} aangemaakt."))
+    return render_template("admin/create.html", offices=_offices(), role_names=ROLE_NAMES, form=form,
+                           error=error, min_passphrase=staff_service.MIN_PASSPHRASE), status
+
+
+def _account_page(member, error=None, status=200):
+    return render_template("admin/account.html", member=member, enrolled=second_factor.is_enrolled(member),
+                           offices=_offices(), role_names=ROLE_NAMES, role_label=role_label,
+                           error=error), status
+
+
+@bp.get("/beheer/accounts/<int:staff_id>")
+def account(staff_id: int):
+    principal = require_role("admin")
+    return _account_page(staff_service.colleague(db(), principal.staff, staff_id))
+
+
+@bp.post("/beheer/accounts/<int:staff_id>/actief")
+def set_active(staff_id: int):
+    principal = require_role("admin")
+    member = staff_service.colleague(db(), principal.staff, staff_id)
+    active = request.form.get("active") == "ja"
+    try:
+        staff_service.set_active(db(), member=member, active=active, by=principal.staff,
+                                 today=clock().today(), actor=principal.staff.email)
+        db().commit()
+    except (InvalidInput, Forbidden) as exc:
+        db().rollback()
+        return _account_page(member, exc.message, exc.status)
+    done = "weer ingeschakeld" if active else "uitgeschakeld; alle sessies zijn beëindigd"
+    return redirect(url_for("admin.accounts", gedaan=f"Account {member.email} {done}."))
+
+
+@bp.post("/beheer/accounts/<int:staff_id>/functie")
+def set_function(staff_id: int):
+    principal = require_role("admin")
+    member = staff_service.colleague(db(), principal.staff, staff_id)
+    try:
+        staff_service.set_authority_function(db(), email=member.email, function=request.form.get("function", ""),
+                                             today=clock().today(), actor=principal.staff.email)
+        db().commit()
+    except InvalidInput as exc:
+        db().rollback()
+        return _account_page(db().get(type(member), staff_id), _dutch(exc), exc.status)
+    return redirect(url_for("admin.accounts", gedaan=f"Functie van {member.email} bijgewerkt."))
+
+
+@bp.get("/beheer/regeling")
+def regeling():
+    principal = require_role("admin")
+    return render_template("admin/regeling.html", regeling=regeling_of(principal.staff.organisation),
+                           role_label=role_label)
+
+
+@bp.route("/vp/wachtwoordzin", methods=["GET", "POST"])
+@login_required
+def change_passphrase():
+    """Any staff member replaces their own passphrase (required after a beheerder chose it)."""
+    principal = current_user.principal
+    error, status = None, 200
+    if request.method == "POST":
+        new = request.form.get("new", "")
+        if new != request.form.get("repeat", ""):
+            error, status = "De twee nieuwe wachtwoordzinnen zijn niet gelijk.", 400
+        else:
+            try:
+                staff_service.change_passphrase(db(), settings(), principal.staff, request.form.get("old", ""),
+                                                new, today=clock().today(), keep_token=principal.token)
+                db().commit()
+            except InvalidInput as exc:
+                db().rollback()
+                error, status = exc.message, exc.status
+            else:
+                return render_template("admin/passphrase_changed.html")
+    return render_template("admin/passphrase.html", error=error, must=principal.staff.must_change_passphrase,
+                           min_passphrase=staff_service.MIN_PASSPHRASE), status
