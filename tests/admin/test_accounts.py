@@ -211,3 +211,30 @@ def test_the_regeling_in_force_is_shown_read_only(deventer, client, db):
     assert regeling_of(member(db, ADMIN).organisation).name in html
     assert client.post("/beheer/regeling").status_code in (400, 405)
     assert_admin_reads_nothing(client, db)
+
+
+def test_changing_the_own_passphrase_keeps_the_key_and_refuses_bad_input(deventer, world, app, db, reporter_api):
+    from tests.conftest import Browser
+    c = app.test_client()
+    b = Browser(c)
+    b.login_counsellor("vp@deventer.example")
+    before = member(db, "vp@deventer.example")
+    for form, message in [({"old": "niet de goede zin", "new": NEW_PASS, "repeat": NEW_PASS}, "klopt niet"),
+                          ({"old": PASSPHRASE, "new": "kort", "repeat": "kort"}, "minstens 12 tekens"),
+                          ({"old": PASSPHRASE, "new": NEW_PASS, "repeat": NEW_PASS + "x"}, "niet gelijk"),
+                          ({"old": PASSPHRASE, "new": PASSPHRASE, "repeat": PASSPHRASE}, "andere wachtwoordzin")]:
+        r = b.submit("/vp/wachtwoordzin", form)
+        assert r.status_code == 400 and message in r.get_data(as_text=True)
+        after = member(db, "vp@deventer.example")
+        assert (after.password_hash, after.locked_secret) == (before.password_hash, before.locked_secret)
+    r = b.submit("/vp/wachtwoordzin", {"old": PASSPHRASE, "new": NEW_PASS, "repeat": NEW_PASS})
+    assert r.status_code == 200
+    after = member(db, "vp@deventer.example")
+    assert after.public_key == before.public_key and after.locked_secret != before.locked_secret
+    # The same key still opens the case under the new passphrase, in a fresh login too.
+    with db() as s:
+        ref = s.scalar(select(Case.ref))
+    assert "melding voor Deventer" in c.get(f"/vp/zaak/{ref}").get_data(as_text=True)
+    b.submit("/vp/logout", {}, form_page="/vp/")
+    b.login_counsellor("vp@deventer.example", NEW_PASS)
+    assert "melding voor Deventer" in c.get(f"/vp/zaak/{ref}").get_data(as_text=True)
