@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import select
@@ -43,7 +44,14 @@ def get_organisation(session: Session, slug: str) -> Organisation:
 
 
 def regeling_of(org: Organisation) -> Regeling:
-    return Regeling.from_dict(json.loads(org.regeling_json))
+    return _parsed_regeling(org.regeling_json)
+
+
+@lru_cache(maxsize=64)
+def _parsed_regeling(stored: str) -> Regeling:
+    # Parsing and validating a regeling costs more than the rest of an API request; the stored
+    # text is its identity (a changed regeling is a new key) and a Regeling is immutable.
+    return Regeling.from_dict(json.loads(stored))
 
 
 def list_organisations(session: Session) -> list[Organisation]:

@@ -33,7 +33,7 @@ def inbox():
 
 @bp.get("/zaak/<ref>")
 def case(ref: str):
-    return _render_case(ref)
+    return render_case(ref)
 
 
 def render_case(ref: str, error: str | None = None, status: int = 200):
@@ -49,8 +49,6 @@ def render_case(ref: str, error: str | None = None, status: int = 200):
                            today=clock().today(), error=error), status
 
 
-_render_case = render_case
-
 
 @bp.post("/zaak/<ref>/stap/<event>")
 def fire(ref: str, event: str):
@@ -61,7 +59,7 @@ def fire(ref: str, event: str):
         db().commit()
     except (InvalidInput, Conflict) as exc:
         db().rollback()
-        return _render_case(ref, error=exc.message, status=exc.status)
+        return render_case(ref, error=exc.message, status=exc.status)
     return redirect(url_for("counsellor.case", ref=ref))
 
 
@@ -82,7 +80,7 @@ def extend_retention(ref: str):
         db().commit()
     except (InvalidInput, Conflict) as exc:
         db().rollback()
-        return _render_case(ref, error=exc.message, status=exc.status)
+        return render_case(ref, error=exc.message, status=exc.status)
     return redirect(url_for("counsellor.case", ref=ref))
 
 
@@ -94,7 +92,7 @@ def reply(ref: str):
         db().commit()
     except InvalidInput as exc:
         db().rollback()
-        return _render_case(ref, error=exc.message, status=400)
+        return render_case(ref, error=exc.message, status=400)
     return redirect(url_for("counsellor.case", ref=ref))
 
 

@@ -7,7 +7,7 @@ from flask import Blueprint, redirect, request, url_for
 from whistle.services import consent
 from whistle.services.errors import InvalidInput
 from whistle.web.context import clock, db
-from whistle.web.reporter import _render_case, current_melder
+from whistle.web.reporter import render_case, current_melder
 
 bp = Blueprint("melder_consent", __name__)
 
@@ -23,5 +23,5 @@ def set_consent():
         db().commit()
     except InvalidInput as exc:
         db().rollback()
-        return _render_case(current_melder(), error=exc.message, status=400)
+        return render_case(current_melder(), error=exc.message, status=400)
     return redirect(url_for("reporter.case_page"))

@@ -95,10 +95,10 @@ def current_melder() -> reporter.ReporterContext:
 @bp.get("/melder/zaak")
 def case_page():
     ctx = current_melder()
-    return _render_case(ctx)
+    return render_case(ctx)
 
 
-def _render_case(ctx, error=None, status=200, uploaded=()):
+def render_case(ctx, error=None, status=200, uploaded=()):
     records = reporter.open_records(db(), ctx)
     page = render_template(
         "reporter/case.html", case=ctx.case, org=ctx.case.organisation,
@@ -120,7 +120,7 @@ def melder_event(event: str):
     ctx = current_melder()
     step = next((t for t in lifecycle.events_for(ctx.case, Actor.MELDER) if t.event.value == event), None)
     if step is None:
-        return _render_case(ctx, error="Deze stap is in de huidige status van uw melding niet mogelijk.",
+        return render_case(ctx, error="Deze stap is in de huidige status van uw melding niet mogelijk.",
                             status=400)
     error = None
     if request.method == "POST" and request.form.get("confirm") == "ja":
@@ -147,7 +147,7 @@ def post_message():
         db().commit()
     except InvalidInput as exc:
         db().rollback()
-        return _render_case(current_melder(), error=exc.message, status=400)
+        return render_case(current_melder(), error=exc.message, status=400)
     return redirect(url_for("reporter.case_page"))
 
 
@@ -158,15 +158,15 @@ def post_attachment():
         files = posted_attachments("attachments",
                                    keep_metadata=request.form.get("keep_metadata") == "ja")
     except InvalidInput as exc:
-        return _render_case(ctx, error=exc.message, status=400)
+        return render_case(ctx, error=exc.message, status=400)
     if not files:
-        return _render_case(ctx, error="Kies eerst een bestand.", status=400)
+        return render_case(ctx, error="Kies eerst een bestand.", status=400)
     for plain in files:
         reporter.add_plain_attachment(db(), clock(), ctx, plain)
     db().commit()
     # Rendered here rather than redirected: what was removed from which file is told once and
     # kept nowhere, not even in the session cookie.
-    return _render_case(ctx, uploaded=files)
+    return render_case(ctx, uploaded=files)
 
 
 @bp.get("/melder/bijlage/<attachment_id>")
