@@ -7,6 +7,7 @@ from sqlalchemy import inspect, text
 from whistle import migrate
 from whistle.db import make_engine
 from whistle.models import Base
+from tests.migration_rows import add_case, add_organisation, engine_at
 
 
 def test_head_on_an_empty_database_matches_the_models(database_url, tmp_path):
@@ -48,17 +49,10 @@ def test_the_database_refuses_an_unknown_state(engine):
 
 def test_0003_keeps_attachments_and_takes_sizes_past_2_gib(database_url, tmp_path):
     """Revision 0003 widens attachments.size: existing rows survive, and a size over 2 GiB fits."""
-    (tmp_path / "data").mkdir(exist_ok=True)
-    engine = make_engine(database_url)
-    migrate.upgrade(engine, "0002")
+    engine = engine_at(database_url, tmp_path, "0002")
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO organisations (slug, name, regeling_json, created_on) "
-                          "VALUES ('x', 'X', '{}', '2026-01-01')"))
-        conn.execute(text(
-            "INSERT INTO cases (organisation_id, ref, locator, state, received_on, ack_due, feedback_due, "
-            "feedback_maximum, reporter_box_public, reporter_sign_public, key_commitment, reporter_sealed_key) "
-            "SELECT id, 'M-1', :loc, 'ontvangen', '2026-01-01', '2026-01-08', '2026-02-19', '2026-04-08', "
-            ":k, :k, :k, :k FROM organisations"), {"loc": b"\0" * 16, "k": b"\0" * 32})
+        add_organisation(conn, "x", "X")
+        add_case(conn)
         conn.execute(text("INSERT INTO attachments (id, case_id, author, created_on, size, header) "
                           "SELECT 'a1', id, 'reporter', '2026-01-01', 1234, :h FROM cases"), {"h": b"h"})
     migrate.upgrade(engine, "0003")

@@ -4,30 +4,17 @@ consent and no dossier; down and up again keeps them too."""
 from sqlalchemy import text
 
 from whistle import migrate
-from whistle.db import make_engine
+from tests.migration_rows import add_case, add_case_key, add_organisation, add_report, add_staff, engine_at
 
 
 def test_existing_rows_survive_0004(database_url, tmp_path):
-    (tmp_path / "data").mkdir(exist_ok=True)
-    engine = make_engine(database_url)
-    migrate.upgrade(engine, "0003")
+    engine = engine_at(database_url, tmp_path, "0003")
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO organisations (slug, name, regeling_json, created_on) "
-                          "VALUES ('deventer', 'Gemeente Deventer', '{}', '2026-01-01')"))
-        conn.execute(text(
-            "INSERT INTO staff (organisation_id, email, role, password_hash, public_key, locked_secret, "
-            "display_name, active, created_on) SELECT id, 'bm@deventer.example', 'authority', 'hash', "
-            ":pub, :locked, 'Burgemeester', :yes, '2026-01-02' FROM organisations"),
-            {"pub": b"\x01" * 32, "locked": b"\x02" * 100, "yes": True})
-        conn.execute(text(
-            "INSERT INTO cases (organisation_id, ref, locator, state, received_on, ack_due, feedback_due, "
-            "feedback_maximum, reporter_box_public, reporter_sign_public, key_commitment, reporter_sealed_key) "
-            "SELECT id, 'M-1', :loc, 'in_behandeling', '2026-01-01', '2026-01-08', '2026-02-19', '2026-04-08', "
-            ":k, :k, :k, :k FROM organisations"), {"loc": b"\0" * 16, "k": b"\0" * 32})
-        conn.execute(text("INSERT INTO case_keys (case_id, staff_id, sealed_key) SELECT id, NULL, :s FROM cases"),
-                     {"s": b"\x05" * 80})
-        conn.execute(text("INSERT INTO records (case_id, kind, author, created_on, ciphertext) "
-                          "SELECT id, 'report', 'reporter', '2026-01-01', :c FROM cases"), {"c": b"\x06" * 1064})
+        add_organisation(conn)
+        add_staff(conn, "bm@deventer.example", "authority", "Burgemeester")
+        add_case(conn, state="in_behandeling")
+        add_case_key(conn)
+        add_report(conn)
     migrate.upgrade(engine, "0004")
     with engine.connect() as conn:
         staff = conn.execute(text("SELECT email, role, authority_function FROM staff")).one()

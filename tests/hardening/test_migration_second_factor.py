@@ -4,21 +4,14 @@ longer counts as having passed one. Down and up again keeps the member too."""
 from sqlalchemy import text
 
 from whistle import migrate
-from whistle.db import make_engine
+from tests.migration_rows import add_organisation, add_staff, engine_at
 
 
 def test_an_existing_staff_row_survives_the_upgrade(database_url, tmp_path):
-    (tmp_path / "data").mkdir(exist_ok=True)
-    engine = make_engine(database_url)
-    migrate.upgrade(engine, "0001")
+    engine = engine_at(database_url, tmp_path, "0001")
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO organisations (slug, name, regeling_json, created_on) "
-                          "VALUES ('deventer', 'Gemeente Deventer', '{}', '2026-01-01')"))
-        conn.execute(text(
-            "INSERT INTO staff (organisation_id, email, role, password_hash, public_key, locked_secret, "
-            "display_name, active, created_on) SELECT id, 'vp@deventer.example', 'counsellor', 'hash', "
-            ":pub, :locked, 'VP', :yes, '2026-01-02' FROM organisations"),
-            {"pub": b"\x01" * 32, "locked": b"\x02" * 100, "yes": True})
+        add_organisation(conn)
+        add_staff(conn, "vp@deventer.example", "counsellor", "VP")
         conn.execute(text("INSERT INTO staff_sessions (digest, staff_id, expires_at, sealed_secret) "
                           "SELECT :d, id, '2026-01-02 10:00:00', :s FROM staff"),
                      {"d": b"\x03" * 32, "s": b"\x04" * 72})

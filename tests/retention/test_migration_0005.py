@@ -4,26 +4,16 @@ under 0004 survives with no postponement; going down to 0004 keeps the case and 
 from sqlalchemy import text
 
 from whistle import migrate
-from whistle.db import make_engine
+from tests.migration_rows import add_case, add_case_key, add_organisation, add_report, engine_at
 
 
 def test_existing_cases_survive_0005_and_its_downgrade(database_url, tmp_path):
-    (tmp_path / "data").mkdir(exist_ok=True)
-    engine = make_engine(database_url)
-    migrate.upgrade(engine, "0004")
+    engine = engine_at(database_url, tmp_path, "0004")
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO organisations (slug, name, regeling_json, created_on) "
-                          "VALUES ('deventer', 'Gemeente Deventer', '{}', '2026-01-01')"))
-        conn.execute(text(
-            "INSERT INTO cases (organisation_id, ref, locator, state, received_on, ack_due, feedback_due, "
-            "feedback_maximum, closed_on, reporter_box_public, reporter_sign_public, key_commitment, "
-            "reporter_sealed_key) SELECT id, 'M-1', :loc, 'afgesloten', '2026-01-01', '2026-01-08', "
-            "'2026-02-19', '2026-04-08', '2026-02-01', :k, :k, :k, :k FROM organisations"),
-            {"loc": b"\0" * 16, "k": b"\0" * 32})
-        conn.execute(text("INSERT INTO case_keys (case_id, staff_id, sealed_key) SELECT id, NULL, :s FROM cases"),
-                     {"s": b"\x05" * 80})
-        conn.execute(text("INSERT INTO records (case_id, kind, author, created_on, ciphertext) "
-                          "SELECT id, 'report', 'reporter', '2026-01-01', :c FROM cases"), {"c": b"\x06" * 1064})
+        add_organisation(conn)
+        add_case(conn, state="afgesloten", closed_on="2026-02-01")
+        add_case_key(conn)
+        add_report(conn)
     migrate.upgrade(engine, "0005")
     with engine.connect() as conn:
         case = conn.execute(text("SELECT ref, state, closed_on, retain_until FROM cases")).one()
