@@ -181,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, nbytes, seconds, mem in results:
         raw_per_gib = (enc_s if name.startswith("upload") else dec_s) * GiB / size
         cpu_per_gib = mem.cpu * GiB / nbytes
-        vs_raw = "-" if "photo" in name else f"{raw_per_gib / cpu_per_gib:.2f}"
+        # A --quick run can measure 0 s of server CPU (the kernel counts in 10 ms ticks).
+        vs_raw = "-" if "photo" in name or not cpu_per_gib else f"{raw_per_gib / cpu_per_gib:.2f}"
         above = mem.peak - idle
         spooled = f"{len(mem.spooled)} in TMPDIR" if mem.spooled else "none"
         print(f"{name:32} {rate(nbytes, seconds):6.0f} {cpu_per_gib:9.2f} {vs_raw:>7} {mib(mem.start):>10} "

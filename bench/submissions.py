@@ -224,6 +224,12 @@ def form_run(server: WhistleServer, sampler: MemorySampler, n: int, clients: int
 
 # --- main ----------------------------------------------------------------------------------------
 
+def share(part: float, whole: float, fmt: str = ".2f") -> str:
+    """A ratio, or 'n/a' where the divisor rounds to nothing (short --quick runs can measure
+    0 ms of CPU at the kernel's 10 ms clock tick)."""
+    return format(part / whole, fmt) if whole else "n/a"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--api", type=int, default=200, help="meldingen through the API")
@@ -267,12 +273,12 @@ def main(argv: list[str] | None = None) -> int:
         if run is bare:
             ratio = "the ceiling for one request"
         elif run.name.startswith("v1 API"):
-            ratio = (f"{run.per_second / bare.per_second:.2f} x bare Flask per s, "
-                     f"{bare.cpu_ms / run.cpu_ms:.2f} by CPU")
+            ratio = (f"{share(run.per_second, bare.per_second)} x bare Flask per s, "
+                     f"{share(bare.cpu_ms, run.cpu_ms)} by CPU")
         else:
-            ratio = (f"{run.per_second / argon_rate:.2f} x Argon2id/s, "
-                     f"p50 {run.p(50) / 1000 / argon_one:.1f} x one Argon2id, "
-                     f"Argon2id {argon_cpu * 1000 / run.cpu_ms:.0%} of the CPU")
+            ratio = (f"{share(run.per_second, argon_rate)} x Argon2id/s, "
+                     f"p50 {share(run.p(50) / 1000, argon_one, '.1f')} x one Argon2id, "
+                     f"Argon2id {share(argon_cpu * 1000, run.cpu_ms, '.0%')} of the CPU")
         print(f"{run.name:38} {len(run.latencies):5} {len(run.refused):7} {run.per_second:7.1f} {run.p(50):7.1f} {run.p(99):7.1f} "
               f"{run.cpu_ms:7.1f} {mib(run.peak_rss or 0):>10}  {ratio}")
     print(f"\nbody of one API melding: {len(requests[0][1])} bytes of JSON")
