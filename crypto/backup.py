@@ -16,7 +16,7 @@ so every byte of the file is authenticated; the last message, and only it, is ta
 so a truncated file is refused. The frame lengths are not authenticated on their own: a
 changed length cuts a message in the wrong place and its MAC then fails.
 
-What the messages mean is the caller's business (whistle.services.backup); this module only
+What the messages mean is the caller's business (whistle.services.operations.backup); this module only
 guarantees that the reader yields exactly the writer's messages, in order, or raises.
 """
 

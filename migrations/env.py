@@ -1,4 +1,4 @@
-"""Alembic environment. Run through `whistle db upgrade` (whistle.migrate), which passes the
+"""Alembic environment. Run through `whistle db upgrade` (whistle.infra.migrate), which passes the
 engine's connection in; the schema is created and changed only here."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ target_metadata = Base.metadata
 def run() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        from whistle.db import make_engine
+        from whistle.infra.db import make_engine
         engine = make_engine(config.get_main_option("sqlalchemy.url"))
         with engine.connect() as connection:
             _migrate(connection)

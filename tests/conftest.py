@@ -14,12 +14,14 @@ import pytest
 from sqlalchemy import create_engine, select, text
 
 import crypto
-from whistle import migrate
+from whistle.infra import migrate
 from whistle.clock import MovableClock
-from whistle.db import make_engine, make_session_factory, transaction
+from whistle.infra.db import make_engine, make_session_factory, transaction
 from whistle.reporter_client import FlaskTransport, ReporterClient
 from whistle.models import Staff
-from whistle.services import organisations, second_factor, staff
+from whistle.services import organisations
+from whistle.services.staff import second_factor
+from whistle.services.staff import accounts as staff
 from whistle.settings import Settings
 from whistle.web.app import create_app
 

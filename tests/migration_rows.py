@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from whistle import migrate
-from whistle.db import make_engine
+from whistle.infra import migrate
+from whistle.infra.db import make_engine
 
 
 def engine_at(database_url: str, tmp_path, revision: str):

@@ -4,8 +4,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from whistle import migrate
-from whistle.db import make_engine
+from whistle.infra import migrate
+from whistle.infra.db import make_engine
 from whistle.models import Base
 from tests.migration_rows import add_case, add_organisation, engine_at
 

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from whistle.clock import Clock
 from whistle.domain.regeling import shipped_regeling_paths
 from whistle.models import Organisation
-from whistle.services import intake
+from whistle.services.melder import intake
 from whistle.services.organisations import create_organisation
-from whistle.services.staff import create_staff
+from whistle.services.staff.accounts import create_staff
 from whistle.settings import Settings
 
 SLUG = "demo"

@@ -1,4 +1,4 @@
-"""APScheduler wiring. The jobs only call services (whistle.services.deadlines_watch); the
+"""APScheduler wiring. The jobs only call services (whistle.services.operations.deadlines_watch); the
 logic and the run-once claim live there.
 
 In-process (settings.run_scheduler, `whistle serve --scheduler`): a BackgroundScheduler in
@@ -17,8 +17,11 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.engine import Engine
 
 from whistle.clock import AMSTERDAM, Clock
-from whistle.db import make_session_factory
-from whistle.services import attachment_store, deadlines_watch, retention, session_expiry
+from whistle.infra.db import make_session_factory
+from whistle.infra import attachments as attachment_store
+from whistle.services.operations import deadlines_watch
+from whistle.services.operations import retention
+from whistle.infra import session_expiry
 from whistle.settings import Settings
 
 log = logging.getLogger("whistle.jobs")

@@ -63,7 +63,7 @@ class Staff(Base):
     display_name: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_on: Mapped[date] = mapped_column(Date)
-    # Second factor (whistle.services.second_factor): the TOTP secret sealed under a key derived
+    # Second factor (whistle.services.staff.second_factor): the TOTP secret sealed under a key derived
     # from the server's secret key, the day enrolment was confirmed (NULL while pending), and
     # the last time-step accepted, so that no code is accepted twice.
     totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary(80))
@@ -107,7 +107,7 @@ class Case(Base):
     feedback_extended_to: Mapped[date | None] = mapped_column(Date)
     feedback_given_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date, index=True)
-    # The counsellor postponed deletion of the closed case to this day (whistle.services.retention);
+    # The counsellor postponed deletion of the closed case to this day (whistle.services.operations.retention);
     # NULL: deleted closed_case_days after closed_on, as the regeling says.
     retain_until: Mapped[date | None] = mapped_column(Date)
     category: Mapped[str | None] = mapped_column(String(64))

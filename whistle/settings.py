@@ -49,7 +49,7 @@ class Settings:
     reporter_session_minutes: int = 15
     staff_session_minutes: int = 30
     challenge_seconds: int = 120
-    # Abuse limits (whistle.services.throttle), counted in each process's memory. Failures
+    # Abuse limits (whistle.infra.throttle), counted in each process's memory. Failures
     # per window of throttle_window_minutes; intake per organisation per hour.
     trusted_proxy_hops: int = 0  # >0 only behind that many proxies that set X-Forwarded-For
     throttle_window_minutes: int = 15

@@ -3,7 +3,7 @@
 column in place and keeps the member and their case key."""
 from sqlalchemy import text
 
-from whistle import migrate
+from whistle.infra import migrate
 from tests.migration_rows import add_case, add_case_key, add_organisation, add_staff, engine_at
 
 

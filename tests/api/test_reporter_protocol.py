@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 import crypto
 from whistle.models import Attachment, Case, CaseKey, Record, ReporterChallenge
 from whistle.reporter_client import ProtocolError
-from whistle.services import counsellor, staff
+from whistle.services.counsellor import case as counsellor
+from whistle.services.staff import accounts as staff
 from tests.conftest import PASSPHRASE
 
 

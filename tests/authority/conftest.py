@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from tests.conftest import PASSPHRASE, code_from_receipt
 from whistle.models import Case, Staff
-from whistle.services import staff
+from whistle.services.staff import accounts as staff
 from whistle.services.lifecycle import transition
-from whistle.services.staff import StaffPrincipal
+from whistle.services.staff.accounts import StaffPrincipal
 
 REPORT_TEXT = "De wethouder van financiën gunt opdrachten aan het bedrijf van zijn zwager"
 MELDER_NAME = "Jannie Melder"
@@ -116,7 +116,7 @@ def in_behandeling(db, clock, as_staff, ref: str, who: str = "vp") -> None:
 
 def escalate(db, clock, as_staff, ref: str, who: str = "vp", **form):
     """Send a dossier with `form` (defaults: the report as is, with a redaction)."""
-    from whistle.services import escalation
+    from whistle.services.counsellor import escalation
     form = {"include_report": "ja", "report_what": "De [weggelakt] gunt opdrachten aan een bekende.",
             "note": "Eerste beoordeling: meldingswaardig."} | form
     with db() as s:
@@ -126,5 +126,5 @@ def escalate(db, clock, as_staff, ref: str, who: str = "vp", **form):
 
 def melder(session, settings, clock, code: str, org: str = "deventer"):
     """The melder's context as the no-JavaScript path opens it from the typed code."""
-    from whistle.services import reporter
+    from whistle.services.melder import case as reporter
     return reporter.open_code_session(session, settings, clock, org, code)

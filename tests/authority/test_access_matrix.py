@@ -18,11 +18,13 @@ from sqlalchemy import select
 from tests.authority.conftest import email, escalate, in_behandeling, staff_id
 from tests.conftest import Browser
 from tests.lifecycle.conftest import mail_settings, smtp  # noqa: F401  (fixtures)
-from whistle.db import make_session_factory
+from whistle.infra.db import make_session_factory
 from whistle.models import Case, CaseKey, DossierKey, Staff
 from whistle.reporter_client import FlaskTransport, ReporterClient
-from whistle.services import case_access, concerned, consent
-from whistle.services.reporter import open_code_session
+from whistle.services.counsellor import sharing as case_access
+from whistle.services.counsellor import betrokkenen as concerned
+from whistle.services.melder import consent
+from whistle.services.melder.case import open_code_session
 
 REPORT = "Bij inkoop worden offertes van een bekende vooraf doorgespeeld."
 REDACTED = "Bij inkoop worden offertes van [weggelakt] doorgespeeld."
@@ -208,7 +210,7 @@ def test_no_key_is_ever_wrapped_to_an_admin_or_a_betrokkene(scene, db):
 
 
 def test_reminders_go_only_to_counsellors_holding_the_key(scene, engine, clock, smtp, mail_settings):
-    from whistle.services import deadlines_watch
+    from whistle.services.operations import deadlines_watch
     inbox, _ = smtp
     clock.advance(weeks=7)  # the feedback term has passed
     report = deadlines_watch.watch(make_session_factory(engine), mail_settings, clock)

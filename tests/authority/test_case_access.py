@@ -5,7 +5,10 @@ from sqlalchemy import select
 
 from tests.authority.conftest import email, make_staff, send_melding, staff_id
 from whistle.models import AuditEvent, Case
-from whistle.services import case_access, concerned, counsellor, intake
+from whistle.services.counsellor import sharing as case_access
+from whistle.services.counsellor import betrokkenen as concerned
+from whistle.services.counsellor import case as counsellor
+from whistle.services.melder import intake
 from whistle.services.errors import InvalidInput, NotFound
 
 

@@ -7,9 +7,12 @@ from sqlalchemy import select
 from tests.authority.conftest import escalate, in_behandeling, melder
 from whistle.domain.routes import WHY_DISAGREES
 from whistle.models import AuditEvent, Case, Dossier
-from whistle.services import authority, counsellor, dossiers, reporter
+from whistle.services import dossiers
+from whistle.services.authority import decisions as authority
+from whistle.services.counsellor import case as counsellor
+from whistle.services.melder import case as reporter
 from whistle.services.cases import staff_case_key
-from whistle.services.deadlines_watch import AWAITING_FEEDBACK
+from whistle.services.operations.deadlines_watch import AWAITING_FEEDBACK
 from whistle.services.errors import InvalidInput, NotFound
 from whistle.services.lifecycle import transition
 
@@ -64,7 +67,7 @@ def test_the_decision_reaches_the_counsellor_and_becomes_the_terugkoppeling(meld
 @pytest.mark.parametrize("who", ["wethouder2", "secretaris", "directeur@samenwerking.example"])
 def test_a_decision_on_a_dossier_one_may_not_see_is_not_found(melding, db, clock, as_staff, who):
     from tests.authority.conftest import staff_id
-    from whistle.services import concerned
+    from whistle.services.counsellor import betrokkenen as concerned
     in_behandeling(db, clock, as_staff, melding.ref)
     with db() as s:
         concerned.mark(s, clock, as_staff(s), melding.ref, [staff_id(db, "wethouder2")])

@@ -8,7 +8,11 @@ from tests.authority.conftest import (
     MELDER_NAME, REPORT_TEXT, email, escalate, in_behandeling, melder, staff_id,
 )
 from whistle.models import AuditEvent, Case, CaseKey, Dossier, DossierKey, DossierRecord
-from whistle.services import authority, concerned, consent, counsellor, escalation
+from whistle.services.authority import decisions as authority
+from whistle.services.counsellor import betrokkenen as concerned
+from whistle.services.melder import consent
+from whistle.services.counsellor import case as counsellor
+from whistle.services.counsellor import escalation
 from whistle.services.errors import Forbidden, InvalidInput, NotFound
 from whistle.services.lifecycle import transition
 

@@ -3,7 +3,7 @@ staff member, a case with its key and record made under 0003 survive, with no of
 consent and no dossier; down and up again keeps them too."""
 from sqlalchemy import text
 
-from whistle import migrate
+from whistle.infra import migrate
 from tests.migration_rows import add_case, add_case_key, add_organisation, add_report, add_staff, engine_at
 
 

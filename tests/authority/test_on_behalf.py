@@ -4,7 +4,9 @@ import pytest
 from sqlalchemy import select
 
 from whistle.models import AuditEvent, Record
-from whistle.services import counsellor, on_behalf, reporter
+from whistle.services.counsellor import case as counsellor
+from whistle.services.counsellor import on_behalf
+from whistle.services.melder import case as reporter
 from whistle.services.errors import Forbidden, InvalidInput, Unauthorized
 
 

@@ -7,7 +7,10 @@ from sqlalchemy import select
 import crypto
 from tests.authority.conftest import escalate, in_behandeling, send_melding, staff_id
 from whistle.models import AccessToRestore, CaseKey, Organisation
-from whistle.services import authority, concerned, counsellor, recovery
+from whistle.services.authority import decisions as authority
+from whistle.services.counsellor import betrokkenen as concerned
+from whistle.services.counsellor import case as counsellor
+from whistle.services.staff import recovery
 from whistle.services.errors import InvalidInput, NotFound
 
 NEW_PASSPHRASE = "a brand new passphrase for vp"
@@ -52,7 +55,7 @@ def test_a_lost_passphrase_is_recovered_with_the_recovery_key(town, db, clock, a
         member, waiting = recovery.reset_passphrase(s, settings, clock, email="vp@deventer.example",
                                                     passphrase=NEW_PASSPHRASE, actor="cli")
     assert waiting == 1
-    from whistle.services import staff
+    from whistle.services.staff import accounts as staff
     with db() as s:
         new_secret = staff.check_passphrase(s, "vp@deventer.example", NEW_PASSPHRASE)[1]
         principal = staff.StaffPrincipal(s.scalar(select(staff.Staff).where(staff.Staff.id == member.id)), new_secret, b"")
@@ -95,7 +98,7 @@ def test_an_authority_member_gets_their_dossier_back_but_never_as_betrokkene(mel
                                           secret=secret, ref=None, actor="cli")
     assert back.dossiers == [melding.ref]
     assert skipped.dossiers == [] and "betrokkene" in skipped.skipped[0][1]
-    from whistle.services import staff
+    from whistle.services.staff import accounts as staff
     with db() as s:
         w = staff.check_passphrase(s, "wethouder@deventer.example", NEW_PASSPHRASE)
         assert authority.read(s, clock, staff.StaffPrincipal(*w, b""), ref).entries

@@ -8,7 +8,8 @@ from sqlalchemy import select
 import crypto
 from tests.conftest import PASSPHRASE
 from whistle.models import Case
-from whistle.services import counsellor, staff
+from whistle.services.counsellor import case as counsellor
+from whistle.services.staff import accounts as staff
 
 CODE = re.compile(r"^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$")
 UNAUTHORIZED = "De code is onjuist of de sessie is verlopen."

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import crypto
-from whistle.services import intake
+from whistle.services.melder import intake
 
 JS = json.loads((Path(__file__).parents[1] / "vectors" / "libsodium-js-v1.json").read_text(encoding="utf-8"))
 

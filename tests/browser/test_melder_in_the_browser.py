@@ -12,7 +12,8 @@ from tests.browser.journey import (
 )
 from whistle.models import Attachment, Case
 from whistle.reporter_client import HttpTransport, ReporterClient
-from whistle.services import counsellor, lifecycle
+from whistle.services import lifecycle
+from whistle.services.counsellor import case as counsellor
 
 pytestmark = pytest.mark.browser
 

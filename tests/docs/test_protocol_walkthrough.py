@@ -10,7 +10,10 @@ from tests.conftest import PASSPHRASE
 from tests.docs import doc_client as dc
 from tests.docs.doc_melder import ORG, Api, log_in, read_case, submit
 from whistle.models import Case, CaseKey, Organisation
-from whistle.services import counsellor, intake, reporter, staff
+from whistle.services.counsellor import case as counsellor
+from whistle.services.melder import intake
+from whistle.services.melder import case as reporter
+from whistle.services.staff import accounts as staff
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import crypto
 from tests.conftest import code_from_receipt
 from whistle.models import Case
 from whistle.reporter_client import FlaskTransport, ReporterClient, b64
-from whistle.services.throttle import Window, client_address, network_of
+from whistle.infra.throttle import Window, client_address, network_of
 from whistle.settings import Settings, SettingsError
 
 ALICE = {"REMOTE_ADDR": "203.0.113.7"}

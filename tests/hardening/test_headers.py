@@ -9,9 +9,9 @@ from sqlalchemy import create_engine, select, text
 
 import crypto
 from tests.conftest import PASSPHRASE, PG_URL, Browser, World, _pg_schema_url, code_from_receipt
-from whistle import migrate
+from whistle.infra import migrate
 from whistle.clock import MovableClock
-from whistle.db import make_engine, make_session_factory, transaction
+from whistle.infra.db import make_engine, make_session_factory, transaction
 from whistle.models import Case
 from whistle.reporter_client import FlaskTransport, ReporterClient
 from whistle.settings import Settings

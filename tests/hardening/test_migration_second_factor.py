@@ -3,7 +3,7 @@ under 0001 survive the upgrade; the member has no second factor yet and the old 
 longer counts as having passed one. Down and up again keeps the member too."""
 from sqlalchemy import text
 
-from whistle import migrate
+from whistle.infra import migrate
 from tests.migration_rows import add_organisation, add_staff, engine_at
 
 

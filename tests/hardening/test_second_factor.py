@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import PASSPHRASE
 from whistle.models import AuditEvent, CaseKey, Staff, StaffRecoveryCode, StaffSession
-from whistle.services import second_factor
+from whistle.services.staff import second_factor
 from whistle.services.errors import Unauthorized
 
 SECRET = re.compile(r'class="totp-secret">([A-Z2-7 ]+)<')

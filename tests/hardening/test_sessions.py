@@ -13,7 +13,8 @@ from tests.conftest import PASSPHRASE, code_from_receipt
 from whistle import jobs
 from whistle.models import ReporterChallenge, ReporterSession, StaffSession
 from whistle.reporter_client import ProtocolError
-from whistle.services import session_expiry, staff as staff_service
+from whistle.infra import session_expiry
+from whistle.services.staff import accounts as staff_service
 
 
 def count(db, model):

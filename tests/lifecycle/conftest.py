@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from tests.conftest import PASSPHRASE, code_from_receipt
 from whistle.models import AuditEvent, Case
-from whistle.services import staff
-from whistle.services.staff import StaffPrincipal
+from whistle.services.staff import accounts as staff
+from whistle.services.staff.accounts import StaffPrincipal
 from whistle.settings import MailSettings
 
 REPORT_TEXT = "Het hoofd inkoop gunt opdrachten aan het bedrijf van zijn zwager"

@@ -6,9 +6,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from whistle.db import make_engine, make_session_factory
+from whistle.infra.db import make_engine, make_session_factory
 from whistle.models import JobRun
-from whistle.services import deadlines_watch
+from whistle.services.operations import deadlines_watch
 from whistle.services.lifecycle import transition
 from whistle.settings import MailSettings
 from tests.lifecycle.conftest import MELDER_NAME, REPORT_TEXT, audit_events, case_row, free_port

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from whistle.models import Case, Record
-from whistle.services import reporter
+from whistle.services.melder import case as reporter
 from whistle.services.errors import Forbidden, InvalidInput, NotFound
 from whistle.services.lifecycle import SCHEDULER, transition
 from tests.lifecycle.conftest import audit_count, case_row

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image, ImageOps
 from pypdf import PdfReader
 
-from whistle.services import metadata
+from whistle.infra import metadata
 from tests.metadata import samples
 
 

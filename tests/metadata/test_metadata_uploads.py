@@ -10,7 +10,8 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from whistle.models import Attachment, Case
-from whistle.services import counsellor, staff
+from whistle.services.counsellor import case as counsellor
+from whistle.services.staff import accounts as staff
 from whistle.web.app import create_app
 from tests.conftest import PASSPHRASE, Browser, code_from_receipt
 from tests.metadata import samples

@@ -17,8 +17,8 @@ import sys
 import alembic.command  # noqa: F401 - what a starting server imports, imported once here
 
 import whistle.cli
-import whistle.migrate  # noqa: F401
-import whistle.services.attachment_store  # noqa: F401
+import whistle.infra.migrate  # noqa: F401
+import whistle.infra.attachments  # noqa: F401
 import whistle.web.api  # noqa: F401
 import whistle.web.app  # noqa: F401
 import whistle.web.counsellor  # noqa: F401
@@ -28,7 +28,7 @@ import whistle.web.reporter  # noqa: F401
 def warm_up() -> None:
     """Do once what every start does, so the lazy imports and the migration scripts are
     loaded before the fork; nothing stays open (the engines are disposed)."""
-    from whistle.db import make_engine
+    from whistle.infra.db import make_engine
     from whistle.settings import settings_from_env
     for server_module in ("whistle.web.server", "waitress.server"):
         try:
@@ -37,7 +37,7 @@ def warm_up() -> None:
             pass
     settings = settings_from_env()
     engine = make_engine(settings.database_url)
-    whistle.migrate.is_current(engine)
+    whistle.infra.migrate.is_current(engine)
     engine.dispose()
     app = whistle.web.app.create_app(settings)
     app.extensions["whistle_engine"].dispose()

@@ -17,13 +17,16 @@ from sqlalchemy import MetaData, func, inspect, select
 
 import crypto
 from tests.conftest import PASSPHRASE
-from whistle import migrate
+from whistle.infra import migrate
 from whistle.clock import Clock
-from whistle.db import make_engine, make_session_factory, transaction
+from whistle.infra.db import make_engine, make_session_factory, transaction
 from whistle.models import AuditEvent, Case, Record
 from whistle.reporter_client import FlaskTransport, ReporterClient
-from whistle.services import audit, backup, counsellor, staff
-from whistle.services.staff import StaffPrincipal
+from whistle.services import audit
+from whistle.services.operations import backup
+from whistle.services.counsellor import case as counsellor
+from whistle.services.staff import accounts as staff
+from whistle.services.staff.accounts import StaffPrincipal
 from whistle.settings import Settings
 from whistle.web.app import create_app
 

@@ -30,10 +30,10 @@ from sqlalchemy import func, select
 import crypto
 from tests.conftest import code_from_receipt
 from tests.live_server import HtmlSession, LiveServer, free_port
-from whistle.db import make_engine, make_session_factory, transaction
+from whistle.infra.db import make_engine, make_session_factory, transaction
 from whistle.models import Attachment, AuditEvent, Case, CaseKey, Record
 from whistle.reporter_client import HttpTransport, ProtocolError, ReporterClient, unb64
-from whistle.services.attachment_store import sweep_stale
+from whistle.infra.attachments import sweep_stale
 
 pytestmark = [pytest.mark.slow, pytest.mark.no_postgres]
 

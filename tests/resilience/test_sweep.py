@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from whistle.services.attachment_store import ORPHAN_GRACE_SECONDS, sweep_stale
+from whistle.infra.attachments import ORPHAN_GRACE_SECONDS, sweep_stale
 from tests.live_server import LiveServer
 
 HOUR = 3600

@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 from tests.authority.conftest import (  # noqa: F401  (fixtures)
     as_staff, cheaper_login_hash, escalate, in_behandeling, melding, town,
 )
-from whistle.db import make_session_factory
+from whistle.infra.db import make_session_factory
 from whistle.models import (
     AccessToRestore, Attachment, Case, CaseConcerned, CaseKey, Dossier, DossierKey, DossierRecord,
     Record, ReporterSession, RetentionExtension,
 )
-from whistle.services import authority
+from whistle.services.authority import decisions as authority
 from whistle.services.lifecycle import transition
 
 ATTACHMENT = b"Notulen van het overleg met de zwager\n" * 2000

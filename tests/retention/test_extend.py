@@ -12,7 +12,7 @@ import crypto
 from tests.retention.test_purge import TERM, advance_to
 from whistle.domain.retention import MAX_EXTENSION_DAYS
 from whistle.models import AuditEvent, Case, RetentionExtension
-from whistle.services import retention
+from whistle.services.operations import retention
 from whistle.services.cases import staff_case_key
 from whistle.services.errors import Forbidden, InvalidInput, NotFound
 

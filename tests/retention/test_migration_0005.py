@@ -3,7 +3,7 @@ under 0004 survives with no postponement; going down to 0004 keeps the case and 
 (the column is dropped in place, not by copying `cases`, which would cascade on SQLite)."""
 from sqlalchemy import text
 
-from whistle import migrate
+from whistle.infra import migrate
 from tests.migration_rows import add_case, add_case_key, add_organisation, add_report, engine_at
 
 

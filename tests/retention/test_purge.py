@@ -10,9 +10,11 @@ from sqlalchemy import select
 
 from tests.retention.conftest import dossier_ids, rows_of
 from whistle import jobs
-from whistle.db import make_engine, make_session_factory
+from whistle.infra.db import make_engine, make_session_factory
 from whistle.models import AuditEvent, Case, JobRun, Record
-from whistle.services import attachment_store, audit, retention
+from whistle.services import audit
+from whistle.infra import attachments as attachment_store
+from whistle.services.operations import retention
 
 TERM = 730  # Deventer's regeling: [retention] closed_case_days
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select, text
 
 from tests.retention.test_purge import TERM
-from whistle.db import make_engine
+from whistle.infra.db import make_engine
 from whistle.models import Record
 
 pytestmark = pytest.mark.no_postgres
@@ -84,7 +84,7 @@ def test_a_deleted_blob_is_gone_from_the_file_and_the_scan_would_see_it_otherwis
 
 
 def test_the_purge_leaves_no_ciphertext_of_the_case_in_the_file(closed, db, clock, settings, factory, engine):
-    from whistle.services import retention
+    from whistle.services.operations import retention
     with db() as s:
         pieces = [bytes(c)[24:64] for c in s.scalars(select(Record.ciphertext).where(Record.case_id == closed.case_id))]
     path = sqlite_path(settings)

@@ -4,7 +4,7 @@ import threading
 
 from sqlalchemy import func, select
 
-from whistle.db import make_engine, make_session_factory, transaction
+from whistle.infra.db import make_engine, make_session_factory, transaction
 from whistle.models import AuditEvent
 from whistle.services import audit
 

@@ -1,7 +1,7 @@
 import threading
 import time
 
-from whistle.services.work_slots import SLOTS, cpu_slot
+from whistle.infra.work_slots import SLOTS, cpu_slot
 from whistle.web.server import redact
 
 

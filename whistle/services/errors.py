@@ -44,7 +44,7 @@ class Conflict(ServiceError):
 
 
 class TooManyRequests(ServiceError):
-    """Throttled (whistle.services.throttle): answered 429 with Retry-After, the same whether
+    """Throttled (whistle.infra.throttle): answered 429 with Retry-After, the same whether
     or not the case or account exists."""
     status = 429
 

@@ -33,10 +33,10 @@ from whistle.services import audit
 from whistle.services.cases import case_by_ref, deadlines_of, staff_case_key, store_deadlines
 from whistle.services.dossiers import authority_key, held_dossier_of_case, seal_decision
 from whistle.services.errors import Conflict, Forbidden, InvalidInput, NotFound
-from whistle.services.intake import check_record, unb64
+from whistle.services.melder.intake import check_record, unb64
 from whistle.services.organisations import regeling_of
-from whistle.services.reporter import MAX_MESSAGE_CHARS, ReporterContext
-from whistle.services.staff import StaffPrincipal
+from whistle.services.melder.case import MAX_MESSAGE_CHARS, ReporterContext
+from whistle.services.staff.accounts import StaffPrincipal
 
 MELDER_EVENTS = (Event.WITHDRAW, Event.REPORT_EXTERNAL, Event.DISAGREE)
 OTHER_ROUTE = "anders"  # the melder went to a body the regeling does not list
@@ -309,7 +309,7 @@ class _GiveFeedback(_Effect):
 
 class _Escalate(_Effect):
     def check(self, session, case, today, facts, principal, case_key):
-        # Escalating means sending a dossier: whistle.services.escalation composes and seals
+        # Escalating means sending a dossier: whistle.services.counsellor.escalation composes and seals
         # it, then fires this step. Nothing else (a bare CLI call) may move the state alone.
         if facts.get("dossier_sent") is not True:
             raise InvalidInput("dossier: doorzetten gaat met een dossier voor het bevoegd gezag; stel het "

@@ -10,7 +10,8 @@ from flask_login import current_user, login_required
 
 from whistle.domain.recusal import OFFICES
 from whistle.domain.roles import role_label
-from whistle.services import second_factor, staff as staff_service
+from whistle.services.staff import second_factor
+from whistle.services.staff import accounts as staff_service
 from whistle.services.errors import Forbidden, InvalidInput
 from whistle.services.organisations import regeling_of
 from whistle.web.context import clock, db, settings

@@ -8,7 +8,10 @@ import json
 
 from flask import Blueprint, Response, jsonify, request, stream_with_context
 
-from whistle.services import consent, intake, lifecycle, reporter
+from whistle.services import lifecycle
+from whistle.services.melder import consent
+from whistle.services.melder import intake
+from whistle.services.melder import case as reporter
 from whistle.services.errors import InvalidInput, TooLarge, Unauthorized
 from whistle.web.context import clock, db, settings
 

@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import Session, sessionmaker
 
 from whistle.clock import Clock
-from whistle.db import make_engine, make_session_factory
+from whistle.infra.db import make_engine, make_session_factory
 from whistle.settings import Settings, settings_from_env
 from whistle.web import errors, filters, security
 from whistle.web.uploads import WhistleRequest, discard_unclaimed_uploads
@@ -27,7 +27,7 @@ class Whistle:
     clock: Clock
     sessions: sessionmaker[Session]
     # Mixed into every staff session's sealing key and never stored: a restarted server
-    # cannot open sessions sealed before (whistle.services.staff).
+    # cannot open sessions sealed before (whistle.services.staff.accounts).
     process_key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
 
 

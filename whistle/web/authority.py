@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from whistle.domain.lifecycle import Decision
-from whistle.services import authority
+from whistle.services.authority import decisions as authority
 from whistle.services.dossiers import DECISION_LABELS
 from whistle.services.errors import Conflict, InvalidInput
 from whistle.web.context import clock, db

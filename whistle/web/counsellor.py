@@ -6,7 +6,10 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from whistle.domain.lifecycle import Actor, MeldingKind
-from whistle.services import counsellor, escalation, lifecycle, retention
+from whistle.services import lifecycle
+from whistle.services.counsellor import case as counsellor
+from whistle.services.counsellor import escalation
+from whistle.services.operations import retention
 from whistle.services.errors import Conflict, InvalidInput
 from whistle.web.context import clock, db, settings
 from whistle.web.downloads import download_response

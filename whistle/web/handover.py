@@ -7,8 +7,12 @@ import logging
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from whistle.mail import MailError
-from whistle.services import case_access, concerned, escalation, intake, on_behalf
+from whistle.infra.mail import MailError
+from whistle.services.counsellor import sharing as case_access
+from whistle.services.counsellor import betrokkenen as concerned
+from whistle.services.counsellor import escalation
+from whistle.services.melder import intake
+from whistle.services.counsellor import on_behalf
 from whistle.services.errors import Conflict, InvalidInput
 from whistle.web import counsellor as counsellor_pages
 from whistle.web.context import clock, db, settings

@@ -1,4 +1,4 @@
-"""Abuse limits at the edge (whistle.services.throttle): which requests count, and the 429
+"""Abuse limits at the edge (whistle.infra.throttle): which requests count, and the 429
 answer with Retry-After. The melder's endpoints are guarded here, by name, before their views
 run; the staff login views call the throttle themselves."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ import binascii
 from flask import Flask, current_app, g, request, session
 
 from whistle.services.errors import TooManyRequests
-from whistle.services.throttle import Throttle, client_address, organisation_of_session
+from whistle.infra.throttle import Throttle, client_address, organisation_of_session
 from whistle.web.context import db, settings
 from whistle.web.errors import answer
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, request, url_for
 
-from whistle.services import consent
+from whistle.services.melder import consent
 from whistle.services.errors import InvalidInput
 from whistle.web.context import clock, db
 from whistle.web.reporter import render_case, current_melder

@@ -10,7 +10,10 @@ from flask import (
 
 import crypto
 from whistle.domain.lifecycle import Actor, State
-from whistle.services import consent, intake, lifecycle, organisations, reporter
+from whistle.services import lifecycle, organisations
+from whistle.services.melder import consent
+from whistle.services.melder import intake
+from whistle.services.melder import case as reporter
 from whistle.services.cases import current_recipients
 from whistle.services.errors import Conflict, InvalidInput, Unauthorized
 from whistle.web.context import clock, db, settings

@@ -8,9 +8,10 @@ import binascii
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from whistle.services import second_factor, staff as staff_service
+from whistle.services.staff import second_factor
+from whistle.services.staff import accounts as staff_service
 from whistle.services.errors import Forbidden, InvalidInput, NotFound, Unauthorized
-from whistle.services.staff import StaffPrincipal
+from whistle.services.staff.accounts import StaffPrincipal
 from whistle.web.context import clock, db, settings, whistle
 from whistle.web.limits import throttle
 from whistle.web.staff_auth import StaffUser, require_role

@@ -8,8 +8,8 @@ import binascii
 from flask import Flask, abort
 from flask_login import LoginManager, UserMixin, current_user
 
-from whistle.services import staff as staff_service
-from whistle.services.staff import StaffPrincipal
+from whistle.services.staff import accounts as staff_service
+from whistle.services.staff.accounts import StaffPrincipal
 from whistle.web.context import clock, db, settings, whistle
 
 login_manager = LoginManager()

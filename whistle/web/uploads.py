@@ -13,10 +13,10 @@ from flask import Request, current_app, g
 from werkzeug.exceptions import RequestEntityTooLarge
 
 import crypto
-from whistle.services import metadata
-from whistle.services.attachment_store import EncryptedUpload
+from whistle.infra import metadata
+from whistle.infra.attachments import EncryptedUpload
 from whistle.services.errors import InvalidInput
-from whistle.services.intake import PlainAttachment
+from whistle.services.melder.intake import PlainAttachment
 
 MAX_NAME = 255
 

@@ -16,14 +16,14 @@ from sqlalchemy.orm import Session
 import crypto
 from whistle.clock import Clock
 from whistle.models import Attachment, Case, CaseKey, Organisation, Record
-from whistle.services.work_slots import cpu_slot
+from whistle.infra.work_slots import cpu_slot
 from whistle.services import audit
-from whistle.services.attachment_store import EncryptedUpload
+from whistle.infra.attachments import EncryptedUpload
 from whistle.services.cases import (
     Recipient, current_recipients, deadlines_json, new_ref, store_deadlines,
 )
 from whistle.services.errors import Conflict, InvalidInput
-from whistle.services.metadata import Outcome
+from whistle.infra.metadata import Outcome
 from whistle.services.organisations import get_organisation, regeling_of
 from whistle.settings import Settings
 

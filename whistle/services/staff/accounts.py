@@ -6,7 +6,7 @@ session token that only the member's cookie carries; the database keeps the seal
 the token's digest, so neither the cookie nor the database alone can read it.
 
 Logging in takes two steps: the passphrase opens a pending session that opens nothing, and the
-second factor (whistle.services.second_factor) turns it into a session under a fresh token.
+second factor (whistle.services.staff.second_factor) turns it into a session under a fresh token.
 The sealing key also mixes in a random key each server process holds only in memory, so after
 a restart every staff member unlocks again (see docs/operations.md for several processes)."""
 from __future__ import annotations
@@ -24,8 +24,9 @@ from sqlalchemy.orm import Session
 import crypto
 from whistle.clock import Clock
 from whistle.models import Staff, StaffSession
-from whistle.services.work_slots import cpu_slot
-from whistle.services import audit, session_expiry
+from whistle.infra.work_slots import cpu_slot
+from whistle.services import audit
+from whistle.infra import session_expiry
 from whistle.services.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from whistle.services.organisations import get_organisation
 from whistle.settings import Settings

@@ -23,10 +23,10 @@ import crypto
 from whistle.clock import Clock
 from whistle.models import AccessToRestore, Case, CaseKey, Dossier, DossierKey, Organisation, Staff, StaffSession
 from whistle.services import audit, dossiers
-from whistle.services.concerned import concerned_ids
+from whistle.services.counsellor.betrokkenen import concerned_ids
 from whistle.services.errors import InvalidInput
 from whistle.services.organisations import get_organisation
-from whistle.services.staff import MIN_PASSPHRASE, hash_passphrase
+from whistle.services.staff.accounts import MIN_PASSPHRASE, hash_passphrase
 from whistle.settings import Settings
 
 ALPHABET = crypto.CODE_ALPHABET  # Crockford base32: no I, L, O, U to misread on paper

@@ -14,9 +14,9 @@ from whistle.clock import Clock
 from whistle.models import Case, CaseKey, Staff
 from whistle.services import audit
 from whistle.services.cases import case_by_ref, staff_case_key
-from whistle.services.concerned import concerned_ids, require_counsellor
+from whistle.services.counsellor.betrokkenen import concerned_ids, require_counsellor
 from whistle.services.errors import InvalidInput
-from whistle.services.staff import StaffPrincipal
+from whistle.services.staff.accounts import StaffPrincipal
 
 FIELD = "staff"
 

@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session
 import crypto
 from whistle.clock import Clock
 from whistle.models import Attachment, Case, CaseKey, Record
-from whistle.services import attachment_store, audit, recovery
+from whistle.services import audit
+from whistle.infra import attachments as attachment_store
+from whistle.services.staff import recovery
 from whistle.services.cases import case_by_ref, staff_case_key
 from whistle.services.errors import Forbidden, InvalidInput, NotFound
-from whistle.services.reporter import MAX_MESSAGE_CHARS, attachments_of, records_of
-from whistle.services.staff import StaffPrincipal
+from whistle.services.melder.case import MAX_MESSAGE_CHARS, attachments_of, records_of
+from whistle.services.staff.accounts import StaffPrincipal
 from whistle.settings import Settings
 
 

@@ -18,16 +18,17 @@ from whistle.clock import Clock
 from whistle.domain.lifecycle import Event
 from whistle.domain.recusal import Entitlement, Member, entitled
 from whistle.domain.roles import ROLE_LABELS
-from whistle.mail import Mailer
+from whistle.infra.mail import Mailer
 from whistle.models import Case, Dossier, Staff
-from whistle.services import audit, counsellor, dossiers
+from whistle.services import audit, dossiers
+from whistle.services.counsellor import case as counsellor
 from whistle.services.cases import case_by_ref, staff_case_key
-from whistle.services.concerned import concerned_ids, require_counsellor
+from whistle.services.counsellor.betrokkenen import concerned_ids, require_counsellor
 from whistle.services.errors import InvalidInput
-from whistle.services.intake import MAX_FIELD_CHARS, REPORT_FIELDS
+from whistle.services.melder.intake import MAX_FIELD_CHARS, REPORT_FIELDS
 from whistle.services.lifecycle import transition
 from whistle.services.organisations import regeling_of
-from whistle.services.staff import StaffPrincipal
+from whistle.services.staff.accounts import StaffPrincipal
 from whistle.settings import Settings
 
 NOBODY_LEFT = ("Er is niemand van het bevoegd gezag over die dit dossier mag ontvangen: volgens de "
@@ -172,7 +173,7 @@ def notice_text(base_url: str) -> tuple[str, str]:
 
 
 def notify(settings: Settings, recipients: list[Staff]) -> None:
-    """Mail each recipient the notice; raises whistle.mail.MailError when the server fails.
+    """Mail each recipient the notice; raises whistle.infra.mail.MailError when the server fails.
     Only the dossier's recipients are mailed: nobody else learns that a dossier exists."""
     subject, body = notice_text(settings.base_url)
     with Mailer(settings.mail, timeout=10) as mailer:
@@ -201,8 +202,9 @@ class Handover:
 
 
 def handover_view(session: Session, principal: StaffPrincipal, case: Case) -> Handover:
-    from whistle.services import case_access, on_behalf
-    from whistle.services.concerned import candidates
+    from whistle.services.counsellor import sharing as case_access
+    from whistle.services.counsellor import on_behalf
+    from whistle.services.counsellor.betrokkenen import candidates
     key = staff_case_key(session, case, principal.staff, principal.secret_key)
     opened = [dossiers.open_dossier(session, d, dossiers.key_from_copy(case, key, d))
               for d in dossiers.dossiers_of_case(session, case)]

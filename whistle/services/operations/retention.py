@@ -7,7 +7,7 @@ records, retention extensions, keys to restore, melder sessions). The audit trai
 content-free tombstone, `case_deleted`, with the reference and dates only; the earlier events
 of the case stay, so the chain still verifies. Attachment bodies are removed from disk after
 the commit: a crash in between leaves an orphan file that attachment_store.sweep_stale
-removes, never a row without its body. On SQLite, secure_delete (whistle.db) overwrites the
+removes, never a row without its body. On SQLite, secure_delete (whistle.infra.db) overwrites the
 freed pages."""
 from __future__ import annotations
 
@@ -22,16 +22,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import crypto
 from whistle.clock import Clock
-from whistle.db import transaction
+from whistle.infra.db import transaction
 from whistle.domain.errors import DeadlineError
 from whistle.domain.retention import UPCOMING_DAYS, check_extension, deletion_date, latest_extension
 from whistle.models import Attachment, Case, CaseKey, Organisation, RetentionExtension, Staff
-from whistle.services import attachment_store, audit, job_runs
+from whistle.services import audit
+from whistle.infra import attachments as attachment_store
+from whistle.infra import job_runs
 from whistle.services.cases import case_by_ref, staff_case_key
 from whistle.services.errors import Conflict, Forbidden, InvalidInput
 from whistle.services.organisations import regeling_of
-from whistle.services.reporter import MAX_MESSAGE_CHARS
-from whistle.services.staff import StaffPrincipal
+from whistle.services.melder.case import MAX_MESSAGE_CHARS
+from whistle.services.staff.accounts import StaffPrincipal
 from whistle.settings import Settings
 
 JOB = "retention"

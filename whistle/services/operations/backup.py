@@ -42,9 +42,9 @@ from sqlalchemy import types as sqltypes
 from sqlalchemy.engine import Connection, make_url
 
 import crypto
-from whistle import migrate
-from whistle.db import make_engine
-from whistle.services.attachment_store import fsync_dir
+from whistle.infra import migrate
+from whistle.infra.db import make_engine
+from whistle.infra.attachments import fsync_dir
 from whistle.settings import Settings
 
 FORMAT = 1

@@ -20,7 +20,7 @@ from whistle.models import Case, CaseConcerned, CaseKey, Staff
 from whistle.services import audit, dossiers
 from whistle.services.cases import case_by_ref, staff_case_key
 from whistle.services.errors import Forbidden, InvalidInput
-from whistle.services.staff import StaffPrincipal
+from whistle.services.staff.accounts import StaffPrincipal
 
 FIELD = "concerned"
 

@@ -15,7 +15,7 @@ from whistle.models import Case
 from whistle.services import audit, dossiers
 from whistle.services.errors import Forbidden
 from whistle.services.lifecycle import Outcome, transition
-from whistle.services.staff import StaffPrincipal
+from whistle.services.staff.accounts import StaffPrincipal
 
 
 def require_authority(principal: StaffPrincipal) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from whistle.db import transaction
+from whistle.infra.db import transaction
 from whistle.models import JobRun
 
 

@@ -17,11 +17,12 @@ from whistle.clock import Clock
 from whistle.domain.lifecycle import Actor
 from whistle.domain.routes import routes_for
 from whistle.models import Attachment, Case, Record, ReporterChallenge, ReporterSession
-from whistle.services.work_slots import cpu_slot
-from whistle.services import attachment_store, audit
+from whistle.infra.work_slots import cpu_slot
+from whistle.services import audit
+from whistle.infra import attachments as attachment_store
 from whistle.services.cases import deadlines_json
 from whistle.services.errors import InvalidInput, NotFound, Unauthorized
-from whistle.services.intake import (
+from whistle.services.melder.intake import (
     LOCATOR, PlainAttachment, attachment_header, b64, check_record, unb64,
 )
 from whistle.services.organisations import get_organisation, regeling_of

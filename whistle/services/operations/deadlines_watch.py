@@ -24,12 +24,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from whistle.clock import Clock
-from whistle.db import transaction
+from whistle.infra.db import transaction
 from whistle.domain.deadlines import DEFAULT_DUE_SOON_DAYS
 from whistle.domain.lifecycle import Event, OverdueDeadline, State
-from whistle.mail import Mailer, MailError
+from whistle.infra.mail import Mailer, MailError
 from whistle.models import Case, CaseKey, Staff
-from whistle.services import audit, job_runs
+from whistle.services import audit
+from whistle.infra import job_runs
 from whistle.services.errors import ServiceError
 from whistle.services.lifecycle import SCHEDULER, transition
 from whistle.settings import Settings

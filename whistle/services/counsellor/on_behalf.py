@@ -1,6 +1,6 @@
 """A melding made by the vertrouwenspersoon on behalf of a melder who came in person.
 
-The same client steps as the no-JavaScript form (whistle.services.intake.submit_plain): a
+The same client steps as the no-JavaScript form (whistle.services.melder.intake.submit_plain): a
 fresh receipt code, keys derived from it, the case key wrapped to every counsellor and the
 recovery key. No identity is stored, so the melder stays anonymous to everyone but the
 counsellor they spoke to. The code is shown once, to hand over on paper, when the melder
@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 
 from whistle.clock import Clock
 from whistle.models import Case
-from whistle.services import audit, intake
-from whistle.services.concerned import require_counsellor
+from whistle.services import audit
+from whistle.services.melder import intake
+from whistle.services.counsellor.betrokkenen import require_counsellor
 from whistle.services.errors import Forbidden
 from whistle.services.organisations import regeling_of
-from whistle.services.staff import StaffPrincipal
+from whistle.services.staff.accounts import StaffPrincipal
 from whistle.settings import Settings
 
 NOT_IN_REGELING = ("De regeling van deze organisatie voorziet niet in een melding door de "

@@ -15,7 +15,7 @@ from whistle.clock import Clock
 from whistle.models import Case, Dossier, Record
 from whistle.services import audit
 from whistle.services.errors import Forbidden, InvalidInput
-from whistle.services.reporter import ReporterContext
+from whistle.services.melder.case import ReporterContext
 
 NOT_THE_MELDER = "Alleen de melder kan, met de eigen code, toestemming geven of intrekken."
 

@@ -14,7 +14,7 @@ import io
 import re
 import warnings
 from dataclasses import dataclass
-from whistle.services.work_slots import cpu_slot
+from whistle.infra.work_slots import cpu_slot
 
 SNIFF_BYTES = 1024  # a PDF header may sit anywhere in the first 1024 bytes
 MAX_PIXELS = 80_000_000  # below Pillow's own bomb warning; larger images are kept as they are
