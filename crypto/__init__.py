@@ -28,7 +28,7 @@ from .keys import (
     unwrap_case_key,
     wrap_case_key,
 )
-from .records import PADDING_BLOCK, RECORD_KINDS, open_record, record_ad, seal_record
+from .records import PADDING_BLOCK, RECORD_KINDS, check_record, open_record, record_ad, seal_record
 from .reporter import (
     INTERACTIVE,
     LOGIN_CONTEXT,
@@ -57,7 +57,7 @@ __all__ = [
     "LOGIN_CONTEXT", "MINIMUM", "PADDING_BLOCK", "RECORD_KINDS",
     "AttachmentDecryptor", "AttachmentEncryptor", "BackupWriter", "CryptoError", "KdfParams",
     "PreparedCase", "Recipient", "ReporterKeys",
-    "check_commitment", "decrypt_stream", "derive_master", "derive_reporter_keys",
+    "check_commitment", "check_record", "decrypt_stream", "derive_master", "derive_reporter_keys",
     "encrypt_stream", "encrypted_size", "fingerprint", "format_code", "key_commitment",
     "lock_staff_secret", "new_box_keypair", "new_case_key", "new_file_key",
     "TOKEN_SIZE", "new_receipt_code", "new_session_token", "new_staff_keypair", "normalise_code",

@@ -60,6 +60,18 @@ def seal_record(
     return nonce + sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(padded, ad, nonce, case_key)
 
 
+def check_record(blob: bytes) -> bytes:
+    """Refuse, by its length alone, what cannot be a sealed record: nonce(24) || padded
+    plaintext (one or more whole PADDING_BLOCKs) || tag(16). The server stores records it
+    cannot open, so this shape check is all it can do for a client's ciphertext."""
+    if not isinstance(blob, bytes):
+        raise CryptoError("a sealed record must be bytes")
+    body = len(blob) - NONCE_SIZE - _TAG_SIZE
+    if body <= 0 or body % PADDING_BLOCK:
+        raise CryptoError("not a sealed, padded record")
+    return blob
+
+
 def open_record(case_key: bytes, kind: str, locator_hex: str, blob: bytes) -> dict:
     _check_key(case_key)
     ad = record_ad(kind, locator_hex)

@@ -89,3 +89,25 @@ def test_a_record_that_cannot_be_utf8_is_a_crypto_error():
     from crypto import CryptoError, new_case_key, seal_record
     with pytest.raises(CryptoError):
         seal_record(new_case_key(), "message", "0" * 32, {"text": "\ud800"})
+
+
+def test_check_record_accepts_every_sealed_size():
+    key = crypto.new_case_key()
+    for text in ("", "a" * 900, "a" * 2000):
+        blob = crypto.seal_record(key, "message", LOC, {"t": text})
+        assert crypto.check_record(blob) is blob
+    for blocks in (1, 2, 50):  # the shape alone decides: the smallest and larger sizes
+        assert crypto.check_record(b"x" * (24 + blocks * PADDING_BLOCK + 16))
+
+
+@pytest.mark.parametrize("size", [0, 24 + 16, 24 + 16 + 1, 24 + PADDING_BLOCK + 15,
+                                  24 + PADDING_BLOCK + 17, 24 + 2 * PADDING_BLOCK - 1 + 16])
+def test_check_record_refuses_what_cannot_be_a_padded_record(size):
+    with pytest.raises(CryptoError, match="not a sealed, padded record"):
+        crypto.check_record(b"x" * size)
+
+
+def test_check_record_refuses_other_types():
+    for value in ("x" * (24 + PADDING_BLOCK + 16), bytearray(24 + PADDING_BLOCK + 16), None):
+        with pytest.raises(CryptoError, match="must be bytes"):
+            crypto.check_record(value)
