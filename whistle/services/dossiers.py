@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 import crypto
 from whistle.models import Case, Dossier, DossierKey, DossierRecord, Staff
 from whistle.services.errors import NotFound
+from whistle.services.input import b64
 
 NOT_FOUND = "Dit dossier bestaat niet of u heeft er geen toegang toe."
 DECISION_LABELS = {
@@ -51,7 +52,7 @@ def store(session: Session, case: Case, case_key: bytes, today: date, entries: l
     dossier = Dossier(
         case_id=case.id, locator=locator, sent_on=today, key_commitment=crypto.key_commitment(key),
         counsellor_copy=crypto.seal_record(case_key, "dossier_key", case.locator.hex(),
-                                           {"dossier": locator.hex(), "key": _b64(key)}))
+                                           {"dossier": locator.hex(), "key": b64(key)}))
     session.add(dossier)
     session.flush()
     for entry in entries:
@@ -189,7 +190,3 @@ def open_dossier(session: Session, dossier: Dossier, key: bytes) -> OpenedDossie
             entries.append(body)
     case = session.get(Case, dossier.case_id)
     return OpenedDossier(dossier, case, entries, decision, dossier.decided_on)
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")

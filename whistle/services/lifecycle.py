@@ -13,7 +13,6 @@ record under the case key; the audit event holds no content.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Mapping
 
 from sqlalchemy import update
@@ -33,9 +32,9 @@ from whistle.services import audit
 from whistle.services.cases import case_by_ref, deadlines_of, staff_case_key, store_deadlines
 from whistle.services.dossiers import authority_key, held_dossier_of_case, seal_decision
 from whistle.services.errors import Conflict, Forbidden, InvalidInput, NotFound
-from whistle.services.melder.intake import check_record, unb64
+from whistle.services.input import MAX_MESSAGE_CHARS, bounded_text, iso_date, member, sealed_record, yes_no
 from whistle.services.organisations import regeling_of
-from whistle.services.melder.case import MAX_MESSAGE_CHARS, ReporterContext
+from whistle.services.melder.case import ReporterContext
 from whistle.services.staff.accounts import StaffPrincipal
 
 MELDER_EVENTS = (Event.WITHDRAW, Event.REPORT_EXTERNAL, Event.DISAGREE)
@@ -75,46 +74,6 @@ def events_for(case: Case, actor: Actor) -> list[Transition]:
 
 # --- parsing what a form or JSON body sends ----------------------------------------------
 
-def _text(raw: Mapping[str, Any], name: str, what: str) -> str:
-    value = raw.get(name)
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        raise InvalidInput(f"{what} ontbreekt.", field=name)
-    if len(text) > MAX_MESSAGE_CHARS:
-        raise InvalidInput(f"{what} is te lang (meer dan {MAX_MESSAGE_CHARS} tekens).", field=name)
-    return text
-
-
-def _yes_no(raw: Mapping[str, Any], name: str, what: str) -> bool:
-    value = raw.get(name)
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("ja", "true", "1", "yes"):
-        return True
-    if isinstance(value, str) and value.strip().lower() in ("nee", "false", "0", "no"):
-        return False
-    raise InvalidInput(f"Kies ja of nee bij '{what}'.", field=name)
-
-
-def _date(raw: Mapping[str, Any], name: str, what: str) -> date:
-    value = raw.get(name)
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value.strip()) if isinstance(value, str) else date.fromisoformat("")
-    except ValueError:
-        raise InvalidInput(f"{what}: geef een datum als JJJJ-MM-DD.", field=name) from None
-
-
-def _member(raw: Mapping[str, Any], name: str, enum, what: str) -> str:
-    value = raw.get(name)
-    value = getattr(value, "value", value)
-    allowed = [m.value for m in enum]
-    if value not in allowed:
-        raise InvalidInput(f"Kies een geldige waarde bij '{what}' ({', '.join(allowed)}).", field=name)
-    return value
-
-
 def parse_event(value: Any) -> Event:
     try:
         return Event(getattr(value, "value", value))
@@ -128,23 +87,25 @@ def parse_facts(event: Event | str, raw: Mapping[str, Any]) -> dict[str, Any]:
     field otherwise. Fields an event does not use are ignored."""
     event = parse_event(event)
     if event is Event.TRIAGE:
-        return {"kind": _member(raw, "kind", MeldingKind, "soort melding"),
-                "meldingswaardig": _yes_no(raw, "meldingswaardig", "meldingswaardig")}
+        return {"kind": member(raw.get("kind"), "kind", MeldingKind, "soort melding"),
+                "meldingswaardig": yes_no(raw.get("meldingswaardig"), "meldingswaardig", "meldingswaardig")}
     if event is Event.EXTEND_FEEDBACK:
-        return {"until": _date(raw, "until", "verlengen tot"),
-                "reason": _text(raw, "reason", "De reden voor de verlenging")}
+        return {"until": iso_date(raw.get("until"), "until", "verlengen tot: geef een datum als JJJJ-MM-DD."),
+                "reason": bounded_text(raw.get("reason"), "reason", limit=MAX_MESSAGE_CHARS,
+                                       what="De reden voor de verlenging")}
     if event is Event.GIVE_FEEDBACK:
-        return {"text": _text(raw, "text", "De terugkoppeling")}
+        return {"text": bounded_text(raw.get("text"), "text", limit=MAX_MESSAGE_CHARS, what="De terugkoppeling")}
     if event is Event.DECIDE:
-        return {"decision": _member(raw, "decision", Decision, "besluit"),
-                "motivation": _text(raw, "motivation", "De motivering van het besluit")}
+        return {"decision": member(raw.get("decision"), "decision", Decision, "besluit"),
+                "motivation": bounded_text(raw.get("motivation"), "motivation", limit=MAX_MESSAGE_CHARS,
+                                           what="De motivering van het besluit")}
     if event is Event.REPORT_EXTERNAL:
         facts: dict[str, Any] = {"route": raw.get("route")}
         if raw.get("ciphertext") is not None:
             facts["ciphertext"] = raw.get("ciphertext")
         return facts
     if event is Event.MARK_OVERDUE:
-        return {"deadline": _member(raw, "deadline", OverdueDeadline, "termijn")}
+        return {"deadline": member(raw.get("deadline"), "deadline", OverdueDeadline, "termijn")}
     return {}
 
 
@@ -345,7 +306,7 @@ class _ReportExternal(_Effect):
                                f"{', '.join(sorted(listed))}.", field="route")
         blob = None
         if "ciphertext" in parsed:
-            blob = check_record(unb64(parsed["ciphertext"], "ciphertext"), "ciphertext")
+            blob = sealed_record(parsed["ciphertext"], "ciphertext")
         return _Checked({}, {}, {"route": route_id, "ciphertext": blob}, [])
 
     def apply(self, session, case, today, checked, case_key):

@@ -13,6 +13,7 @@ from whistle.services.melder import consent
 from whistle.services.melder import intake
 from whistle.services.melder import case as reporter
 from whistle.services.errors import InvalidInput, TooLarge, Unauthorized
+from whistle.services.input import b64
 from whistle.web.context import clock, db, settings
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -61,7 +62,7 @@ def post_challenge():
     challenge = reporter.issue_challenge(db(), settings(), clock(),
                                          body.get("locator") if isinstance(body, dict) else None)
     db().commit()
-    return jsonify({"challenge": intake.b64(challenge)})
+    return jsonify({"challenge": b64(challenge)})
 
 
 @bp.post("/reporter/session")

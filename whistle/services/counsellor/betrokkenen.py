@@ -20,6 +20,7 @@ from whistle.models import Case, CaseConcerned, CaseKey, Staff
 from whistle.services import audit, dossiers
 from whistle.services.cases import case_by_ref, staff_case_key
 from whistle.services.errors import Forbidden, InvalidInput
+from whistle.services.input import whole_number
 from whistle.services.staff.accounts import StaffPrincipal
 
 FIELD = "concerned"
@@ -54,13 +55,7 @@ class Marked:
 
 
 def parse_ids(values: Iterable) -> set[int]:
-    ids = set()
-    for value in values:
-        try:
-            ids.add(int(value))
-        except (TypeError, ValueError):
-            raise InvalidInput("Kies betrokkenen uit de lijst van accounts.", field=FIELD) from None
-    return ids
+    return {whole_number(value, FIELD, "Kies betrokkenen uit de lijst van accounts.") for value in values}
 
 
 def mark(session: Session, clock: Clock, principal: StaffPrincipal, ref: str, staff_ids: Iterable) -> Marked:

@@ -17,8 +17,9 @@ from whistle.services import audit
 from whistle.infra import attachments as attachment_store
 from whistle.services.staff import recovery
 from whistle.services.cases import case_by_ref, staff_case_key
-from whistle.services.errors import Forbidden, InvalidInput, NotFound
-from whistle.services.melder.case import MAX_MESSAGE_CHARS, attachments_of, records_of
+from whistle.services.errors import Forbidden, NotFound
+from whistle.services.input import message_text
+from whistle.services.melder.case import attachments_of, records_of
 from whistle.services.staff.accounts import StaffPrincipal
 from whistle.settings import Settings
 
@@ -94,11 +95,7 @@ def open_case(session: Session, clock: Clock, principal: StaffPrincipal, ref: st
 
 def reply(session: Session, clock: Clock, principal: StaffPrincipal, ref: str, text: str) -> Record:
     _require_counsellor(principal)
-    text = (text or "").strip()
-    if not text:
-        raise InvalidInput("Het bericht is leeg.", field="text")
-    if len(text) > MAX_MESSAGE_CHARS:
-        raise InvalidInput(f"Het bericht is te lang (meer dan {MAX_MESSAGE_CHARS} tekens).", field="text")
+    text = message_text(text)
     case = case_by_ref(session, ref)
     key = staff_case_key(session, case, principal.staff, principal.secret_key)
     today = clock.today()

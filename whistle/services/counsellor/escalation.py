@@ -25,6 +25,7 @@ from whistle.services.counsellor import case as counsellor
 from whistle.services.cases import case_by_ref, staff_case_key
 from whistle.services.counsellor.betrokkenen import concerned_ids, require_counsellor
 from whistle.services.errors import InvalidInput
+from whistle.services.input import bounded_text, checked, listed, whole_number
 from whistle.services.melder.intake import MAX_FIELD_CHARS, REPORT_FIELDS
 from whistle.services.lifecycle import transition
 from whistle.services.organisations import regeling_of
@@ -103,35 +104,33 @@ def escalate(session: Session, clock: Clock, principal: StaffPrincipal, ref: str
 
 def _entries(session: Session, case: Case, opened: counsellor.OpenedCase, form: Mapping[str, Any]) -> list[dict]:
     entries: list[dict] = []
-    if _yes(form, "include_report"):
-        fields = {k: _text(form, f"report_{k}") for k in REPORT_FIELDS}
+    if checked(form.get("include_report")):
+        fields = {k: _edited(form, f"report_{k}") for k in REPORT_FIELDS}
         fields = {k: v for k, v in fields.items() if v}
         if not fields:
             raise InvalidInput("De melding is aangevinkt maar leeg: vul de (bewerkte) tekst in of vink "
                                "haar uit. Er is niets verstuurd.", field="report_what")
         entries.append({"type": "report", "fields": fields})
     messages = {m.id: m for m in opened.messages}
-    for raw in _list(form, "include_message"):
-        try:
-            record_id = int(raw)
-        except (TypeError, ValueError):
-            record_id = -1
+    not_listed = "Kies berichten uit deze zaak. Er is niets verstuurd."
+    for raw in listed(form, "include_message"):
+        record_id = whole_number(raw, "include_message", not_listed)
         message = messages.get(record_id)
         if message is None:
-            raise InvalidInput("Kies berichten uit deze zaak. Er is niets verstuurd.", field="include_message")
-        text = _text(form, f"message_{record_id}")
+            raise InvalidInput(not_listed, field="include_message")
+        text = _edited(form, f"message_{record_id}")
         if not text:
             raise InvalidInput("Een gekozen bericht is leeg: vul de (bewerkte) tekst in of vink het uit. "
                                "Er is niets verstuurd.", field=f"message_{record_id}")
         entries.append({"type": "message", "author": message.author,
                         "created_on": message.created_on.isoformat(), "text": text})
-    if _yes(form, "include_identity"):
+    if checked(form.get("include_identity")):
         if not identity_allowed(case, opened.identity):
             raise InvalidInput("De identiteit van de melder gaat alleen mee als de melder daar op de eigen "
                                "pagina toestemming voor gaf. Er is niets verstuurd.", field="include_identity")
         entries.append({"type": "identity", **{k: v for k, v in opened.identity.items()
                                                if k in ("name", "contact")}})
-    note = _text(form, "note")
+    note = _edited(form, "note")
     if note:
         entries.append({"type": "note", "text": note})
     if not entries:
@@ -140,25 +139,10 @@ def _entries(session: Session, case: Case, opened: counsellor.OpenedCase, form: 
     return entries
 
 
-def _yes(form: Mapping[str, Any], name: str) -> bool:
-    value = form.get(name)
-    return value is True or (isinstance(value, str) and value.strip().lower() in ("ja", "1", "true", "on"))
-
-
-def _list(form: Mapping[str, Any], name: str) -> list:
-    if hasattr(form, "getlist"):
-        return form.getlist(name)
-    value = form.get(name)
-    return list(value) if isinstance(value, (list, tuple, set)) else ([] if value is None else [value])
-
-
-def _text(form: Mapping[str, Any], name: str) -> str:
-    value = form.get(name)
-    text = value.strip() if isinstance(value, str) else ""
-    if len(text) > MAX_FIELD_CHARS:
-        raise InvalidInput(f"De tekst is te lang (meer dan {MAX_FIELD_CHARS} tekens). Er is niets verstuurd.",
-                           field=name)
-    return text
+def _edited(form: Mapping[str, Any], name: str) -> str:
+    """A field the counsellor may leave empty, as sent (perhaps redacted)."""
+    return bounded_text(form.get(name), name, limit=MAX_FIELD_CHARS, what="De tekst", required=False,
+                        after=" Er is niets verstuurd.")
 
 
 # --- telling the recipients -------------------------------------------------------------------

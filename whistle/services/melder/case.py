@@ -22,13 +22,10 @@ from whistle.services import audit
 from whistle.infra import attachments as attachment_store
 from whistle.services.cases import deadlines_json
 from whistle.services.errors import InvalidInput, NotFound, Unauthorized
-from whistle.services.melder.intake import (
-    LOCATOR, PlainAttachment, attachment_header, b64, check_record, unb64,
-)
+from whistle.services.input import b64, case_locator, message_text, sealed_record, unb64
+from whistle.services.melder.intake import PlainAttachment, attachment_header
 from whistle.services.organisations import get_organisation, regeling_of
 from whistle.settings import Settings
-
-MAX_MESSAGE_CHARS = 20000
 
 
 @dataclass
@@ -52,8 +49,7 @@ def _now(clock: Clock):
 def issue_challenge(session: Session, settings: Settings, clock: Clock, locator: Any) -> bytes:
     """A single-use challenge. The locator is checked for form only and never looked up, so
     the answer is the same for every locator."""
-    if not isinstance(locator, str) or not LOCATOR.match(locator):
-        raise InvalidInput("locator: expected 32 lowercase hex characters", field="locator")
+    case_locator(locator)
     now = _now(clock)
     session.execute(delete(ReporterChallenge).where(ReporterChallenge.expires_at <= now))
     challenge = crypto.new_session_token()
@@ -237,16 +233,12 @@ def open_attachment_headers(session: Session, ctx: ReporterContext) -> list[tupl
 def add_sealed_message(session: Session, clock: Clock, ctx: ReporterContext, payload: Any) -> Record:
     if not isinstance(payload, dict):
         raise InvalidInput("body: expected a JSON object")
-    blob = check_record(unb64(payload.get("ciphertext"), "ciphertext"), "ciphertext")
+    blob = sealed_record(payload.get("ciphertext"), "ciphertext")
     return _store_message(session, clock, ctx, blob)
 
 
 def add_plain_message(session: Session, clock: Clock, ctx: ReporterContext, text: str) -> Record:
-    text = (text or "").strip()
-    if not text:
-        raise InvalidInput("Het bericht is leeg.", field="text")
-    if len(text) > MAX_MESSAGE_CHARS:
-        raise InvalidInput(f"Het bericht is te lang (meer dan {MAX_MESSAGE_CHARS} tekens).", field="text")
+    text = message_text(text)
     assert ctx.case_key is not None
     blob = crypto.seal_record(ctx.case_key, "message", ctx.locator_hex, {"text": text})
     return _store_message(session, clock, ctx, blob)
@@ -266,7 +258,7 @@ def _store_message(session: Session, clock: Clock, ctx: ReporterContext, blob: b
 def add_sealed_attachment(session: Session, settings: Settings, clock: Clock, ctx: ReporterContext,
                           header_b64: str | None, body: BinaryIO) -> Attachment:
     """The API: a client-encrypted body, streamed to disk in bounded memory."""
-    header = check_record(unb64(header_b64, "Whistle-Attachment-Record"), "Whistle-Attachment-Record")
+    header = sealed_record(header_b64, "Whistle-Attachment-Record")
     upload = attachment_store.receive_encrypted(settings.attachments_dir, body,
                                                 crypto.encrypted_size(settings.max_attachment_bytes))
     return _store_attachment(session, clock, ctx, header, upload)

@@ -4,9 +4,6 @@ a browser without JavaScript. Both paths end in `_store_case`, so the stored res
 same whichever way a melding came in."""
 from __future__ import annotations
 
-import base64
-import binascii
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +20,7 @@ from whistle.services.cases import (
     Recipient, current_recipients, deadlines_json, new_ref, store_deadlines,
 )
 from whistle.services.errors import Conflict, InvalidInput
+from whistle.services.input import b64, bounded_text, case_locator, sealed_record, unb64
 from whistle.infra.metadata import Outcome
 from whistle.services.organisations import get_organisation, regeling_of
 from whistle.settings import Settings
@@ -30,8 +28,7 @@ from whistle.settings import Settings
 PROTOCOL_VERSION = 1
 MAX_FIELD_CHARS = 50_000
 NO_COUNSELLOR = "Deze organisatie heeft nog geen vertrouwenspersoon ingesteld; melden is nog niet mogelijk."
-LOCATOR = re.compile(r"^[0-9a-f]{32}$")
-SEALED_KEY_BYTES = 32 + 48  # crypto_box_SEALBYTES + key
+SEALED_KEY_BYTES = 48 + 32  # crypto_box_SEALBYTES (ephemeral public key 32 + tag 16) + the case key
 
 
 def intake_info(session: Session, settings: Settings, org_slug: str) -> dict[str, Any]:
@@ -62,30 +59,6 @@ def _intake(session: Session, settings: Settings, org: Organisation) -> dict[str
     }
 
 
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def unb64(value: Any, name: str, *, size: int | None = None) -> bytes:
-    if not isinstance(value, str):
-        raise InvalidInput(f"{name}: expected a base64 string", field=name)
-    try:
-        data = base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        raise InvalidInput(f"{name}: not valid base64", field=name) from None
-    if size is not None and len(data) != size:
-        raise InvalidInput(f"{name}: expected {size} bytes, got {len(data)}", field=name)
-    return data
-
-
-def check_record(blob: bytes, name: str) -> bytes:
-    """A sealed record is nonce(24) || padded plaintext (multiple of 1024) || tag(16)."""
-    body = len(blob) - 24 - 16
-    if body <= 0 or body % crypto.PADDING_BLOCK:
-        raise InvalidInput(f"{name}: not a sealed, padded record", field=name)
-    return blob
-
-
 @dataclass
 class SealedSubmission:
     locator: bytes
@@ -106,9 +79,7 @@ def parse_submission(payload: Any) -> SealedSubmission:
     version = payload.get("version")
     if type(version) is not int or version != PROTOCOL_VERSION:
         raise InvalidInput("version: must be 1", field="version")
-    locator = payload.get("locator")
-    if not isinstance(locator, str) or not LOCATOR.match(locator):
-        raise InvalidInput("locator: expected 32 lowercase hex characters", field="locator")
+    locator = case_locator(payload.get("locator"))
     keys = payload.get("keys")
     if not isinstance(keys, list) or not keys:
         raise InvalidInput("keys: expected a non-empty list", field="keys")
@@ -122,11 +93,11 @@ def parse_submission(payload: Any) -> SealedSubmission:
                                           size=SEALED_KEY_BYTES)
     identity = payload.get("identity")
     return SealedSubmission(
-        locator=bytes.fromhex(locator),
+        locator=locator,
         box_public=unb64(payload.get("reporter_box_public_key"), "reporter_box_public_key", size=32),
         sign_public=unb64(payload.get("reporter_sign_public_key"), "reporter_sign_public_key", size=32),
-        report=check_record(unb64(payload.get("report"), "report"), "report"),
-        identity=None if identity is None else check_record(unb64(identity, "identity"), "identity"),
+        report=sealed_record(payload.get("report"), "report"),
+        identity=None if identity is None else sealed_record(identity, "identity"),
         commitment=unb64(payload.get("key_commitment"), "key_commitment", size=32),
         sealed_keys=sealed,
         reporter_sealed_key=unb64(payload.get("reporter_sealed_key"), "reporter_sealed_key",
@@ -214,8 +185,7 @@ def submit_plain(session: Session, settings: Settings, clock: Clock, org_slug: s
     if not report.get("what"):
         raise InvalidInput("Beschrijf wat er is gebeurd.", field="what")
     for name, value in report.items():
-        if len(value) > MAX_FIELD_CHARS:
-            raise InvalidInput(f"Het veld is te lang (meer dan {MAX_FIELD_CHARS} tekens).", field=name)
+        bounded_text(value, name, limit=MAX_FIELD_CHARS, what="Het veld")
     if "category" in report and report["category"] not in {c.id for c in regeling_of(org).categories}:
         raise InvalidInput("Kies een onderwerp uit de lijst.", field="category")
     identity = {k: v.strip()[:MAX_FIELD_CHARS] for k, v in (identity or {}).items()

@@ -32,7 +32,7 @@ from whistle.infra import job_runs
 from whistle.services.cases import case_by_ref, staff_case_key
 from whistle.services.errors import Conflict, Forbidden, InvalidInput
 from whistle.services.organisations import regeling_of
-from whistle.services.melder.case import MAX_MESSAGE_CHARS
+from whistle.services.input import MAX_MESSAGE_CHARS, bounded_text, iso_date
 from whistle.services.staff.accounts import StaffPrincipal
 from whistle.settings import Settings
 
@@ -119,27 +119,6 @@ def case_view(session: Session, principal: StaffPrincipal, case: Case, today: da
 
 # --- postponing ---------------------------------------------------------------------------
 
-def _parse_until(value: Any) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value.strip()) if isinstance(value, str) else date.fromisoformat("")
-    except ValueError:
-        raise InvalidInput("until: geef de nieuwe verwijderdatum als JJJJ-MM-DD. Er is niets gewijzigd.",
-                           field="until") from None
-
-
-def _parse_reason(value: Any) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        raise InvalidInput("reason: geef een reden om de zaak langer te bewaren. Er is niets gewijzigd.",
-                           field="reason")
-    if len(text) > MAX_MESSAGE_CHARS:
-        raise InvalidInput(f"reason: de reden is te lang (meer dan {MAX_MESSAGE_CHARS} tekens). "
-                           "Er is niets gewijzigd.", field="reason")
-    return text
-
-
 def extend(session: Session, clock: Clock, principal: StaffPrincipal, ref: str, until: Any,
            reason: Any) -> date:
     """Postpone the deletion of a closed case to `until`, with a reason sealed under the case
@@ -153,7 +132,11 @@ def extend(session: Session, clock: Clock, principal: StaffPrincipal, ref: str, 
     if current is None:
         raise InvalidInput("until: alleen een afgesloten zaak heeft een bewaartermijn. Er is niets gewijzigd.",
                            field="until")
-    new_until, text = _parse_until(until), _parse_reason(reason)
+    new_until = iso_date(until, "until",
+                         "until: geef de nieuwe verwijderdatum als JJJJ-MM-DD. Er is niets gewijzigd.")
+    text = bounded_text(reason, "reason", limit=MAX_MESSAGE_CHARS, what="reason: de reden",
+                        missing="reason: geef een reden om de zaak langer te bewaren. Er is niets gewijzigd.",
+                        after=" Er is niets gewijzigd.")
     try:
         check_extension(current, new_until, today)
     except DeadlineError as exc:
