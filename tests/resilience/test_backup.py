@@ -308,7 +308,7 @@ def test_a_backup_taken_during_writes_is_one_consistent_snapshot(arranged, setti
 
 def test_the_snapshot_does_not_see_writes_committed_after_it_began(arranged, settings, db):
     """What makes the backup consistent: every table is read inside one snapshot."""
-    with backup._snapshot(settings.database_url) as conn:
+    with backup.snapshot(settings.database_url) as conn:
         before = conn.scalar(select(func.count()).select_from(Record))
         arranged.melders[0].send_message("geschreven tijdens de backup")
         assert conn.scalar(select(func.count()).select_from(Record)) == before

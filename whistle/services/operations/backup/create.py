@@ -1,0 +1,141 @@
+"""Making a backup: one consistent snapshot of every table while the server runs, then the
+attachment bodies the snapshot's rows name, written to a new file that appears only when
+complete."""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+from sqlalchemy import MetaData, event, select, text
+from sqlalchemy.engine import Connection, make_url
+
+import crypto
+from whistle.infra import migrate
+from whistle.infra.attachments import fsync_dir
+from whistle.infra.db import make_engine
+from whistle.services.operations.backup.codec import (
+    BATCH_BYTES, FILE_CHUNK, FORMAT, SKIPPED_TABLES, BackupError, BackupSummary, check_passphrase,
+    column_codec, encode_value, message,
+)
+from whistle.settings import Settings
+
+
+@contextmanager
+def snapshot(url: str) -> Iterator[Connection]:
+    """One read transaction over the whole database."""
+    engine = make_engine(url)
+    if engine.dialect.name == "sqlite":
+        # pysqlite only begins a transaction before a write; a snapshot needs one BEGIN
+        # before the first read, so take over transaction control.
+        @event.listens_for(engine, "connect")
+        def _manual(dbapi_conn, _record):
+            dbapi_conn.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):
+            conn.exec_driver_sql("BEGIN")
+    try:
+        with engine.connect() as conn:
+            if engine.dialect.name == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                if engine.dialect.name == "postgresql":
+                    conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+                yield conn
+    finally:
+        engine.dispose()
+
+
+def _database_exists(settings: Settings) -> bool:
+    url = make_url(settings.database_url)
+    if url.get_backend_name() != "sqlite":
+        return True
+    path = Path(url.database or "")
+    return path.is_file() and path.stat().st_size > 0
+
+
+def create(settings: Settings, target: Path, passphrase: str, params: crypto.KdfParams,
+           today: date) -> BackupSummary:
+    """Write an encrypted backup to `target`, a new file. It appears only when complete."""
+    check_passphrase(passphrase)
+    target = Path(target)
+    if target.exists():
+        raise BackupError(f"{target} exists already: choose a new file name")
+    if not target.parent.is_dir():
+        raise BackupError(f"folder {target.parent} does not exist")
+    if not _database_exists(settings):
+        raise BackupError("there is no database to back up (run `whistle db upgrade` first?)")
+    partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            summary = _write(settings, fh, passphrase, params, today)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            # A link, not a rename: never overwrite a file that appeared in the meantime.
+            os.link(partial, target)
+        except FileExistsError:
+            raise BackupError(f"{target} exists already: choose a new file name") from None
+        fsync_dir(target.parent)
+    finally:
+        partial.unlink(missing_ok=True)
+    return summary
+
+
+def _write(settings: Settings, fh: BinaryIO, passphrase: str, params: crypto.KdfParams,
+           today: date) -> BackupSummary:
+    writer = crypto.BackupWriter(fh, passphrase, params)
+    counts: dict[str, int] = {}
+    attachment_ids: list[str] = []
+    with snapshot(settings.database_url) as conn:
+        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        if revision != migrate.head_revision():
+            raise BackupError("the database is not at the latest schema: run `whistle db upgrade`")
+        writer.write(message(b"M", {"format": FORMAT, "revision": revision,
+                                     "created_on": today.isoformat(),
+                                     "dialect": conn.dialect.name}))
+        meta = MetaData()
+        meta.reflect(bind=conn)
+        for table in meta.sorted_tables:
+            if table.name in SKIPPED_TABLES:
+                continue
+            columns = [(c.name, column_codec(c.type)) for c in table.columns]
+            writer.write(message(b"T", {"table": table.name, "columns": columns}))
+            counts[table.name] = 0
+            key = list(table.primary_key.columns) or list(table.columns)
+            rows = conn.execution_options(yield_per=500).execute(select(table).order_by(*key))
+            batch: list[list] = []
+            size = 0
+            for row in rows:
+                encoded = [encode_value(value, codec) for value, (_name, codec) in zip(row, columns)]
+                batch.append(encoded)
+                size += len(json.dumps(encoded))
+                counts[table.name] += 1
+                if table.name == "attachments":
+                    attachment_ids.append(row._mapping["id"])
+                if size >= BATCH_BYTES:
+                    writer.write(message(b"R", {"rows": batch}))
+                    batch, size = [], 0
+            if batch:
+                writer.write(message(b"R", {"rows": batch}))
+    # Bodies never change once their row is committed, so copying them after the snapshot
+    # still gives the bodies as of the snapshot.
+    for attachment_id in attachment_ids:
+        path = settings.attachments_dir / attachment_id
+        try:
+            body = open(path, "rb")
+        except FileNotFoundError:
+            raise BackupError(f"attachment body {attachment_id} is missing from {settings.attachments_dir} "
+                              "(deleted while the backup ran? run the backup again)") from None
+        with body:
+            writer.write(message(b"F", {"id": attachment_id, "size": os.fstat(body.fileno()).st_size}))
+            while chunk := body.read(FILE_CHUNK):
+                writer.write(b"D" + chunk)
+    writer.finish(message(b"E", {"tables": counts, "files": len(attachment_ids)}))
+    return BackupSummary(revision, today.isoformat(), counts, len(attachment_ids))

@@ -1,0 +1,179 @@
+"""Restoring a backup: the messages are applied to a staging area in order, checked against
+the manifest and the final counts, and moved into place only when the whole file authenticated."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy import MetaData
+
+import crypto
+from whistle.infra import migrate
+from whistle.services.operations.backup.codec import (
+    ATTACHMENT_ID, FORMAT, KINDS, MAX_BODY, SKIPPED_TABLES, BackupError, BackupSummary, decode_value,
+)
+from whistle.services.operations.backup.staging import Staging, check_empty_target
+from whistle.settings import Settings
+
+
+class Restorer:
+    """Applies the messages of a backup to a staging area, checking their order and counts."""
+
+    def __init__(self, staging: Staging) -> None:
+        self.staging = staging
+        self.meta: MetaData | None = None
+        self.manifest: dict | None = None
+        self.table = None
+        self.codecs: list[tuple[str, str]] = []
+        self.counts: dict[str, int] = {}
+        self.attachment_ids: set[str] = set()
+        self.files: dict[str, int] = {}
+        self.body: BinaryIO | None = None
+        self.body_id = ""
+        self.body_left = 0
+        self.phase = "start"
+
+    def apply(self, message: bytes) -> None:
+        kind, payload = message[:1], message[1:]
+        if kind not in KINDS:
+            raise BackupError("the backup file holds an unknown kind of entry")
+        if kind == b"D":
+            self._data(payload)
+            return
+        self._end_body()
+        try:
+            body = json.loads(payload)
+        except ValueError:
+            raise BackupError("the backup file holds a malformed entry") from None
+        getattr(self, "_" + {"M": "manifest", "T": "table_start", "R": "rows", "F": "file",
+                             "E": "end"}[kind.decode()])(body)
+
+    def _expect(self, *phases: str) -> None:
+        if self.phase not in phases:
+            raise BackupError("the backup file's entries are out of order")
+
+    def _manifest(self, body: dict) -> None:
+        self._expect("start")
+        if body.get("format") != FORMAT:
+            raise BackupError(f"unknown backup format {body.get('format')!r}; this Whistle reads format {FORMAT}")
+        revision = body.get("revision")
+        try:
+            ScriptDirectory.from_config(migrate.alembic_config()).get_revision(revision)
+        except CommandError:
+            raise BackupError(f"the backup is of schema revision {revision!r}, which this Whistle "
+                              "does not know: restore with the version that made it") from None
+        self.staging.migrate(revision)
+        self.meta = MetaData()
+        self.meta.reflect(bind=self.staging.conn)
+        self.manifest = body
+        self.phase = "tables"
+
+    def _table_start(self, body: dict) -> None:
+        self._expect("tables")
+        name = body.get("table")
+        table = self.meta.tables.get(name) if isinstance(name, str) else None
+        if table is None or name in SKIPPED_TABLES or name in self.counts:
+            raise BackupError(f"the backup holds a table {name!r} this schema revision does not have")
+        columns = body.get("columns") or []
+        for column, _codec_name in columns:
+            if column not in table.columns:
+                raise BackupError(f"the backup's table {name} has a column {column!r} the schema lacks")
+        self.table, self.codecs = table, [(c, k) for c, k in columns]
+        self.counts[name] = 0
+
+    def _rows(self, body: dict) -> None:
+        self._expect("tables")
+        if self.table is None:
+            raise BackupError("the backup file's entries are out of order")
+        rows = []
+        try:
+            for raw in body["rows"]:
+                rows.append({c: decode_value(v, k) for (c, k), v in zip(self.codecs, raw, strict=True)})
+        except (KeyError, TypeError, ValueError):
+            raise BackupError(f"the backup holds a malformed row of table {self.table.name}") from None
+        self.staging.conn.execute(self.table.insert(), rows)
+        self.counts[self.table.name] += len(rows)
+        if self.table.name == "attachments":
+            self.attachment_ids.update(r["id"] for r in rows)
+
+    def _file(self, body: dict) -> None:
+        self._expect("tables", "files")
+        self.phase = "files"
+        attachment_id, size = body.get("id"), body.get("size")
+        # The id becomes a file name: only the shape new_attachment_id makes is accepted.
+        if not isinstance(attachment_id, str) or not ATTACHMENT_ID.match(attachment_id) \
+                or attachment_id in self.files:
+            raise BackupError("the backup holds an attachment with an invalid name")
+        if not isinstance(size, int) or not 0 <= size <= MAX_BODY:
+            raise BackupError("the backup holds an attachment with an invalid size")
+        self.body = open(self.staging.attachments / attachment_id, "xb")
+        self.body_id, self.body_left = attachment_id, size
+        self.files[attachment_id] = size
+
+    def _data(self, chunk: bytes) -> None:
+        if self.body is None or len(chunk) > self.body_left:
+            raise BackupError("the backup holds attachment data out of place")
+        self.body.write(chunk)
+        self.body_left -= len(chunk)
+
+    def _end_body(self) -> None:
+        if self.body is None:
+            return
+        if self.body_left:
+            raise BackupError(f"attachment {self.body_id} in the backup is incomplete")
+        self.body.flush()
+        os.fsync(self.body.fileno())
+        self.body.close()
+        self.body = None
+
+    def _end(self, body: dict) -> None:
+        self._expect("tables", "files")
+        if body.get("tables") != self.counts or body.get("files") != len(self.files):
+            raise BackupError("the backup is incomplete: its counts do not match its content")
+        if set(self.files) != self.attachment_ids:
+            raise BackupError("the backup's attachment bodies do not match its attachment rows")
+        self.phase = "end"
+
+    def close(self) -> None:
+        if self.body is not None:
+            self.body.close()
+
+
+def restore(settings: Settings, source: Path, passphrase: str) -> BackupSummary:
+    """Restore a backup into an empty data directory (and database); all or nothing."""
+    check_empty_target(settings)
+    try:
+        fh = open(source, "rb")
+    except OSError as exc:
+        raise BackupError(f"cannot read {source}: {exc.strerror}") from None
+    with fh:
+        try:
+            crypto.read_header(fh)
+        except crypto.CryptoError as exc:
+            raise BackupError(f"{source}: {exc}") from None
+        fh.seek(0)
+        staging = Staging(settings)
+        restorer = Restorer(staging)
+        try:
+            for message in crypto.read_backup(fh, passphrase):
+                restorer.apply(message)
+            if restorer.phase != "end":
+                raise BackupError("the backup file ended too early")
+            restorer.close()
+            staging.migrate("head")
+            staging.commit()
+        except crypto.CryptoError as exc:
+            restorer.close()
+            staging.abort()
+            raise BackupError(f"{source}: {exc}; nothing was restored") from None
+        except BaseException:
+            restorer.close()
+            staging.abort()
+            raise
+    manifest = restorer.manifest or {}
+    return BackupSummary(str(manifest.get("revision")), str(manifest.get("created_on")),
+                         restorer.counts, len(restorer.files))

@@ -1,0 +1,175 @@
+"""Where a restore writes before anything is moved into place: a staging database (a new SQLite
+file, or one uncommitted PostgreSQL transaction) and a staging folder for the bodies. Also the
+check that the target is empty, since a restore never merges."""
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection, make_url
+
+from whistle.infra import migrate
+from whistle.infra.attachments import fsync_dir
+from whistle.infra.db import make_engine
+from whistle.services.operations.backup.codec import BackupError
+from whistle.settings import Settings
+
+
+def _sqlite_path(settings: Settings) -> Path | None:
+    url = make_url(settings.database_url)
+    if url.get_backend_name() != "sqlite":
+        return None
+    if not url.database or url.database == ":memory:":
+        raise BackupError("restore needs a database file, not an in-memory database")
+    return Path(url.database)
+
+
+def check_empty_target(settings: Settings) -> None:
+    """Refuse a target that holds a database or attachment bodies: restore never merges."""
+    attachments = settings.attachments_dir
+    if attachments.exists():
+        for entry in attachments.iterdir():
+            if entry.name == ".incoming" and entry.is_dir() and not any(entry.iterdir()):
+                continue
+            raise BackupError(f"the data directory is not empty: {attachments} holds files; "
+                              "restore only into an empty data directory")
+    path = _sqlite_path(settings)
+    if path is not None:
+        for candidate in (path, path.with_name(path.name + "-wal")):
+            if candidate.exists():
+                raise BackupError(f"the data directory is not empty: {candidate} exists; "
+                                  "restore only into an empty data directory (do not run "
+                                  "`whistle db upgrade` first: restore creates the schema)")
+        return
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.connect() as conn:
+            if inspect(conn).get_table_names():
+                raise BackupError("the target database is not empty: restore only into a fresh "
+                                  "database (do not run `whistle db upgrade` first)")
+    finally:
+        engine.dispose()
+
+
+class Staging:
+    """Where a restore writes before anything is moved into place."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.sqlite_target = _sqlite_path(settings)
+        self.sqlite_staging: Path | None = None
+        self.engine = self.conn = self.transaction = None
+        self.committed = False
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.folder = settings.data_dir / f".restore-{secrets.token_hex(6)}"
+        self.folder.mkdir(mode=0o700)
+        self.attachments = self.folder / "attachments"
+        try:
+            self.attachments.mkdir(mode=0o700)
+            if self.sqlite_target is not None:
+                self.sqlite_target.parent.mkdir(parents=True, exist_ok=True)
+                self.sqlite_staging = self.sqlite_target.with_name(
+                    f".{self.sqlite_target.name}.restore-{secrets.token_hex(6)}")
+                url = f"sqlite:///{self.sqlite_staging}"
+            else:
+                url = settings.database_url
+            self.engine = make_engine(url)
+            self.conn = self.engine.connect()
+            self.transaction = self.conn.begin()
+            if self.conn.dialect.name == "postgresql":
+                # The lock `whistle db upgrade` takes, so no starting worker migrates meanwhile.
+                self.conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": migrate.LOCK_ID})
+                if inspect(self.conn).get_table_names():
+                    raise BackupError("the target database is not empty: restore only into a "
+                                      "fresh database")
+        except BaseException:
+            self.abort()
+            raise
+
+    def migrate(self, revision: str) -> None:
+        cfg = migrate.alembic_config()
+        cfg.attributes["connection"] = self.conn
+        command.upgrade(cfg, revision)
+
+    def _close_database(self) -> None:
+        self.conn.close()
+        self.engine.dispose()
+
+    def commit(self) -> None:
+        """Move everything into place: the bodies folder in one rename, then the database
+        (one rename of the SQLite file, or the PostgreSQL commit); the bodies move back if
+        the database step fails, so the target is complete or untouched."""
+        if self.sqlite_target is not None:
+            self.transaction.commit()
+            self._close_database()
+            _checkpoint(self.sqlite_staging)
+        else:
+            _reset_sequences(self.conn)
+        final = self.settings.attachments_dir
+        if final.exists():  # checked empty: at most an empty .incoming folder
+            if (final / ".incoming").exists():
+                (final / ".incoming").rmdir()
+            final.rmdir()
+        os.rename(self.attachments, final)
+        try:
+            if self.sqlite_target is not None:
+                # A link, not a rename: a database that appeared since the check stays as it is.
+                try:
+                    os.link(self.sqlite_staging, self.sqlite_target)
+                except FileExistsError:
+                    raise BackupError(f"the data directory is not empty any more: {self.sqlite_target} "
+                                      "appeared during the restore") from None
+                os.unlink(self.sqlite_staging)
+                fsync_dir(self.sqlite_target.parent)
+            else:
+                self.transaction.commit()
+                self._close_database()
+        except BaseException:
+            os.rename(final, self.attachments)
+            raise
+        self.committed = True
+        (final / ".incoming").mkdir(mode=0o700)
+        fsync_dir(self.settings.data_dir)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def abort(self) -> None:
+        if self.committed:
+            return
+        try:
+            if self.conn is not None and not self.conn.closed:
+                self.transaction.rollback()
+                self.conn.close()
+        except Exception:  # noqa: BLE001 # nosec B110  # already failing; the original error is what matters
+            pass
+        finally:
+            if self.engine is not None:
+                self.engine.dispose()
+            shutil.rmtree(self.folder, ignore_errors=True)
+            if self.sqlite_staging is not None:
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    Path(str(self.sqlite_staging) + suffix).unlink(missing_ok=True)
+
+
+def _checkpoint(path: Path) -> None:
+    """Fold a staging SQLite file's WAL into it, so the file can be moved on its own."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()
+
+
+def _reset_sequences(conn: Connection) -> None:
+    for table in inspect(conn).get_table_names():
+        seq = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table}).scalar() \
+            if any(c["name"] == "id" for c in inspect(conn).get_columns(table)) else None
+        if seq:
+            # The table name comes from the database's own catalogue, not from input.
+            conn.execute(text(f'SELECT setval(:s, COALESCE((SELECT MAX(id) FROM "{table}"), 0) + 1, false)'),  # nosec B608  # noqa: E501
+                         {"s": seq})
