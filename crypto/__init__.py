@@ -44,6 +44,20 @@ from .reporter import (
 )
 from .sessions import TOKEN_SIZE, new_session_token, open_for_session, seal_for_session, token_digest
 from .staff import lock_staff_secret, new_staff_keypair, unlock_staff_secret
+from .trust import (
+    Endorsement,
+    chain_from_json,
+    endorsement_from_json,
+    endorsement_json,
+    endorsement_statement,
+    new_trust_keypair,
+    sign_endorsement,
+    signing_verify_key,
+    staff_signing_seed,
+    staff_verify_key,
+    verify_chain,
+    verify_endorsement,
+)
 from .submission import (
     PreparedCase,
     Recipient,
@@ -55,7 +69,7 @@ from .submission import (
 __all__ = [
     "CHUNK_SIZE", "CODE_ALPHABET", "ENCRYPTED_CHUNK_SIZE", "HEADER_SIZE", "INTERACTIVE",
     "LOGIN_CONTEXT", "MINIMUM", "PADDING_BLOCK", "RECORD_KINDS",
-    "AttachmentDecryptor", "AttachmentEncryptor", "BackupWriter", "CryptoError", "KdfParams",
+    "AttachmentDecryptor", "AttachmentEncryptor", "BackupWriter", "CryptoError", "Endorsement", "KdfParams",
     "PreparedCase", "Recipient", "ReporterKeys",
     "check_commitment", "check_record", "decrypt_stream", "derive_master", "derive_reporter_keys",
     "encrypt_stream", "encrypted_size", "fingerprint", "format_code", "key_commitment",
@@ -65,4 +79,7 @@ __all__ = [
     "public_from_secret", "read_backup", "read_header", "record_ad", "reporter_case_key", "reporter_keys_from_master",
     "reporter_salt", "seal_for_session", "seal_record", "sign_login", "token_digest",
     "unlock_staff_secret", "unwrap_case_key", "verify_login", "wrap_case_key",
+    "chain_from_json", "endorsement_from_json", "endorsement_json", "endorsement_statement",
+    "new_trust_keypair", "sign_endorsement", "signing_verify_key", "staff_signing_seed",
+    "staff_verify_key", "verify_chain", "verify_endorsement",
 ]
