@@ -244,16 +244,119 @@
       return digest.match(/.{4}/g).join(" ");
     }
 
+    // --- endorsements (protocol E.5) -------------------------------------------------------
+
+    var ROLES = ["counsellor", "authority", "recovery"];
+    var MELDING_ROLES = ["counsellor", "recovery"];
+    var MAX_CHAIN = 32;
+    var SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+    var ISSUED = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+    function lengthPrefixed(parts) {
+      var total = 0;
+      parts.forEach(function (p) { total += 4 + p.length; });
+      var out = new Uint8Array(total), off = 0;
+      parts.forEach(function (p) {
+        new DataView(out.buffer).setUint32(off, p.length, false);
+        out.set(p, off + 4);
+        off += 4 + p.length;
+      });
+      return out;
+    }
+
+    function untrusted(message) { return ProtocolError(message, "trust"); }
+
+    function isDate(text) {
+      var m = ISSUED.exec(text);
+      if (!m) return false;
+      var d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+      return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
+    }
+
+    /* The canonical bytes an endorser signs (the same as crypto/trust.py). */
+    function endorsementStatement(e) {
+      if (typeof e.org !== "string" || !SLUG.test(e.org)) throw untrusted("endorsement: organisation slug is not valid");
+      if (ROLES.indexOf(e.role) < 0) throw untrusted("endorsement: unknown role");
+      if (typeof e.office !== "string" || e.office.length > 100 || (e.role === "authority") !== (e.office !== "")) {
+        throw untrusted("endorsement: the office does not fit the role");
+      }
+      if (e.boxPublic.length !== 32 || e.endorser.length !== 32 ||
+          e.verifyKey.length !== (e.role === "recovery" ? 0 : 32)) {
+        throw untrusted("endorsement: a key has the wrong length");
+      }
+      if (typeof e.issued !== "string" || !isDate(e.issued)) throw untrusted("endorsement: issued is not a date");
+      return lengthPrefixed([utf8("whistle/v1/endorsement"), utf8(e.org), utf8(e.role), utf8(e.office),
+                             e.boxPublic, e.verifyKey, e.endorser, utf8(e.issued)]);
+    }
+
+    function parseEndorsement(wire) {
+      if (!wire || typeof wire !== "object") throw untrusted("endorsement must be a JSON object");
+      function raw(name) {
+        if (typeof wire[name] !== "string") throw untrusted("endorsement: " + name + " must be text");
+        try { return sodium.from_base64(wire[name], B64); } catch (e) { throw untrusted("endorsement: " + name + " is not base64"); }
+      }
+      return { org: wire.org, role: wire.role, office: wire.office, boxPublic: raw("public_key"),
+               verifyKey: wire.verify_key === "" ? new Uint8Array(0) : raw("verify_key"),
+               endorser: raw("endorser"), issued: wire.issued, signature: raw("signature") };
+    }
+
+    /* Each link signed by the key before it, starting at the organisation's trust key, only
+     * counsellors vouching for others, the last link naming `recipient`. Returns the last link. */
+    function verifyChain(trustPublic, recipient, wireChain, org) {
+      if (!Array.isArray(wireChain) || !wireChain.length) throw untrusted("endorsement chain is empty");
+      if (wireChain.length > MAX_CHAIN) throw untrusted("endorsement chain is too long");
+      var expected = trustPublic, link = null;
+      for (var i = 0; i < wireChain.length; i++) {
+        link = parseEndorsement(wireChain[i]);
+        if (link.org !== org) throw untrusted("endorsement is for another organisation");
+        if (link.endorser.length !== 32 || expected.length !== 32 || !sodium.memcmp(link.endorser, expected)) {
+          throw untrusted("endorsement chain is broken: a link is not signed by the key before it");
+        }
+        var statement = endorsementStatement(link);
+        if (link.signature.length !== 64 || !sodium.crypto_sign_verify_detached(link.signature, statement, link.endorser)) {
+          throw untrusted("endorsement signature does not verify");
+        }
+        if (i < wireChain.length - 1 && link.role !== "counsellor") {
+          throw untrusted("endorsement chain passes through a key that may not endorse");
+        }
+        if (link.role === "recovery" && i !== 0) throw untrusted("only the trust key may endorse the recovery key");
+        expected = link.verifyKey;
+      }
+      if (!(recipient instanceof Uint8Array) || recipient.length !== 32 || !sodium.memcmp(link.boxPublic, recipient)) {
+        throw untrusted("endorsement chain is for another key");
+      }
+      return link;
+    }
+
+    /* The organisation's trust key from an intake answer, its fingerprint recomputed here. */
+    function trustFromIntake(intake) {
+      var t = intake && intake.trust;
+      if (!t || typeof t.public_key !== "string") throw untrusted("the organisation publishes no trust key");
+      var publicKey = unb64(t.public_key, "trust key");
+      if (publicKey.length !== 32) throw untrusted("trust key must be 32 bytes");
+      var fp = fingerprint(publicKey);
+      if (t.fingerprint !== fp) throw untrusted("the trust key's fingerprint does not match the key");
+      return { publicKey: publicKey, fingerprint: fp };
+    }
+
     /* Recipients from an intake answer, with the fingerprint computed here from the very key
      * the case key will be wrapped to; a server that shows one key and hands out another is
-     * refused. */
+     * refused, and so is any key not vouched for by the organisation's trust key (a member
+     * of the bevoegd gezag never receives a melding directly). */
     function recipientsFromIntake(intake) {
-      return (intake.recipients || []).map(function (r) {
+      var recipients = intake.recipients || [];
+      if (!recipients.length) return [];
+      var trust = trustFromIntake(intake);
+      return recipients.map(function (r) {
         var publicKey = unb64(r.public_key, "recipient public key");
         if (publicKey.length !== 32) throw ProtocolError("recipient public key must be 32 bytes", "format");
         var fp = fingerprint(publicKey);
         if (r.fingerprint !== fp) throw ProtocolError("a recipient's fingerprint does not match its key", "recipients");
-        return { keyId: r.key_id, publicKey: publicKey, fingerprint: fp, role: r.role, label: r.label };
+        var final = verifyChain(trust.publicKey, publicKey, r.endorsement_chain, intake.org);
+        if (MELDING_ROLES.indexOf(final.role) < 0 || final.role !== r.role) {
+          throw untrusted("a recipient is not endorsed to receive meldingen");
+        }
+        return { keyId: r.key_id, publicKey: publicKey, fingerprint: fp, role: final.role, label: r.label };
       });
     }
 
@@ -351,6 +454,8 @@
       canonicalJson: canonicalJson, sealRecord: sealRecord, openRecord: openRecord,
       keyCommitment: keyCommitment, wrapCaseKey: wrapCaseKey, unwrapCaseKey: unwrapCaseKey,
       fingerprint: fingerprint, recipientsFromIntake: recipientsFromIntake,
+      endorsementStatement: endorsementStatement, parseEndorsement: parseEndorsement,
+      verifyChain: verifyChain, trustFromIntake: trustFromIntake,
       sameRecipients: sameRecipients, prepareCase: prepareCase,
       encryptFile: encryptFile, decryptBody: decryptBody,
     };

@@ -130,5 +130,38 @@ window.WhistleVectors = (function () {
     };
   }
 
-  return { check: check, make: make };
+  /* Check the committed endorsement vectors (endorsement-v1.json) in the browser: the same
+   * statement bytes, every valid chain accepted with its role, every invalid one refused, and
+   * an intake answer verified (and one with a forged link refused) as the melder's page does. */
+  async function checkEndorsements(v) {
+    var r = await ready(), sodium = r.sodium, P = r.P, hex = sodium.to_hex, unhex = sodium.from_hex;
+    var trust = unhex(v.trust.verify_key_hex);
+    var out = { statements: {}, valid: [], invalid: [] };
+    Object.keys(v.endorsements).forEach(function (name) {
+      out.statements[name] = hex(P.endorsementStatement(P.parseEndorsement(v.endorsements[name].wire)));
+    });
+    out.trust_fingerprint = P.fingerprint(trust);
+    v.valid_chains.forEach(function (c) {
+      var link = P.verifyChain(trust, unhex(c.recipient_hex), c.chain, v.org);
+      out.valid.push([link.role, link.office]);
+    });
+    v.invalid_chains.forEach(function (c) {
+      out.invalid.push(refused(function () { P.verifyChain(trust, unhex(c.recipient_hex), c.chain, v.org); }));
+    });
+    function intake(chain, role) {
+      var pub = unhex(chain.recipient_hex);
+      return { org: v.org, trust: { public_key: P.b64(trust), fingerprint: P.fingerprint(trust) },
+               recipients: [{ key_id: "k", public_key: P.b64(pub), fingerprint: P.fingerprint(pub),
+                              role: role, label: "x", endorsement_chain: chain.chain }] };
+    }
+    out.intake_ok = P.recipientsFromIntake(intake(v.valid_chains[1], "counsellor"))[0].role;
+    out.intake_forged = refused(function () { P.recipientsFromIntake(intake(v.invalid_chains[3], "counsellor")); });
+    out.intake_authority = refused(function () { P.recipientsFromIntake(intake(v.valid_chains[2], "counsellor")); });
+    var noTrust = intake(v.valid_chains[0], "counsellor");
+    delete noTrust.trust;
+    out.intake_without_trust = refused(function () { P.recipientsFromIntake(noTrust); });
+    return out;
+  }
+
+  return { check: check, make: make, checkEndorsements: checkEndorsements };
 })();
