@@ -49,6 +49,54 @@ class ProtocolError(Exception):
         self.status, self.body = status, body
 
 
+class UntrustedRecipients(Exception):
+    """The intake named a recipient that the organisation's trust key does not vouch for:
+    nothing is sealed or sent."""
+
+    MESSAGE = ("De sleutels van de ontvangers zijn niet ondertekend door de organisatie. "
+               "Uw melding is niet verstuurd: verstuur niets en controleer de vingerafdruk "
+               "van de organisatiesleutel op het intranet van uw organisatie.")
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"{self.MESSAGE} ({detail})")
+        self.detail = detail
+
+
+MELDING_ROLES = ("counsellor", "recovery")
+
+
+def verified_recipients(intake: dict, expected_trust_fingerprint: str | None = None) -> list[crypto.Recipient]:
+    """The recipients of an intake answer whose endorsement chain verifies against the
+    organisation's trust key (protocol E.5); any other raises UntrustedRecipients. A careful
+    client pins the trust fingerprint it read on the intranet."""
+    trust = intake.get("trust")
+    if not isinstance(trust, dict) or not isinstance(trust.get("public_key"), str):
+        raise UntrustedRecipients("the organisation publishes no trust key")
+    try:
+        trust_key = unb64(trust["public_key"])
+        fingerprint = crypto.fingerprint(trust_key)
+    except (TypeError, ValueError, crypto.CryptoError) as exc:
+        raise UntrustedRecipients("the trust key is not a key") from exc
+    if trust.get("fingerprint") != fingerprint:
+        raise UntrustedRecipients("the trust key's fingerprint does not match the key")
+    if expected_trust_fingerprint is not None and expected_trust_fingerprint != fingerprint:
+        raise UntrustedRecipients("the trust key is not the one the organisation published")
+    recipients = []
+    for r in intake.get("recipients", []):
+        try:
+            public = unb64(r["public_key"])
+            final = crypto.verify_chain(trust_key, public, crypto.chain_from_json(r.get("endorsement_chain")),
+                                        org=intake.get("org"))
+        except (KeyError, TypeError, ValueError, crypto.CryptoError) as exc:
+            raise UntrustedRecipients(str(exc)) from exc
+        if final.role not in MELDING_ROLES or final.role != r.get("role"):
+            raise UntrustedRecipients("a recipient is not endorsed to receive meldingen")
+        if r.get("fingerprint") != crypto.fingerprint(public):
+            raise UntrustedRecipients("a recipient's fingerprint does not match its key")
+        recipients.append(crypto.Recipient(r["key_id"], public))
+    return recipients
+
+
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
@@ -66,6 +114,7 @@ class ReporterClient:
     token: str | None = None
     case_key: bytes | None = None
     intake: dict = field(default_factory=dict)
+    trust_fingerprint: str | None = None   # pinned, as read on the organisation's intranet
 
     # -- plumbing --
     def _json(self, method: str, path: str, payload: Any = None, expect: Iterable[int] = (200, 201)):
@@ -89,7 +138,7 @@ class ReporterClient:
         kdf = intake["kdf"]
         self.code = code or crypto.new_receipt_code()
         params = crypto.KdfParams(kdf["opslimit"], kdf["memlimit"])
-        recipients = [crypto.Recipient(r["key_id"], unb64(r["public_key"])) for r in intake["recipients"]]
+        recipients = verified_recipients(intake, self.trust_fingerprint)
         prepared = crypto.prepare_case(self.code, self.org, params, recipients, report, identity)
         self.keys, self.case_key = prepared.keys, prepared.case_key
         payload = {
