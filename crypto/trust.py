@@ -27,7 +27,6 @@ import binascii
 import re
 import struct
 from dataclasses import dataclass
-from datetime import date
 
 import nacl.bindings as sodium
 import nacl.exceptions
@@ -90,10 +89,16 @@ def _check_fields(org: str, role: str, office: str, box_public: bytes, verify_ke
     _check_key(endorser, "endorsement: endorser verify key")
     if not isinstance(issued, str) or not _ISSUED.match(issued):
         raise CryptoError("endorsement: issued must be a date YYYY-MM-DD")
-    try:
-        date.fromisoformat(issued)
-    except ValueError as exc:
-        raise CryptoError("endorsement: issued is not a calendar date") from exc
+    if not _calendar_date(issued):
+        raise CryptoError("endorsement: issued is not a calendar date")
+
+
+def _calendar_date(text: str) -> bool:
+    # Plain arithmetic: crypto/ imports nothing that reads a clock (datetime included).
+    year, month, day = (int(part) for part in text.split("-"))
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    return 1 <= month <= 12 and 1 <= day <= days[month - 1]
 
 
 def endorsement_statement(org: str, role: str, office: str, box_public: bytes, verify_key: bytes,

@@ -75,6 +75,8 @@ def test_the_statement_is_length_prefixed_so_fields_cannot_slide():
     (dict(office=""), "office"),
     (dict(role="counsellor"), "office"),
     (dict(issued="2026-13-01"), "calendar date"),
+    (dict(issued="2026-02-29"), "calendar date"),
+    (dict(issued="2100-02-29"), "calendar date"),
     (dict(issued="1 dec"), "YYYY-MM-DD"),
     (dict(org="Not A Slug"), "slug"),
     (dict(box_public=b"short"), "public key"),
@@ -86,6 +88,12 @@ def test_malformed_statements_are_refused(change, match):
     fields.update(change)
     with pytest.raises(CryptoError, match=match):
         crypto.sign_endorsement(bytes(32), **fields)
+
+
+def test_a_leap_day_is_a_date():
+    e = crypto.sign_endorsement(bytes(32), org="deventer", role="counsellor", office="", box_public=bytes(32),
+                                verify_key=bytes(32), issued="2024-02-29")
+    crypto.verify_endorsement(e)
 
 
 def test_a_fresh_trust_key_signs_what_it_vouches_for_and_nothing_else():
