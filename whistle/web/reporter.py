@@ -8,7 +8,6 @@ from flask import (
     Blueprint, Response, redirect, render_template, request, session, stream_with_context, url_for,
 )
 
-import crypto
 from whistle.domain.lifecycle import Actor, State
 from whistle.services import lifecycle, organisations
 from whistle.services.melder import consent
@@ -175,11 +174,9 @@ def post_attachment():
 @bp.get("/melder/bijlage/<attachment_id>")
 def get_attachment(attachment_id: str):
     ctx = current_melder()
-    att, body = reporter.attachment_body(db(), settings(), ctx, attachment_id)
-    header = crypto.open_record(ctx.case_key, "attachment", ctx.locator_hex, att.header)
-    file_key = base64.b64decode(header["key"])
+    header, plaintext = reporter.download(db(), settings(), ctx, attachment_id)
     db().commit()
-    return download_response(header, crypto.decrypt_stream(file_key, body))
+    return download_response(header, plaintext)
 
 
 @bp.post("/melder/uitloggen")
