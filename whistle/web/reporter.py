@@ -75,11 +75,12 @@ def login(org: str):
             session.clear()
             session[TOKEN] = base64.urlsafe_b64encode(ctx.token).decode()
             return redirect(url_for("reporter.case_page"))
-    # The browser path (static/js/terug.js) needs the state names and the one answer for a
-    # wrong code, to say exactly what the server path says.
+    # The browser path (static/js/terug.js) needs the state names, the one answer for a
+    # wrong code and the longest message, to say and check exactly what the server path does.
     return render_template("reporter/login.html", org=organisation, error=error,
                            state_labels={s.value: s.label for s in State},
-                           unauthorized=Unauthorized().message), (401 if error else 200)
+                           unauthorized=Unauthorized().message,
+                           max_message_chars=reporter.MAX_MESSAGE_CHARS), (401 if error else 200)
 
 
 def current_melder() -> reporter.ReporterContext:
