@@ -187,9 +187,9 @@
     var card = form.closest(".card");
     var view = document.getElementById("receipt-template").content.cloneNode(true);
     view.querySelector("[data-slot=code]").textContent = pending.code;
-    view.querySelector("[data-slot=received_on]").textContent = nlDate(received.received_on);
-    view.querySelector("[data-slot=ack_due]").textContent = nlDate(received.deadlines.acknowledgement);
-    view.querySelector("[data-slot=feedback_due]").textContent = nlDate(received.deadlines.feedback);
+    view.querySelector("[data-slot=received_on]").textContent = WhistleFormat.nlDate(received.received_on);
+    view.querySelector("[data-slot=ack_due]").textContent = WhistleFormat.nlDate(received.deadlines.acknowledgement);
+    view.querySelector("[data-slot=feedback_due]").textContent = WhistleFormat.nlDate(received.deadlines.feedback);
     card.replaceChildren(view);
     document.title = "Uw code · Klokkenluidersvoorziening";
     window.scrollTo(0, 0);
@@ -213,10 +213,5 @@
   function warnWhileUploading(event) {
     event.preventDefault();
     event.returnValue = "";
-  }
-
-  function nlDate(iso) {
-    var p = String(iso).split("-");
-    return p.length === 3 ? p[2] + "-" + p[1] + "-" + p[0] : String(iso);
   }
 })();

@@ -20,10 +20,11 @@ from whistle.models import Attachment, Case, Record, ReporterChallenge, Reporter
 from whistle.infra.work_slots import cpu_slot
 from whistle.services import audit
 from whistle.infra import attachments as attachment_store
-from whistle.services.cases import deadlines_json
+from whistle.infra.attachment_intake import PlainAttachment
+from whistle.services.cases import attachment_of, deadlines_json, open_attachment
 from whistle.services.errors import InvalidInput, NotFound, Unauthorized
 from whistle.services.input import b64, case_locator, message_text, sealed_record, unb64
-from whistle.services.melder.intake import PlainAttachment, attachment_header
+from whistle.services.melder.intake import attachment_header
 from whistle.services.organisations import get_organisation, regeling_of
 from whistle.settings import Settings
 
@@ -291,7 +292,18 @@ def _store_attachment(session: Session, clock: Clock, ctx: ReporterContext, head
 
 def attachment_body(session: Session, settings: Settings, ctx: ReporterContext,
                     attachment_id: str) -> tuple[Attachment, Iterator[bytes]]:
-    att = session.get(Attachment, attachment_id)
-    if att is None or att.case_id != ctx.case.id:
-        raise NotFound("Deze bijlage bestaat niet.")
+    """The API: the body as stored (ciphertext); the melder's browser decrypts it."""
+    att = attachment_of(session, ctx.case, attachment_id)
     return att, attachment_store.open_body(settings.attachments_dir, att.id)
+
+
+def download(session: Session, settings: Settings, ctx: ReporterContext,
+             attachment_id: str) -> tuple[dict, Iterator[bytes]]:
+    """The server path: the melder's own attachment decrypted as a stream, with its header
+    (name, type, size). As the counsellor's download: only an attachment of this case, and
+    the case key checked against the case's commitment before anything is decrypted."""
+    if ctx.case_key is None:
+        raise Unauthorized()  # a browser-path session: the server holds no key for it
+    crypto.check_commitment(ctx.case_key, ctx.case.key_commitment)
+    return open_attachment(ctx.case_key, ctx.case, attachment_of(session, ctx.case, attachment_id),
+                           settings.attachments_dir)

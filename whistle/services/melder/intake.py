@@ -15,6 +15,7 @@ from whistle.clock import Clock
 from whistle.models import Attachment, Case, CaseKey, Organisation, Record
 from whistle.infra.work_slots import cpu_slot
 from whistle.services import audit
+from whistle.infra.attachment_intake import PlainAttachment
 from whistle.infra.attachments import EncryptedUpload
 from whistle.services.cases import (
     Recipient, current_recipients, deadlines_json, new_ref, store_deadlines,
@@ -162,17 +163,6 @@ def received_json(case: Case) -> dict[str, Any]:
 
 REPORT_FIELDS = ("what", "when", "where", "who", "how_known", "category")
 IDENTITY_FIELDS = ("name", "contact", "consent_note")
-
-
-@dataclass
-class PlainAttachment:
-    """A file the server path encrypted on arrival (see whistle.web.uploads)."""
-    upload: EncryptedUpload
-    file_key: bytes
-    name: str
-    media_type: str
-    plain_size: int
-    metadata: Outcome | None = None  # what was done about the file's metadata, to tell the melder
 
 
 def submit_plain(session: Session, settings: Settings, clock: Clock, org_slug: str,
