@@ -12,6 +12,7 @@ record under the case key; the audit event holds no content.
 """
 from __future__ import annotations
 
+from datetime import date
 from dataclasses import dataclass
 from typing import Any, Mapping
 
