@@ -12,19 +12,22 @@ from sqlalchemy.orm import Session
 
 import crypto
 from whistle.clock import Clock
+from whistle.domain.records import Author, RecordKind
+from whistle.domain.report import MAX_MESSAGE_CHARS
+from whistle.domain.roles import StaffRole
 from whistle.models import Attachment, Case, CaseKey, Record
 from whistle.services import audit
 from whistle.infra import attachments as attachment_store
 from whistle.services.staff import recovery
 from whistle.services.cases import case_by_ref, staff_case_key
 from whistle.services.errors import Forbidden, InvalidInput, NotFound
-from whistle.services.melder.case import MAX_MESSAGE_CHARS, attachments_of, records_of
+from whistle.services.melder.case import attachments_of, records_of
 from whistle.services.staff.accounts import StaffPrincipal
 from whistle.settings import Settings
 
 
 def _require_counsellor(principal: StaffPrincipal) -> None:
-    if principal.staff.role != "counsellor":
+    if principal.staff.role != StaffRole.COUNSELLOR:
         raise Forbidden("Alleen een vertrouwenspersoon kan meldingen lezen.")
 
 
@@ -102,7 +105,7 @@ def reply(session: Session, clock: Clock, principal: StaffPrincipal, ref: str, t
     case = case_by_ref(session, ref)
     key = staff_case_key(session, case, principal.staff, principal.secret_key)
     today = clock.today()
-    rec = Record(case_id=case.id, kind="message", author="counsellor", created_on=today,
+    rec = Record(case_id=case.id, kind=RecordKind.MESSAGE, author=Author.COUNSELLOR, created_on=today,
                  ciphertext=crypto.seal_record(key, "message", case.locator.hex(), {"text": text}))
     session.add(rec)
     session.flush()

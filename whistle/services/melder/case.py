@@ -14,21 +14,21 @@ from sqlalchemy.orm import Session
 
 import crypto
 from whistle.clock import Clock
-from whistle.domain.lifecycle import Actor
+from whistle.domain.lifecycle import Actor, OverdueDeadline
+from whistle.domain.records import Author, RecordKind
+from whistle.domain.report import MAX_MESSAGE_CHARS
 from whistle.domain.routes import routes_for
 from whistle.models import Attachment, Case, Record, ReporterChallenge, ReporterSession
 from whistle.infra.work_slots import cpu_slot
 from whistle.services import audit
 from whistle.infra import attachments as attachment_store
-from whistle.services.cases import deadlines_json
+from whistle.services.cases import deadlines_json, overdue
 from whistle.services.errors import InvalidInput, NotFound, Unauthorized
 from whistle.services.melder.intake import (
     LOCATOR, PlainAttachment, attachment_header, b64, check_record, unb64,
 )
 from whistle.services.organisations import get_organisation, regeling_of
 from whistle.settings import Settings
-
-MAX_MESSAGE_CHARS = 20000
 
 
 @dataclass
@@ -183,12 +183,13 @@ def case_state_json(case: Case, today) -> dict[str, Any]:
 
 
 def escalation_routes(case: Case, today, *, disagrees: bool | None = None):
-    """The regeling's external routes; put first when feedback is overdue or the melder
-    disagrees with the outcome (as recorded on the case unless `disagrees` is given)."""
-    overdue = case.feedback_given_on is None and case.feedback_due < today
+    """The regeling's external routes; put first when the feedback is overdue (still awaited
+    in the case's state, and its day has passed) or the melder disagrees with the outcome (as
+    recorded on the case unless `disagrees` is given)."""
     if disagrees is None:
         disagrees = case.melder_disagrees_on is not None
-    return routes_for(regeling_of(case.organisation), feedback_overdue=overdue, disagrees=disagrees)
+    return routes_for(regeling_of(case.organisation),
+                      feedback_overdue=overdue(case, OverdueDeadline.FEEDBACK, today), disagrees=disagrees)
 
 
 def melder_events(case: Case) -> list[dict[str, str]]:
@@ -254,7 +255,7 @@ def add_plain_message(session: Session, clock: Clock, ctx: ReporterContext, text
 
 def _store_message(session: Session, clock: Clock, ctx: ReporterContext, blob: bytes) -> Record:
     today = clock.today()
-    rec = Record(case_id=ctx.case.id, kind="message", author="reporter", created_on=today,
+    rec = Record(case_id=ctx.case.id, kind=RecordKind.MESSAGE, author=Author.MELDER, created_on=today,
                  ciphertext=blob)
     session.add(rec)
     session.flush()
@@ -284,7 +285,7 @@ def _store_attachment(session: Session, clock: Clock, ctx: ReporterContext, head
     today = clock.today()
     attachment_id = upload.path.stem
     try:
-        att = Attachment(id=attachment_id, case_id=ctx.case.id, author="reporter",
+        att = Attachment(id=attachment_id, case_id=ctx.case.id, author=Author.MELDER,
                          created_on=today, size=upload.size, header=header)
         session.add(att)
         session.flush()
