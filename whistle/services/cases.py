@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 import crypto
 from whistle.domain.deadlines import Deadlines, Extension, compute_deadlines
+from whistle.domain.roles import StaffRole
+from whistle.domain.states import OverdueDeadline, is_overdue
 from whistle.infra import attachments as attachment_store
 from whistle.models import Attachment, Case, CaseKey, Organisation, Staff
 from whistle.services.errors import NotFound
@@ -43,6 +45,17 @@ def store_deadlines(case: Case, org: Organisation | None = None) -> Deadlines:
     return d
 
 
+def due_of(case: Case, deadline: OverdueDeadline | str) -> date:
+    """The stored day `deadline` falls due."""
+    ack = OverdueDeadline(getattr(deadline, "value", deadline)) is OverdueDeadline.ACKNOWLEDGEMENT
+    return case.ack_due if ack else case.feedback_due
+
+
+def overdue(case: Case, deadline: OverdueDeadline | str, today: date) -> bool:
+    """`deadline` is still awaited in the case's state and its day has passed."""
+    return is_overdue(case.state, deadline, due_of(case, deadline), today)
+
+
 def deadlines_json(case: Case) -> dict[str, str]:
     return {"acknowledgement": case.ack_due.isoformat(), "feedback": case.feedback_due.isoformat()}
 
@@ -68,7 +81,7 @@ def current_recipients(session: Session, org: Organisation) -> list[Recipient]:
     """Every key a new case key must be wrapped to: each active counsellor, and the
     organisation's recovery key when it has one."""
     counsellors = session.scalars(
-        select(Staff).where(Staff.organisation_id == org.id, Staff.role == "counsellor",
+        select(Staff).where(Staff.organisation_id == org.id, Staff.role == StaffRole.COUNSELLOR,
                             Staff.active.is_(True)).order_by(Staff.id))
     recipients = [Recipient(key_id_for(s.public_key), s.public_key, "counsellor",
                             s.display_name or "Vertrouwenspersoon", s.id) for s in counsellors]

@@ -15,7 +15,7 @@ from whistle.services.melder import intake
 from whistle.services.melder import case as reporter
 from whistle.services.cases import current_recipients
 from whistle.services.errors import Conflict, InvalidInput, Unauthorized
-from whistle.services.input import MAX_MESSAGE_CHARS
+from whistle.domain.report import MAX_MESSAGE_CHARS
 from whistle.web.context import clock, db, settings
 from whistle.web.downloads import download_response
 from whistle.web.uploads import posted_attachments

@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 
 import crypto
 from whistle.clock import Clock
+from whistle.domain.records import Author, RecordKind
+from whistle.domain.roles import StaffRole
 from whistle.models import Case, CaseKey, Record
 from whistle.services import audit
 from whistle.services.staff import recovery
 from whistle.services.cases import attachment_of, case_by_ref, open_attachment, staff_case_key
-from whistle.services.errors import Forbidden, NotFound
+from whistle.services.errors import Forbidden
 from whistle.services.input import message_text
 from whistle.services.melder.case import attachments_of, records_of
 from whistle.services.staff.accounts import StaffPrincipal
@@ -22,7 +24,7 @@ from whistle.settings import Settings
 
 
 def _require_counsellor(principal: StaffPrincipal) -> None:
-    if principal.staff.role != "counsellor":
+    if principal.staff.role != StaffRole.COUNSELLOR:
         raise Forbidden("Alleen een vertrouwenspersoon kan meldingen lezen.")
 
 
@@ -96,7 +98,7 @@ def reply(session: Session, clock: Clock, principal: StaffPrincipal, ref: str, t
     case = case_by_ref(session, ref)
     key = staff_case_key(session, case, principal.staff, principal.secret_key)
     today = clock.today()
-    rec = Record(case_id=case.id, kind="message", author="counsellor", created_on=today,
+    rec = Record(case_id=case.id, kind=RecordKind.MESSAGE, author=Author.COUNSELLOR, created_on=today,
                  ciphertext=crypto.seal_record(key, "message", case.locator.hex(), {"text": text}))
     session.add(rec)
     session.flush()

@@ -14,14 +14,15 @@ from sqlalchemy.orm import Session
 
 import crypto
 from whistle.clock import Clock
-from whistle.domain.lifecycle import Actor
+from whistle.domain.lifecycle import Actor, OverdueDeadline
+from whistle.domain.records import Author, RecordKind
 from whistle.domain.routes import routes_for
 from whistle.models import Attachment, Case, Record, ReporterChallenge, ReporterSession
 from whistle.infra.work_slots import cpu_slot
 from whistle.services import audit
 from whistle.infra import attachments as attachment_store
 from whistle.infra.attachment_intake import PlainAttachment
-from whistle.services.cases import attachment_of, deadlines_json, open_attachment
+from whistle.services.cases import attachment_of, deadlines_json, open_attachment, overdue
 from whistle.services.errors import InvalidInput, NotFound, Unauthorized
 from whistle.services.input import b64, case_locator, message_text, sealed_record, unb64
 from whistle.services.melder.intake import attachment_header
@@ -180,12 +181,13 @@ def case_state_json(case: Case, today) -> dict[str, Any]:
 
 
 def escalation_routes(case: Case, today, *, disagrees: bool | None = None):
-    """The regeling's external routes; put first when feedback is overdue or the melder
-    disagrees with the outcome (as recorded on the case unless `disagrees` is given)."""
-    overdue = case.feedback_given_on is None and case.feedback_due < today
+    """The regeling's external routes; put first when the feedback is overdue (still awaited
+    in the case's state, and its day has passed) or the melder disagrees with the outcome (as
+    recorded on the case unless `disagrees` is given)."""
     if disagrees is None:
         disagrees = case.melder_disagrees_on is not None
-    return routes_for(regeling_of(case.organisation), feedback_overdue=overdue, disagrees=disagrees)
+    return routes_for(regeling_of(case.organisation),
+                      feedback_overdue=overdue(case, OverdueDeadline.FEEDBACK, today), disagrees=disagrees)
 
 
 def melder_events(case: Case) -> list[dict[str, str]]:
@@ -247,7 +249,7 @@ def add_plain_message(session: Session, clock: Clock, ctx: ReporterContext, text
 
 def _store_message(session: Session, clock: Clock, ctx: ReporterContext, blob: bytes) -> Record:
     today = clock.today()
-    rec = Record(case_id=ctx.case.id, kind="message", author="reporter", created_on=today,
+    rec = Record(case_id=ctx.case.id, kind=RecordKind.MESSAGE, author=Author.MELDER, created_on=today,
                  ciphertext=blob)
     session.add(rec)
     session.flush()
@@ -277,7 +279,7 @@ def _store_attachment(session: Session, clock: Clock, ctx: ReporterContext, head
     today = clock.today()
     attachment_id = upload.path.stem
     try:
-        att = Attachment(id=attachment_id, case_id=ctx.case.id, author="reporter",
+        att = Attachment(id=attachment_id, case_id=ctx.case.id, author=Author.MELDER,
                          created_on=today, size=upload.size, header=header)
         session.add(att)
         session.flush()
