@@ -8,7 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from whistle.clock import Clock
+from whistle.domain.offices import Office
 from whistle.domain.regeling import shipped_regeling_paths
+from whistle.domain.roles import StaffRole
 from whistle.models import Organisation
 from whistle.services.melder import intake
 from whistle.services.organisations import create_organisation
@@ -17,9 +19,9 @@ from whistle.settings import Settings
 
 SLUG = "demo"
 USERS = (
-    ("counsellor", "vertrouwenspersoon@demo.example", "Vertrouwenspersoon integriteit"),
-    ("authority", "burgemeester@demo.example", "Burgemeester"),
-    ("admin", "beheer@demo.example", "Functioneel beheer"),
+    (StaffRole.COUNSELLOR, "vertrouwenspersoon@demo.example", "Vertrouwenspersoon integriteit"),
+    (StaffRole.AUTHORITY, "burgemeester@demo.example", "Burgemeester"),
+    (StaffRole.ADMIN, "beheer@demo.example", "Functioneel beheer"),
 )
 
 
@@ -42,7 +44,7 @@ def set_up(session: Session, settings: Settings, clock: Clock) -> list[str]:
         passphrase = new_passphrase()
         create_staff(session, settings, org_slug=SLUG, role=role, email=email,
                      passphrase=passphrase, today=today, actor="demo", display_name=name,
-                     authority_function="burgemeester" if role == "authority" else None)
+                     authority_function=Office.BURGEMEESTER if role == StaffRole.AUTHORITY else None)
         lines.append(f"  {role:<11} {email:<34} {passphrase}")
     case, code = intake.submit_plain(
         session, settings, clock, SLUG,

@@ -13,6 +13,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from whistle.domain import records
+from whistle.domain.records import RecordKind
+from whistle.domain.roles import StaffRole
+from whistle.domain.states import State
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -21,14 +26,13 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-CASE_STATES = (
-    "ontvangen", "ontvangst_bevestigd", "in_behandeling", "doorgezet", "besluit_genomen",
-    "terugkoppeling_gegeven", "afgesloten", "ingetrokken", "extern_gemeld",
-)
-STAFF_ROLES = ("counsellor", "authority", "admin")
-RECORD_KINDS = ("report", "message", "identity")
-AUTHORS = ("reporter", "counsellor")
-DOSSIER_AUTHORS = ("counsellor", "authority")
+# The values the CHECK constraints allow, derived from the domain's enums in their order, so
+# that the constraint text stays the one the migrations wrote (a test compares them).
+CASE_STATES = tuple(s.value for s in State)
+STAFF_ROLES = tuple(r.value for r in StaffRole)
+RECORD_KINDS = tuple(k.value for k in RecordKind)
+AUTHORS = tuple(a.value for a in records.CASE_AUTHORS)
+DOSSIER_AUTHORS = tuple(a.value for a in records.DOSSIER_AUTHORS)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -69,7 +73,7 @@ class Staff(Base):
     totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary(80))
     totp_confirmed_on: Mapped[date | None] = mapped_column(Date)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
-    # For the bevoegd gezag: the office held (a role of whistle.domain.roles, e.g. burgemeester),
+    # For the bevoegd gezag: the office held (whistle.domain.offices.HOLDABLE_OFFICES, e.g. burgemeester),
     # which decides who receives a dossier under the regeling and its recusal rules.
     authority_function: Mapped[str | None] = mapped_column(String(64))
     # Set when a beheerder chose the passphrase (a new account): the member picks their own

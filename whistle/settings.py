@@ -40,7 +40,7 @@ class Settings:
     staff_kdf: KdfParams = INTERACTIVE
     max_attachment_bytes: int = 2 * 1024**3
     # Plaintext one form post may hold in memory to remove metadata from images and PDFs
-    # (whistle.web.uploads); larger files are encrypted as they arrive, metadata and all.
+    # (whistle.infra.attachment_intake); larger files are encrypted as they arrive, metadata and all.
     metadata_clean_max_bytes: int = 64 * 1024**2
     max_json_bytes: int = 1024 * 1024
     max_form_bytes: int = 1024 * 1024

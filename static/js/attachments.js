@@ -7,18 +7,12 @@
 
   var MAX_NAME = 255;
 
-  function sizeText(bytes) {
-    var units = ["bytes", "kB", "MB", "GB"], size = bytes, i = 0;
-    while (size >= 1000 && i < units.length - 1) { size /= 1000; i++; }
-    return i === 0 ? size + " bytes" : size.toFixed(1).replace(".", ",") + " " + units[i];
-  }
-
   function create(P, api) {
     /* Refuse what the server would refuse, before anything is read or sent. */
     function check(files, maxBytes) {
       for (var i = 0; i < files.length; i++) {
         if (files[i].size > maxBytes) {
-          return "Bijlage ‘" + files[i].name + "’ is te groot (maximaal " + sizeText(maxBytes) + ").";
+          return "Bijlage ‘" + files[i].name + "’ is te groot (maximaal " + WhistleFormat.sizeText(maxBytes) + ").";
         }
       }
       return null;
@@ -107,8 +101,8 @@
       });
     }
 
-    return { check: check, encrypt: encrypt, upload: upload, sizeText: sizeText };
+    return { check: check, encrypt: encrypt, upload: upload };
   }
 
-  global.WhistleAttachments = { create: create, sizeText: sizeText };
+  global.WhistleAttachments = { create: create };
 })(window);

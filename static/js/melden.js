@@ -11,8 +11,6 @@
   var form = document.getElementById("melding-form");
   if (!form || !window.WhistleBoot) return;
 
-  var REPORT_FIELDS = ["what", "when", "where", "who", "how_known", "category"];
-  var IDENTITY_FIELDS = ["name", "contact", "consent_note"];
   var org = form.getAttribute("data-org");
   var api = WhistleApi.create(form.getAttribute("data-api"));
   var progress = WhistleProgress.attach(document.getElementById("js-progress"));
@@ -29,6 +27,10 @@
     P = WhistleProtocol.create(sodium);
     files = WhistleAttachments.create(P, api);
     intake = await api.intake(org);
+    // The report's fields come from the server (whistle.domain.report), never from a list here.
+    if (!Array.isArray(intake.report_fields) || !Array.isArray(intake.identity_fields)) {
+      throw new Error("intake without report_fields");
+    }
     shown = P.recipientsFromIntake(intake);
     if (!shown.length) return; // the server path explains that no one can receive a melding yet
     showRecipients(shown);
@@ -74,13 +76,27 @@
   }
 
   // The same fields, trimmed and without empty ones, as the server path stores.
-  function collect(names) {
+  function collect(fields) {
     var out = {};
-    names.forEach(function (name) {
-      var value = fieldValue(name);
-      if (value) out[name] = value;
+    fields.forEach(function (f) {
+      var value = fieldValue(f.name);
+      if (value) out[f.name] = value;
     });
     return out;
+  }
+
+  // Characters as the server counts them (code points, not UTF-16 units).
+  function chars(text) {
+    return Array.from(text);
+  }
+
+  // The server path's checks, in its order: required fields first, then the lengths. Returns
+  // the message to show, or null.
+  function refusal(fields, values) {
+    var missing = fields.filter(function (f) { return f.required && !values[f.name]; })[0];
+    if (missing) return missing.if_missing;
+    var tooLong = fields.filter(function (f) { return chars(values[f.name] || "").length > f.max_chars; })[0];
+    return tooLong ? tooLong.if_too_long : null;
   }
 
   function fail(message) {
@@ -119,12 +135,16 @@
   }
 
   async function send() {
-    var report = collect(REPORT_FIELDS);
-    if (!report.what) return fail("Beschrijf wat er is gebeurd.");
+    var report = collect(intake.report_fields);
+    var refused = refusal(intake.report_fields, report);
+    if (refused) return fail(refused);
     var identity = null;
     var share = form.elements.namedItem("share_identity");
     if (share && share.checked) {
-      identity = collect(IDENTITY_FIELDS);
+      identity = collect(intake.identity_fields);
+      intake.identity_fields.forEach(function (f) {
+        if (identity[f.name]) identity[f.name] = chars(identity[f.name]).slice(0, f.max_chars).join(""); // as the server path
+      });
       if (!Object.keys(identity).length) identity = null;
     }
     var chosen = Array.prototype.slice.call(form.elements.namedItem("attachments").files || []);
@@ -187,9 +207,9 @@
     var card = form.closest(".card");
     var view = document.getElementById("receipt-template").content.cloneNode(true);
     view.querySelector("[data-slot=code]").textContent = pending.code;
-    view.querySelector("[data-slot=received_on]").textContent = nlDate(received.received_on);
-    view.querySelector("[data-slot=ack_due]").textContent = nlDate(received.deadlines.acknowledgement);
-    view.querySelector("[data-slot=feedback_due]").textContent = nlDate(received.deadlines.feedback);
+    view.querySelector("[data-slot=received_on]").textContent = WhistleFormat.nlDate(received.received_on);
+    view.querySelector("[data-slot=ack_due]").textContent = WhistleFormat.nlDate(received.deadlines.acknowledgement);
+    view.querySelector("[data-slot=feedback_due]").textContent = WhistleFormat.nlDate(received.deadlines.feedback);
     card.replaceChildren(view);
     document.title = "Uw code · Klokkenluidersvoorziening";
     window.scrollTo(0, 0);
@@ -213,10 +233,5 @@
   function warnWhileUploading(event) {
     event.preventDefault();
     event.returnValue = "";
-  }
-
-  function nlDate(iso) {
-    var p = String(iso).split("-");
-    return p.length === 3 ? p[2] + "-" + p[1] + "-" + p[0] : String(iso);
   }
 })();

@@ -28,11 +28,6 @@
       button.addEventListener("click", function () { open(button.getAttribute("data-consent-choice"), button); });
     });
 
-    function nlDate(iso) {
-      var p = String(iso).split("-");
-      return p.length === 3 ? p[2] + "-" + p[1] + "-" + p[0] : String(iso);
-    }
-
     function showError(message) {
       errorBox.textContent = message;
       errorBox.hidden = false;
@@ -44,7 +39,7 @@
       var given = typeof data.identity_consent_on === "string";
       section.querySelector("[data-consent=given]").hidden = !given;
       section.querySelector("[data-consent=not_given]").hidden = given;
-      slot("consent-given-on").textContent = given ? nlDate(data.identity_consent_on) : "";
+      slot("consent-given-on").textContent = given ? WhistleFormat.nlDate(data.identity_consent_on) : "";
       section.querySelector("[data-consent-choice=give]").hidden = given;
       section.querySelector("[data-consent-choice=withdraw]").hidden = !given;
       if (pending && (pending === "give") === given) close(false); // already so (another tab)

@@ -12,7 +12,6 @@
 
   var OTHER_ROUTE = "anders"; // protocol E.1: a body the regeling does not list
   var OTHER_NAME = "een andere instantie";
-  var MAX_MESSAGE_CHARS = 20000;
 
   /* hooks.seal(body) -> b64 of a sealed message record; hooks.send(payload) -> Promise of the
    * API answer (the caller handles the token); hooks.done() -> Promise, after a step was taken. */
@@ -27,6 +26,7 @@
     var choices = slot("route-choices");
     var yes = slot("confirm-yes");
     var extra = view.querySelector("#js-external-text");
+    var maxChars = Number(view.getAttribute("data-max-message-chars")); // the server's limit
     var routes = [];
     var current = null; // the step being confirmed: {event, label}
     var opener = null;
@@ -124,8 +124,8 @@
         var chosen = form.querySelector("input[name=js-route]:checked");
         if (!chosen) return showError("Kies bij welke instantie u heeft gemeld.");
         var message = externalMessage(chosen.value);
-        if (message.text.length > MAX_MESSAGE_CHARS) {
-          return showError("Uw toelichting is te lang (meer dan " + MAX_MESSAGE_CHARS + " tekens).");
+        if (message.text.length > maxChars) {
+          return showError("Uw toelichting is te lang (meer dan " + maxChars + " tekens).");
         }
         payload.route = chosen.value;
         payload.ciphertext = hooks.seal(message);

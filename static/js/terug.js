@@ -2,8 +2,9 @@
  *
  * The typed code never leaves the device: the browser derives the keys, signs the server's
  * challenge, fetches the sealed case, opens the case key and checks it against the key
- * commitment BEFORE decrypting anything, and shows the case with textContent only. Replies
- * and attachments are encrypted here. Without libsodium/WebAssembly the form posts the code
+ * commitment BEFORE decrypting anything, and shows the case with textContent only, in the
+ * server's own words (the <template>s of _case_view.html). Replies and attachments are
+ * encrypted here. Without libsodium/WebAssembly the form posts the code
  * to the server path, as it does without JavaScript. */
 (function () {
   "use strict";
@@ -11,7 +12,6 @@
   var form = document.getElementById("login-form");
   if (!form || !window.WhistleBoot) return;
 
-  var MAX_MESSAGE_CHARS = 20000;
   var org = form.getAttribute("data-org");
   var api = WhistleApi.create(form.getAttribute("data-api"));
   var labels = JSON.parse(form.getAttribute("data-state-labels") || "{}");
@@ -104,11 +104,6 @@
     return node;
   }
 
-  function nlDate(iso) {
-    var p = String(iso).split("-");
-    return p.length === 3 ? p[2] + "-" + p[1] + "-" + p[0] : String(iso);
-  }
-
   function open(kind, ciphertext) {
     return P.openRecord(session.caseKey, kind, session.keys.locator, P.unb64(ciphertext));
   }
@@ -144,16 +139,20 @@
       WhistleBoot.showProtection("browser");
     }
     var slot = function (name) { return view.querySelector("[data-slot=" + name + "]"); };
-    slot("state").textContent = labels[data.state] || data.state;
-    slot("received_on").textContent = nlDate(data.received_on);
-    // As case.html words them: what happened, or else the day it is due.
-    slot("ack_due").textContent = data.acknowledged_on ? "bevestigd op " + nlDate(data.acknowledged_on)
-      : nlDate(data.deadlines.acknowledgement);
-    slot("feedback_due").textContent = data.feedback_given_on ? "gegeven op " + nlDate(data.feedback_given_on)
-      : nlDate(data.deadlines.feedback) + (data.deadlines.feedback_extended_to
-        ? " (verlengd tot " + nlDate(data.deadlines.feedback_extended_to) + "; de reden staat bij de berichten)" : "");
-    slot("disagrees_on").textContent = data.melder_disagrees_on ? "doorgegeven op " + nlDate(data.melder_disagrees_on) : "";
-    slot("disagrees_on").hidden = slot("disagrees-label").hidden = !data.melder_disagrees_on;
+    var template = function (name) { return view.querySelector("template[data-template=" + name + "]"); };
+    var nlDate = WhistleFormat.nlDate;
+    // The words are the server's (templates/reporter/_case_facts.html and friends); only
+    // the values are set here.
+    slot("facts").replaceChildren(WhistleTemplates.fill(template("facts"), {
+      state: labels[data.state] || data.state,
+      received_on: nlDate(data.received_on),
+      acknowledged_on: nlDate(data.acknowledged_on),
+      ack_due: nlDate(data.deadlines.acknowledgement),
+      feedback_given_on: nlDate(data.feedback_given_on),
+      feedback_due: nlDate(data.deadlines.feedback),
+      feedback_extended_to: nlDate(data.deadlines.feedback_extended_to),
+      melder_disagrees_on: nlDate(data.melder_disagrees_on),
+    }));
     steps.render(data);
     consent.render(data);
 
@@ -165,17 +164,17 @@
     var box = slot("messages");
     box.replaceChildren();
     messages.forEach(function (m) {
-      var article = el("article", "message " + (m.r.author === "counsellor" ? "counsellor" : "reporter"));
-      var header = el("header", null, (m.r.author === "counsellor" ? "Vertrouwenspersoon" : "U") +
-                                      " · " + nlDate(m.r.created_on));
-      // Messages a lifecycle step wrote say what they are (protocol E.2).
-      if (m.body.purpose === "extension") {
-        header.append(" · ", el("strong", null, "Verlenging van de termijn tot " + String(m.body.until || "")));
-      } else if (m.body.purpose === "feedback") {
-        header.append(" · ", el("strong", null, "Terugkoppeling"));
-      }
-      article.append(header, el("div", "record", typeof m.body.text === "string" ? m.body.text : ""));
-      box.appendChild(article);
+      var fromCounsellor = m.r.author === "counsellor";
+      var item = WhistleTemplates.fill(template("message"), {
+        from_counsellor: fromCounsellor,
+        created_on: nlDate(m.r.created_on),
+        extension: m.body.purpose === "extension",
+        until: String(m.body.until || ""),
+        feedback: m.body.purpose === "feedback",
+        text: typeof m.body.text === "string" ? m.body.text : "",
+      });
+      item.firstElementChild.classList.add(fromCounsellor ? "counsellor" : "reporter");
+      box.appendChild(item);
     });
     slot("no-messages").hidden = messages.length > 0;
 
@@ -183,31 +182,25 @@
     list.replaceChildren();
     data.attachments.forEach(function (a) {
       var header = open("attachment", a.header);
-      var li = el("li");
-      var link = el("button", "link", String(header.name || "bijlage"));
-      link.type = "button";
-      link.addEventListener("click", function () { download(a.id, header, li); });
-      li.append(link, " (" + WhistleAttachments.sizeText(Number(header.size) || 0) + ", " + nlDate(a.created_on) + ")");
-      list.appendChild(li);
+      var item = WhistleTemplates.fill(template("attachment"), {
+        name: String(header.name || "bijlage"),
+        size: WhistleFormat.sizeText(Number(header.size) || 0),
+        created_on: nlDate(a.created_on),
+      });
+      var li = item.firstElementChild;
+      li.querySelector("button").addEventListener("click", function () { download(a.id, header, li); });
+      list.appendChild(item);
     });
     slot("no-attachments").hidden = data.attachments.length > 0;
 
     var routes = slot("routes");
-    routes.querySelectorAll("details").forEach(function (d) { d.remove(); });
+    routes.querySelectorAll("details.route").forEach(function (d) { d.remove(); });
     (data.escalation_routes || []).forEach(function (route) {
-      var details = el("details", "route" + (route.why ? " suggested" : ""));
-      if (route.why) details.open = true;
-      var summary = el("summary", null, route.name);
-      if (route.why) summary.append(" ", el("span", "badge", "aangeraden"));
-      details.appendChild(summary);
-      if (route.why) details.appendChild(el("p", "why", route.why));
-      details.appendChild(el("p", null, route.purpose));
-      var when = el("p");
-      when.append(el("em", null, "Wanneer:"), " " + route.applies_when);
-      details.appendChild(when);
-      if (route.note) details.appendChild(el("p", "small", route.note));
-      if (route.website) details.appendChild(el("p", "small", "Website: " + route.website));
-      routes.appendChild(details);
+      var item = WhistleTemplates.fill(template("route"), route);
+      var details = item.firstElementChild;
+      details.open = !!route.why;
+      details.classList.toggle("suggested", !!route.why);
+      routes.appendChild(item);
     });
     // As case.html: when feedback is overdue or the melder disagrees, the routes come first.
     var first = !!(data.escalation_routes && data.escalation_routes[0] && data.escalation_routes[0].why);
@@ -228,8 +221,9 @@
     event.preventDefault();
     var area = document.getElementById("js-text");
     var text = area.value.trim();
+    var maxChars = Number(document.getElementById("js-case").getAttribute("data-max-message-chars"));
     if (!text) return viewError("Het bericht is leeg.");
-    if (text.length > MAX_MESSAGE_CHARS) return viewError("Het bericht is te lang (meer dan " + MAX_MESSAGE_CHARS + " tekens).");
+    if (text.length > maxChars) return viewError("Het bericht is te lang (meer dan " + maxChars + " tekens).");
     viewError(null);
     var blob = P.b64(P.sealRecord(session.caseKey, "message", session.keys.locator, { text: text }));
     try {

@@ -2,7 +2,8 @@
 the betrokkenen (whistle.domain.recusal)."""
 import pytest
 
-from whistle.domain.recusal import OFFICES, Member, entitled
+from whistle.domain.offices import HOLDABLE_OFFICES as OFFICES
+from whistle.domain.recusal import Member, entitled
 from whistle.domain.regeling import load_regeling, shipped_regeling_paths
 
 BURGEMEESTER, LOCO, W1, W2, SECRETARIS = 1, 2, 3, 4, 5

@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from whistle.cli.base import CLI_ACTOR, Env, main, pass_env, read_secret_stdin, service_call
+from whistle.domain.roles import StaffRole
 
 
 @main.group()
@@ -13,7 +14,7 @@ def user() -> None:
 
 @user.command("create")
 @click.option("--org", "org_slug", required=True)
-@click.option("--role", required=True, type=click.Choice(["counsellor", "authority", "admin"]))
+@click.option("--role", required=True, type=click.Choice([r.value for r in StaffRole]))
 @click.option("--email", required=True)
 @click.option("--name", "display_name", default="")
 @click.option("--function", "authority_function", default=None,

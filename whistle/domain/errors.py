@@ -11,13 +11,19 @@ class DomainError(Exception):
 
 
 class TransitionNotAllowed(DomainError):
-    """An event cannot happen to a case in its current state, for this actor or these facts."""
+    """An event cannot happen to a case in its current state, for this actor or these facts.
 
-    def __init__(self, state: object, event: object, actor: object, reason: str) -> None:
+    `guard` is the lifecycle Guard that refused, when one did (None when there is no such
+    transition or the actor may not start it), so a caller can explain it without reading
+    `reason`."""
+
+    def __init__(self, state: object, event: object, actor: object, reason: str, *,
+                 guard: object | None = None) -> None:
         self.state = str(getattr(state, "value", state))
         self.event = str(getattr(event, "value", event))
         self.actor = str(getattr(actor, "value", actor))
         self.reason = reason
+        self.guard = guard
         super().__init__(
             f"event {self.event!r} by {self.actor!r} is not allowed in state {self.state!r}: {reason}"
         )

@@ -6,11 +6,12 @@ next state. It changes nothing: the service stores the new state and writes the 
 
 Facts are plain keyword arguments. Two kinds of guard read them:
 - *case* guards ask about the case as stored (`meldingswaardig`, `already_extended`); they are
-  checked by `fire` and by `available_events`, so a button only shows when it can work;
+  checked by `permitted`, `fire` and `available_events`, so a button only shows when it can work;
 - *input* guards ask about what the actor submits with the button (`kind`, `decision`,
   `motivated`, `reason_given`, `deadline`); only `fire` checks them, because the form behind
   the button supplies them.
-A missing fact fails its guard: the service must say what it knows.
+A missing fact fails its guard: the service must say what it knows. A refusal by a guard
+carries that guard (`TransitionNotAllowed.guard`).
 
 Decisions recorded here (see docs/lifecycle.md):
 - every case ends through `terugkoppeling_gegeven` before `afgesloten`: the Wbk obliges the
@@ -19,6 +20,9 @@ Decisions recorded here (see docs/lifecycle.md):
   `terugkoppeling_gegeven`, and a not-meldingswaardig case gets `give_feedback` from
   `in_behandeling` first.
 - `escalate` needs a case triaged as meldingswaardig.
+- which deadlines a state awaits is whistle.domain.states.awaiting: the feedback term can be
+  extended once the acknowledgement was sent, and the scheduler marks as overdue exactly the
+  deadlines the state awaits.
 - `ingetrokken` and `extern_gemeld` are final for the internal procedure; the melder may
   withdraw or report externally from every open state, including after the feedback.
 """
@@ -30,38 +34,10 @@ from types import MappingProxyType
 from typing import Callable, Iterable, Mapping
 
 from whistle.domain.errors import TransitionNotAllowed
-
-
-class State(str, Enum):
-    ONTVANGEN = "ontvangen"
-    ONTVANGST_BEVESTIGD = "ontvangst_bevestigd"
-    IN_BEHANDELING = "in_behandeling"
-    DOORGEZET = "doorgezet"
-    BESLUIT_GENOMEN = "besluit_genomen"
-    TERUGKOPPELING_GEGEVEN = "terugkoppeling_gegeven"
-    AFGESLOTEN = "afgesloten"
-    INGETROKKEN = "ingetrokken"
-    EXTERN_GEMELD = "extern_gemeld"
-
-    @property
-    def label(self) -> str:
-        return STATE_LABELS[self]
-
-    def __str__(self) -> str:
-        return self.value
-
-
-STATE_LABELS: Mapping[State, str] = MappingProxyType({
-    State.ONTVANGEN: "Ontvangen",
-    State.ONTVANGST_BEVESTIGD: "Ontvangst bevestigd",
-    State.IN_BEHANDELING: "In behandeling",
-    State.DOORGEZET: "Doorgezet naar bevoegd gezag",
-    State.BESLUIT_GENOMEN: "Besluit genomen",
-    State.TERUGKOPPELING_GEGEVEN: "Terugkoppeling gegeven",
-    State.AFGESLOTEN: "Afgesloten",
-    State.INGETROKKEN: "Ingetrokken",
-    State.EXTERN_GEMELD: "Extern gemeld",
-})
+from whistle.domain.states import (  # noqa: F401 - the lifecycle's vocabulary, importable from here
+    FINAL_STATES, OPEN_STATES, STATE_LABELS, OverdueDeadline, State, awaits_acknowledgement, awaits_feedback,
+    is_open,
+)
 
 
 class Actor(str, Enum):
@@ -115,11 +91,6 @@ class Decision(str, Enum):
     ONDERZOEK = "onderzoek"
     GEEN_ONDERZOEK = "geen_onderzoek"
     DOORVERWIJZEN = "doorverwijzen"
-
-
-class OverdueDeadline(str, Enum):
-    ACKNOWLEDGEMENT = "acknowledgement"
-    FEEDBACK = "feedback"
 
 
 @dataclass(frozen=True)
@@ -219,15 +190,6 @@ class Transition:
         return "; ".join(g.description for g in self.guards)
 
 
-OPEN_STATES: frozenset[State] = frozenset({
-    State.ONTVANGEN, State.ONTVANGST_BEVESTIGD, State.IN_BEHANDELING, State.DOORGEZET,
-    State.BESLUIT_GENOMEN, State.TERUGKOPPELING_GEGEVEN,
-})
-FINAL_STATES: frozenset[State] = frozenset(State) - OPEN_STATES
-
-# States in which the feedback deadline is still running.
-_AWAITING_FEEDBACK = (State.ONTVANGST_BEVESTIGD, State.IN_BEHANDELING, State.DOORGEZET, State.BESLUIT_GENOMEN)
-
 _C = frozenset({Actor.COUNSELLOR})
 _M = frozenset({Actor.MELDER})
 _A = frozenset({Actor.AUTHORITY})
@@ -245,18 +207,20 @@ def _rows() -> Iterable[Transition]:
             (DECISION_GIVEN, MOTIVATED), "Besluit vastleggen")
     for state in (State.IN_BEHANDELING, State.BESLUIT_GENOMEN):
         yield T(state, Event.GIVE_FEEDBACK, State.TERUGKOPPELING_GEGEVEN, _C, (), "Terugkoppeling geven")
-    for state in _AWAITING_FEEDBACK:
-        yield T(state, Event.EXTEND_FEEDBACK, state, _C, (NOT_YET_EXTENDED, REASON_GIVEN),
-                "Termijn voor terugkoppeling verlengen")
+    for state in State:  # after the acknowledgement, while the feedback is awaited
+        if awaits_feedback(state) and not awaits_acknowledgement(state):
+            yield T(state, Event.EXTEND_FEEDBACK, state, _C, (NOT_YET_EXTENDED, REASON_GIVEN),
+                    "Termijn voor terugkoppeling verlengen")
     yield T(State.TERUGKOPPELING_GEGEVEN, Event.CLOSE, State.AFGESLOTEN, _C, (), "Melding afsluiten")
     yield T(State.TERUGKOPPELING_GEGEVEN, Event.DISAGREE, State.TERUGKOPPELING_GEGEVEN, _M, (),
             "Ik ben het niet eens met de uitkomst")
     for state in sorted(OPEN_STATES, key=list(State).index):
         yield T(state, Event.WITHDRAW, State.INGETROKKEN, _M, (), "Melding intrekken")
         yield T(state, Event.REPORT_EXTERNAL, State.EXTERN_GEMELD, _M, (), "Ik heb extern gemeld")
-    yield T(State.ONTVANGEN, Event.MARK_OVERDUE, State.ONTVANGEN, _S, (ANY_DEADLINE,), "Termijn verstreken")
-    for state in _AWAITING_FEEDBACK:
-        yield T(state, Event.MARK_OVERDUE, state, _S, (FEEDBACK_DEADLINE,), "Termijn verstreken")
+    for state in State:  # the scheduler marks exactly the deadlines the state awaits
+        if awaits_feedback(state):
+            guard = ANY_DEADLINE if awaits_acknowledgement(state) else FEEDBACK_DEADLINE
+            yield T(state, Event.MARK_OVERDUE, state, _S, (guard,), "Termijn verstreken")
 
 
 def _build() -> Mapping[tuple[State, Event], Transition]:
@@ -279,12 +243,19 @@ def _coerce(enum: type[Enum], value: object, what: str, state: object, event: ob
         raise TransitionNotAllowed(state, event, actor, f"unknown {what} {value!r}") from None
 
 
-def is_open(state: State | str) -> bool:
-    return State(getattr(state, "value", state)) in OPEN_STATES
+def permitted(state: State | str, event: Event | str, actor: Actor | str, **facts: object) -> Transition:
+    """The row `actor` may start from `state` given the stored case facts, or raise
+    TransitionNotAllowed. Input guards are left to `fire`: the form behind the button
+    supplies those facts, and it is read only once the step itself is allowed."""
+    return _checked(state, event, actor, facts, inputs=False)
 
 
 def fire(state: State | str, event: Event | str, actor: Actor | str, **facts: object) -> State:
     """Return the state after `event` by `actor`, or raise TransitionNotAllowed. Pure."""
+    return _checked(state, event, actor, facts, inputs=True).to_state
+
+
+def _checked(state, event, actor, facts: Mapping[str, object], *, inputs: bool) -> Transition:
     s = _coerce(State, state, "state", state, event, actor)
     e = _coerce(Event, event, "event", state, event, actor)
     a = _coerce(Actor, actor, "actor", state, event, actor)
@@ -295,10 +266,16 @@ def fire(state: State | str, event: Event | str, actor: Actor | str, **facts: ob
         allowed = ", ".join(sorted(x.value for x in row.actors))
         raise TransitionNotAllowed(s, e, a, f"only {allowed} may do this")
     for guard in row.guards:
-        why = guard.refusal(facts)
+        why = None if guard.on_input and not inputs else guard.refusal(facts)
         if why is not None:
-            raise TransitionNotAllowed(s, e, a, f"guard {guard.name} failed: {why}")
-    return row.to_state
+            raise TransitionNotAllowed(s, e, a, f"guard {guard.name} failed: {why}", guard=guard)
+    return row
+
+
+def event_label(event: Event | str) -> str:
+    """The Dutch label of an event's button (the same on every row of that event)."""
+    e = Event(getattr(event, "value", event))
+    return next((row.label for (_s, ev), row in TRANSITIONS.items() if ev is e), e.value)
 
 
 def available_events(state: State | str, actor: Actor | str, **facts: object) -> list[Transition]:

@@ -1,12 +1,12 @@
 """Who receives a dossier: the regeling's recipients, the recusal rules, and the betrokkenen.
 
-Pure rules over offices (roles of whistle.domain.roles) and account ids; the service supplies
+Pure rules over offices (whistle.domain.offices) and account ids; the service supplies
 the organisation's authority members and the persons the melding concerns. The answer is the
 same whatever order things are given in, so the page that previews the recipients and the
 service that seals the dossier agree.
 
 The rules, as written down in docs/authority.md:
-- A recipient role names an office ("burgemeester") or a body ("college"); a body stands for
+- A recipient names an office ("burgemeester") or a body ("college"); a body stands for
   the offices that sit in it (`BODIES`).
 - When a betrokkene holds an office that a recusal rule `concerns`, the dossier goes to the
   rule's `handled_by` instead of the regeling's recipients (Deventer: about a wethouder to
@@ -19,23 +19,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from whistle.domain.offices import Office
 from whistle.domain.regeling import Authority, Recusal
-from whistle.domain.roles import ROLES
 
 # The offices that sit in a body. "..._without_concerned" is the same body: the betrokkenen
 # are taken out of every result anyway.
+_COLLEGE = frozenset({Office.BURGEMEESTER, Office.LOCOBURGEMEESTER, Office.WETHOUDER})
+_DAGELIJKS_BESTUUR = frozenset({Office.DAGELIJKS_BESTUUR, Office.VOORZITTER_DAGELIJKS_BESTUUR})
 BODIES: Mapping[str, frozenset[str]] = {
-    "college": frozenset({"burgemeester", "locoburgemeester", "wethouder"}),
-    "college_without_concerned": frozenset({"burgemeester", "locoburgemeester", "wethouder"}),
-    "dagelijks_bestuur": frozenset({"dagelijks_bestuur", "voorzitter_dagelijks_bestuur"}),
-    "dagelijks_bestuur_without_concerned": frozenset({"dagelijks_bestuur", "voorzitter_dagelijks_bestuur"}),
-    "directie": frozenset({"directie", "algemeen_directeur", "directeur"}),
+    Office.COLLEGE: _COLLEGE,
+    Office.COLLEGE_WITHOUT_CONCERNED: _COLLEGE,
+    Office.DAGELIJKS_BESTUUR: _DAGELIJKS_BESTUUR,
+    Office.DAGELIJKS_BESTUUR_WITHOUT_CONCERNED: _DAGELIJKS_BESTUUR,
+    Office.DIRECTIE: frozenset({Office.DIRECTIE, Office.ALGEMEEN_DIRECTEUR, Office.DIRECTEUR}),
 }
-# Roles that describe a body or a function outside the bevoegd gezag, not an office a person
-# holds on their account.
-NOT_AN_OFFICE = frozenset({"college", "college_without_concerned",
-                           "dagelijks_bestuur_without_concerned", "vertrouwenspersoon"})
-OFFICES: frozenset[str] = ROLES - NOT_AN_OFFICE
 
 
 def offices_of(role: str) -> frozenset[str]:

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from whistle.domain.deadlines import SIX_WEEKS, FeedbackTerm, TermUnit
 from whistle.domain.errors import DeadlineError, RegelingError
 from whistle.domain.lifecycle import MeldingKind
-from whistle.domain.roles import ROLES
+from whistle.domain.offices import Office
 from whistle.domain.routes import ART_2C_AUTHORITIES, ROUTES
 
 ORGANISATION_KINDS: tuple[str, ...] = (
@@ -51,7 +51,7 @@ class Recusal:
 
 @dataclass(frozen=True)
 class Authority:
-    recipients: tuple[str, ...]  # roles that receive escalated dossiers
+    recipients: tuple[str, ...]  # offices (whistle.domain.offices) that receive escalated dossiers
     recusal: tuple[Recusal, ...] = ()
 
 
@@ -166,11 +166,12 @@ class _Reader:
             raise self.fail(key, "must not be empty")
         return value
 
-    def role(self, key: str, value: object) -> str:
+    def office(self, key: str, value: object) -> str:
         if not isinstance(value, str):
-            raise RegelingError(self.file, key, f"must be a role name (str), got {type(value).__name__}")
-        if value not in ROLES:
-            raise RegelingError(self.file, key, f"unknown role {value!r}; known roles: {', '.join(sorted(ROLES))}")
+            raise RegelingError(self.file, key, f"must be an office name (str), got {type(value).__name__}")
+        if value not in set(Office):
+            raise RegelingError(self.file, key, f"unknown office {value!r}; known offices: "
+                                f"{', '.join(sorted(o.value for o in Office))}")
         return value
 
     def table(self, key: str, allowed: set[str], required: bool = True) -> "_Reader | None":
@@ -266,14 +267,14 @@ def parse_regeling(data: Mapping[str, Any], source: str) -> Regeling:
 
     auth = top.table("authority", {"recipients", "recusal"})
     recipients = tuple(
-        auth.role(auth.at("recipients") + f"[{i}]", value)
+        auth.office(auth.at("recipients") + f"[{i}]", value)
         for i, value in enumerate(auth.array("recipients", non_empty=True)))
     recusals: list[Recusal] = []
     for i, raw in enumerate(auth.array("recusal", required=False)):
         rr = _Reader(source, auth.at("recusal") + f"[{i}]", raw, {"concerns", "handled_by"})
         recusals.append(Recusal(
-            rr.role(rr.at("concerns"), rr.get("concerns", str)),
-            rr.role(rr.at("handled_by"), rr.get("handled_by", str))))
+            rr.office(rr.at("concerns"), rr.get("concerns", str)),
+            rr.office(rr.at("handled_by"), rr.get("handled_by", str))))
 
     counsellor = Counsellor()
     cr = top.table("counsellor", {"may_report_on_behalf", "anonymous_via_counsellor", "annual_report_to"}, required=False)
@@ -282,7 +283,7 @@ def parse_regeling(data: Mapping[str, Any], source: str) -> Regeling:
         counsellor = Counsellor(
             may_report_on_behalf=cr.get("may_report_on_behalf", bool, False, False),
             anonymous_via_counsellor=cr.get("anonymous_via_counsellor", bool, False, False),
-            annual_report_to=cr.role(cr.at("annual_report_to"), annual) if annual is not None else None,
+            annual_report_to=cr.office(cr.at("annual_report_to"), annual) if annual is not None else None,
         )
 
     return Regeling(

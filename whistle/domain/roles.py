@@ -1,35 +1,28 @@
-"""Role names a regeling may use for the bevoegd gezag, recusal and reporting lines.
+"""Staff roles: what an account may do in Whistle.
 
-Roles, never people: a regeling says "burgemeester", not who holds the office. The list is
-closed so a typo in a regeling is caught at load time; add a role here with its label.
+A role is about the account, not about the organisation: the offices a regeling names for
+the bevoegd gezag and for recusal (burgemeester, college, ...) are whistle.domain.offices.
+The database constraint on `staff.role` is derived from this enum (whistle.models).
 """
 from __future__ import annotations
 
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Mapping
 
-ROLE_LABELS: Mapping[str, str] = MappingProxyType({
-    "burgemeester": "Burgemeester",
-    "locoburgemeester": "Locoburgemeester",
-    "wethouder": "Wethouder",
-    "college": "College van burgemeester en wethouders",
-    "college_without_concerned": "College zonder het betrokken lid",
-    "gemeentesecretaris": "Gemeentesecretaris",
-    "dagelijks_bestuur": "Dagelijks bestuur",
-    "dagelijks_bestuur_without_concerned": "Dagelijks bestuur zonder het betrokken lid",
-    "algemeen_bestuur": "Algemeen bestuur",
-    "voorzitter_dagelijks_bestuur": "Voorzitter van het dagelijks bestuur",
-    "directie": "Directie",
-    "algemeen_directeur": "Algemeen directeur",
-    "directeur": "Directeur",
-    "directeur-bestuurder": "Directeur-bestuurder",
-    "raad_van_commissarissen": "Raad van commissarissen",
-    "raad_van_toezicht": "Raad van toezicht",
-    "leidinggevende": "Leidinggevende",
-    "vertrouwenspersoon": "Vertrouwenspersoon integriteit",
+
+class StaffRole(StrEnum):
+    COUNSELLOR = "counsellor"  # vertrouwenspersoon: holds the case keys
+    AUTHORITY = "authority"  # a member of the bevoegd gezag: holds the dossier keys sent to them
+    ADMIN = "admin"  # beheerder: accounts and configuration, never case content
+
+    @property
+    def label(self) -> str:
+        return STAFF_ROLE_LABELS[self]
+
+
+STAFF_ROLE_LABELS: Mapping[StaffRole, str] = MappingProxyType({
+    StaffRole.COUNSELLOR: "vertrouwenspersoon",
+    StaffRole.AUTHORITY: "bevoegd gezag",
+    StaffRole.ADMIN: "beheerder",
 })
-ROLES: frozenset[str] = frozenset(ROLE_LABELS)
-
-
-def role_label(role: str) -> str:
-    return ROLE_LABELS[role]

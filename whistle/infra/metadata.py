@@ -1,6 +1,6 @@
 """Removing the data a file carries about its maker (EXIF, GPS, XMP, PDF document information)
 before a melder's attachment is encrypted. Pure functions over bytes: nothing here touches the
-disk, so the plaintext only ever exists in memory (see whistle.web.uploads).
+disk, so the plaintext only ever exists in memory (see whistle.infra.attachment_intake).
 
 What a file is comes from its first bytes, never from its name or the type the browser sent:
 a photo renamed to .dat still carries its GPS position. Images are decoded and saved again as

@@ -1,16 +1,24 @@
-"""What the other use cases share about a case: finding it, its deadlines, its case key."""
+"""What the other use cases share about a case: finding it, its deadlines, its case key, its
+attachments."""
 from __future__ import annotations
 
+import base64
+import binascii
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+from typing import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import crypto
 from whistle.domain.deadlines import Deadlines, Extension, compute_deadlines
-from whistle.models import Case, CaseKey, Organisation, Staff
+from whistle.domain.roles import StaffRole
+from whistle.domain.states import OverdueDeadline, is_overdue
+from whistle.infra import attachments as attachment_store
+from whistle.models import Attachment, Case, CaseKey, Organisation, Staff
 from whistle.services.errors import NotFound
 from whistle.services.organisations import regeling_of
 
@@ -35,6 +43,17 @@ def store_deadlines(case: Case, org: Organisation | None = None) -> Deadlines:
     d = deadlines_of(case, org)
     case.ack_due, case.feedback_due, case.feedback_maximum = d.acknowledgement, d.feedback, d.feedback_maximum
     return d
+
+
+def due_of(case: Case, deadline: OverdueDeadline | str) -> date:
+    """The stored day `deadline` falls due."""
+    ack = OverdueDeadline(getattr(deadline, "value", deadline)) is OverdueDeadline.ACKNOWLEDGEMENT
+    return case.ack_due if ack else case.feedback_due
+
+
+def overdue(case: Case, deadline: OverdueDeadline | str, today: date) -> bool:
+    """`deadline` is still awaited in the case's state and its day has passed."""
+    return is_overdue(case.state, deadline, due_of(case, deadline), today)
 
 
 def deadlines_json(case: Case) -> dict[str, str]:
@@ -62,7 +81,7 @@ def current_recipients(session: Session, org: Organisation) -> list[Recipient]:
     """Every key a new case key must be wrapped to: each active counsellor, and the
     organisation's recovery key when it has one."""
     counsellors = session.scalars(
-        select(Staff).where(Staff.organisation_id == org.id, Staff.role == "counsellor",
+        select(Staff).where(Staff.organisation_id == org.id, Staff.role == StaffRole.COUNSELLOR,
                             Staff.active.is_(True)).order_by(Staff.id))
     recipients = [Recipient(key_id_for(s.public_key), s.public_key, "counsellor",
                             s.display_name or "Vertrouwenspersoon", s.id) for s in counsellors]
@@ -88,3 +107,27 @@ def staff_case_key(session: Session, case: Case, staff: Staff, secret_key: bytes
         raise NotFound("Deze zaak bestaat niet of u heeft er geen toegang toe.")
     return crypto.unwrap_case_key(sealed, staff.public_key, secret_key, case.key_commitment)
 
+
+
+def attachment_of(session: Session, case: Case, attachment_id: str) -> Attachment:
+    """An attachment of this case; NotFound for one of another case, as for one that does not exist."""
+    att = session.get(Attachment, attachment_id)
+    if att is None or att.case_id != case.id:
+        raise NotFound("Deze bijlage bestaat niet.")
+    return att
+
+
+def open_attachment(case_key: bytes, case: Case, att: Attachment,
+                    attachments_dir: Path) -> tuple[dict, Iterator[bytes]]:
+    """The attachment decrypted as a stream, with its header (name, type, size). The header
+    must carry a valid file key before a byte of the body is read."""
+    header = crypto.open_record(case_key, "attachment", case.locator.hex(), att.header)
+    file_key = _file_key(header)
+    return header, crypto.decrypt_stream(file_key, attachment_store.open_body(attachments_dir, att.id))
+
+
+def _file_key(header: dict) -> bytes:
+    try:
+        return base64.b64decode(header.get("key") or "", validate=True)
+    except (binascii.Error, ValueError):
+        raise crypto.CryptoError("attachment record carries no valid key") from None

@@ -24,6 +24,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 import crypto
+from whistle.domain.records import Author
 from whistle.models import Case, Dossier, DossierKey, DossierRecord, Staff
 from whistle.services.errors import NotFound
 from whistle.services.input import b64
@@ -56,7 +57,7 @@ def store(session: Session, case: Case, case_key: bytes, today: date, entries: l
     session.add(dossier)
     session.flush()
     for entry in entries:
-        session.add(DossierRecord(dossier_id=dossier.id, author="counsellor", created_on=today,
+        session.add(DossierRecord(dossier_id=dossier.id, author=Author.COUNSELLOR, created_on=today,
                                   ciphertext=crypto.seal_record(key, "dossier", locator.hex(), entry)))
     for member in recipients:
         session.add(DossierKey(dossier_id=dossier.id, staff_id=member.id,
@@ -68,7 +69,7 @@ def store(session: Session, case: Case, case_key: bytes, today: date, entries: l
 def seal_decision(session: Session, dossier: Dossier, key: bytes, today: date, *, decision: str,
                   motivation: str, by: str) -> DossierRecord:
     record = DossierRecord(
-        dossier_id=dossier.id, author="authority", created_on=today,
+        dossier_id=dossier.id, author=Author.AUTHORITY, created_on=today,
         ciphertext=crypto.seal_record(key, "dossier", dossier.locator.hex(), {
             "type": "decision", "decision": decision, "motivation": motivation, "by": by}))
     session.add(record)
@@ -184,9 +185,9 @@ def open_dossier(session: Session, dossier: Dossier, key: bytes) -> OpenedDossie
     for r in records:
         body = crypto.open_record(key, "dossier", dossier.locator.hex(), r.ciphertext)
         # Only the bevoegd gezag writes decisions, only the counsellor the content.
-        if r.author == "authority" and body.get("type") == "decision":
+        if r.author == Author.AUTHORITY and body.get("type") == "decision":
             decision = body
-        elif r.author == "counsellor" and body.get("type") != "decision":
+        elif r.author == Author.COUNSELLOR and body.get("type") != "decision":
             entries.append(body)
     case = session.get(Case, dossier.case_id)
     return OpenedDossier(dossier, case, entries, decision, dossier.decided_on)

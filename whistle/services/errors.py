@@ -15,6 +15,15 @@ class InvalidInput(ServiceError):
     status = 400
 
 
+class StepRefused(InvalidInput):
+    """The lifecycle's transition table refused a step (field `event`); `guard` names the
+    guard that refused, or is None when the step does not exist here or not for this actor."""
+
+    def __init__(self, message: str, *, guard: str | None = None) -> None:
+        super().__init__(message, field="event")
+        self.guard = guard
+
+
 class NotFound(ServiceError):
     status = 404
 

@@ -14,9 +14,9 @@ from enum import Enum
 from typing import Any, Mapping
 
 import crypto
+from whistle.domain.report import MAX_MESSAGE_CHARS
 from whistle.services.errors import InvalidInput
 
-MAX_MESSAGE_CHARS = 20000  # a message, a terugkoppeling, a reason or motivation; terug.js keeps the same
 # The union of every word a form or client used for a choice; an HTML checkbox sends "on".
 YES = frozenset({"ja", "yes", "true", "1", "on"})
 NO = frozenset({"nee", "no", "false", "0", "off"})

@@ -8,8 +8,8 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from whistle.domain.recusal import OFFICES
-from whistle.domain.roles import role_label
+from whistle.domain.offices import HOLDABLE_OFFICES, office_label
+from whistle.domain.roles import STAFF_ROLE_LABELS, StaffRole
 from whistle.services.staff import second_factor
 from whistle.services.staff import accounts as staff_service
 from whistle.services.errors import Forbidden, InvalidInput
@@ -19,7 +19,6 @@ from whistle.web.staff_auth import require_role
 
 bp = Blueprint("admin", __name__)
 
-ROLE_NAMES = {"counsellor": "vertrouwenspersoon", "authority": "bevoegd gezag", "admin": "beheerder"}
 # The services answer in English for the CLI; the beheerder reads Dutch.
 _DUTCH = (
     ("exists already", "Er bestaat al een account met dit e-mailadres."),
@@ -41,7 +40,7 @@ def _dutch(exc: InvalidInput) -> str:
 
 
 def _offices() -> list[tuple[str, str]]:
-    return sorted(((o, role_label(o)) for o in OFFICES), key=lambda pair: pair[1])
+    return sorted(((o.value, o.label) for o in HOLDABLE_OFFICES), key=lambda pair: pair[1])
 
 
 @bp.before_app_request
@@ -58,7 +57,7 @@ def _must_change_first():
 def accounts():
     principal = require_role("admin")
     return render_template("admin/accounts.html", members=second_factor.colleagues(db(), principal.staff),
-                           enrolled=second_factor.is_enrolled, role_names=ROLE_NAMES, role_label=role_label,
+                           enrolled=second_factor.is_enrolled, role_names=STAFF_ROLE_LABELS, office_label=office_label,
                            message=request.args.get("gedaan"))
 
 
@@ -73,7 +72,7 @@ def create_account():
                 db(), settings(), org_slug=principal.staff.organisation.slug, role=form.get("role", ""),
                 email=form.get("email", ""), passphrase=form.get("passphrase", ""), today=clock().today(),
                 actor=principal.staff.email, display_name=form.get("name", ""),
-                authority_function=form.get("function") if form.get("role") == "authority" else None,
+                authority_function=form.get("function") if form.get("role") == StaffRole.AUTHORITY else None,
                 must_change_passphrase=True)
             db().commit()
         except InvalidInput as exc:
@@ -81,13 +80,13 @@ def create_account():
             error, status = _dutch(exc), exc.status
         else:
             return redirect(url_for("admin.accounts", gedaan=f"Account voor {member.email} aangemaakt."))
-    return render_template("admin/create.html", offices=_offices(), role_names=ROLE_NAMES, form=form,
+    return render_template("admin/create.html", offices=_offices(), role_names=STAFF_ROLE_LABELS, form=form,
                            error=error, min_passphrase=staff_service.MIN_PASSPHRASE), status
 
 
 def _account_page(member, error=None, status=200):
     return render_template("admin/account.html", member=member, enrolled=second_factor.is_enrolled(member),
-                           offices=_offices(), role_names=ROLE_NAMES, role_label=role_label,
+                           offices=_offices(), role_names=STAFF_ROLE_LABELS, office_label=office_label,
                            error=error), status
 
 
@@ -131,7 +130,7 @@ def set_function(staff_id: int):
 def regeling():
     principal = require_role("admin")
     return render_template("admin/regeling.html", regeling=regeling_of(principal.staff.organisation),
-                           role_label=role_label)
+                           office_label=office_label)
 
 
 @bp.route("/vp/wachtwoordzin", methods=["GET", "POST"])

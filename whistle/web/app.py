@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_SECURE=settings.behind_tls,
         # Room for the largest attachment plus the form around it; each file is also
-        # limited on its own while it streams in (see uploads.py).
+        # limited on its own while it streams in (see infra/attachment_intake.py).
         MAX_CONTENT_LENGTH=settings.max_attachment_bytes + 4 * settings.max_form_bytes,
         MAX_FORM_MEMORY_SIZE=settings.max_form_bytes,
         WTF_CSRF_TIME_LIMIT=None,

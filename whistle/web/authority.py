@@ -30,6 +30,7 @@ def _render(ref: str, error: str | None = None, status: int = 200):
     opened = authority.read(db(), clock(), principal, ref)
     db().commit()
     return render_template("authority/dossier.html", d=opened, case=opened.case, error=error,
+                           may_decide=authority.may_decide(opened.case),
                            decisions=[(d.value, DECISION_LABELS[d.value]) for d in Decision],
                            form=request.form if status != 200 else {}), status
 

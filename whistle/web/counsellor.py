@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from whistle.domain.lifecycle import Actor, MeldingKind
+from whistle.domain.roles import StaffRole
 from whistle.services import lifecycle
 from whistle.services.counsellor import case as counsellor
 from whistle.services.counsellor import escalation
@@ -22,7 +23,7 @@ bp = Blueprint("counsellor", __name__, url_prefix="/vp")
 @login_required
 def home():
     """Where a staff member lands: the inbox for a counsellor, their account for others."""
-    if current_user.staff.role == "counsellor":
+    if current_user.staff.role == StaffRole.COUNSELLOR:
         return redirect(url_for("counsellor.inbox"))
     return render_template("counsellor/home.html")
 

@@ -1,11 +1,13 @@
-"""Template filters: Dutch dates and labels."""
+"""Template filters and globals: Dutch dates and labels, overdue deadlines, the report's fields."""
 from __future__ import annotations
 
 from datetime import date
 
 from flask import Flask
 
+from whistle.domain import report
 from whistle.domain.lifecycle import MeldingKind, State
+from whistle.services.cases import overdue
 
 
 def nl_date(value: date | None) -> str:
@@ -40,3 +42,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(state_label)
     app.add_template_filter(filesize)
     app.add_template_filter(melding_kind_label)
+    app.add_template_filter(overdue)  # case | overdue('feedback', today)
+    app.add_template_global(report.REPORT_FIELDS, "report_fields")
+    app.add_template_global(report.REPORT_TEXT_FIELDS, "report_text_fields")
+    app.add_template_global(report.IDENTITY_FIELDS, "identity_fields")

@@ -8,7 +8,6 @@ from flask import (
     Blueprint, Response, redirect, render_template, request, session, stream_with_context, url_for,
 )
 
-import crypto
 from whistle.domain.lifecycle import Actor, State
 from whistle.services import lifecycle, organisations
 from whistle.services.melder import consent
@@ -16,6 +15,7 @@ from whistle.services.melder import intake
 from whistle.services.melder import case as reporter
 from whistle.services.cases import current_recipients
 from whistle.services.errors import Conflict, InvalidInput, Unauthorized
+from whistle.domain.report import MAX_MESSAGE_CHARS
 from whistle.web.context import clock, db, settings
 from whistle.web.downloads import download_response
 from whistle.web.uploads import posted_attachments
@@ -76,11 +76,12 @@ def login(org: str):
             session.clear()
             session[TOKEN] = base64.urlsafe_b64encode(ctx.token).decode()
             return redirect(url_for("reporter.case_page"))
-    # The browser path (static/js/terug.js) needs the state names and the one answer for a
-    # wrong code, to say exactly what the server path says.
+    # The browser path (static/js/terug.js) needs the state names, the one answer for a
+    # wrong code and the longest message, to say and check exactly what the server path does.
     return render_template("reporter/login.html", org=organisation, error=error,
                            state_labels={s.value: s.label for s in State},
-                           unauthorized=Unauthorized().message), (401 if error else 200)
+                           unauthorized=Unauthorized().message,
+                           max_message_chars=MAX_MESSAGE_CHARS), (401 if error else 200)
 
 
 def current_melder() -> reporter.ReporterContext:
@@ -175,11 +176,9 @@ def post_attachment():
 @bp.get("/melder/bijlage/<attachment_id>")
 def get_attachment(attachment_id: str):
     ctx = current_melder()
-    att, body = reporter.attachment_body(db(), settings(), ctx, attachment_id)
-    header = crypto.open_record(ctx.case_key, "attachment", ctx.locator_hex, att.header)
-    file_key = base64.b64decode(header["key"])
+    header, plaintext = reporter.download(db(), settings(), ctx, attachment_id)
     db().commit()
-    return download_response(header, crypto.decrypt_stream(file_key, body))
+    return download_response(header, plaintext)
 
 
 @bp.post("/melder/uitloggen")

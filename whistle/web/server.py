@@ -2,7 +2,7 @@
 
 Why gunicorn: it hands the request body to the application as it arrives on the socket, so a
 file posted through the no-JavaScript form is encrypted chunk by chunk before anything touches
-the disk (see whistle/web/uploads.py). waitress, which we used first, reads every body larger
+the disk (see whistle/infra/attachment_intake.py). waitress, which we used first, reads every body larger
 than 512 KiB into a temporary file before the application sees it: that would be the melder's
 plaintext on disk.
 

@@ -10,16 +10,17 @@ from typing import Any, Mapping
 from sqlalchemy.orm import Session
 
 from whistle.clock import Clock
-from whistle.domain.lifecycle import Event
+from whistle.domain.lifecycle import Actor, Event
+from whistle.domain.roles import StaffRole
 from whistle.models import Case
 from whistle.services import audit, dossiers
 from whistle.services.errors import Forbidden
-from whistle.services.lifecycle import Outcome, transition
+from whistle.services.lifecycle import Outcome, events_for, transition
 from whistle.services.staff.accounts import StaffPrincipal
 
 
 def require_authority(principal: StaffPrincipal) -> None:
-    if principal.staff.role != "authority":
+    if principal.staff.role != StaffRole.AUTHORITY:
         raise Forbidden("Alleen een lid van het bevoegd gezag kan dossiers lezen.")
 
 
@@ -49,6 +50,11 @@ def read(session: Session, clock: Clock, principal: StaffPrincipal, ref: str) ->
                  event="dossier_opened", today=clock.today(), case_ref=opened.case.ref,
                  dossier=dossiers.ref_of(dossier))
     return opened
+
+
+def may_decide(case: Case) -> bool:
+    """Whether the transition table offers the bevoegd gezag its decision on the case now."""
+    return any(t.event is Event.DECIDE for t in events_for(case, Actor.AUTHORITY))
 
 
 def decide(session: Session, clock: Clock, principal: StaffPrincipal, ref: str,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 import crypto
 from whistle.clock import Clock
+from whistle.domain.roles import StaffRole
 from whistle.models import Case, CaseConcerned, CaseKey, Staff
 from whistle.services import audit, dossiers
 from whistle.services.cases import case_by_ref, staff_case_key
@@ -27,7 +28,7 @@ FIELD = "concerned"
 
 
 def require_counsellor(principal: StaffPrincipal) -> None:
-    if principal.staff.role != "counsellor":
+    if principal.staff.role != StaffRole.COUNSELLOR:
         raise Forbidden("Alleen een vertrouwenspersoon kan dit doen.")
 
 
@@ -43,7 +44,7 @@ def candidates(session: Session, case: Case) -> list[Staff]:
     """The accounts a melding can concern: the organisation's counsellors and authority members."""
     return list(session.scalars(
         select(Staff).where(Staff.organisation_id == case.organisation_id,
-                            Staff.role.in_(("counsellor", "authority")))
+                            Staff.role.in_((StaffRole.COUNSELLOR, StaffRole.AUTHORITY)))
         .order_by(Staff.role.desc(), Staff.display_name, Staff.id)))
 
 

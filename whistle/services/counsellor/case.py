@@ -2,8 +2,6 @@
 attachment downloads. Only cases whose key is wrapped to the member exist for them."""
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -12,12 +10,13 @@ from sqlalchemy.orm import Session
 
 import crypto
 from whistle.clock import Clock
-from whistle.models import Attachment, Case, CaseKey, Record
+from whistle.domain.records import Author, RecordKind
+from whistle.domain.roles import StaffRole
+from whistle.models import Case, CaseKey, Record
 from whistle.services import audit
-from whistle.infra import attachments as attachment_store
 from whistle.services.staff import recovery
-from whistle.services.cases import case_by_ref, staff_case_key
-from whistle.services.errors import Forbidden, NotFound
+from whistle.services.cases import attachment_of, case_by_ref, open_attachment, staff_case_key
+from whistle.services.errors import Forbidden
 from whistle.services.input import message_text
 from whistle.services.melder.case import attachments_of, records_of
 from whistle.services.staff.accounts import StaffPrincipal
@@ -25,7 +24,7 @@ from whistle.settings import Settings
 
 
 def _require_counsellor(principal: StaffPrincipal) -> None:
-    if principal.staff.role != "counsellor":
+    if principal.staff.role != StaffRole.COUNSELLOR:
         raise Forbidden("Alleen een vertrouwenspersoon kan meldingen lezen.")
 
 
@@ -99,7 +98,7 @@ def reply(session: Session, clock: Clock, principal: StaffPrincipal, ref: str, t
     case = case_by_ref(session, ref)
     key = staff_case_key(session, case, principal.staff, principal.secret_key)
     today = clock.today()
-    rec = Record(case_id=case.id, kind="message", author="counsellor", created_on=today,
+    rec = Record(case_id=case.id, kind=RecordKind.MESSAGE, author=Author.COUNSELLOR, created_on=today,
                  ciphertext=crypto.seal_record(key, "message", case.locator.hex(), {"text": text}))
     session.add(rec)
     session.flush()
@@ -114,19 +113,8 @@ def download(session: Session, settings: Settings, clock: Clock, principal: Staf
     _require_counsellor(principal)
     case = case_by_ref(session, ref)
     key = staff_case_key(session, case, principal.staff, principal.secret_key)
-    att = session.get(Attachment, attachment_id)
-    if att is None or att.case_id != case.id:
-        raise NotFound("Deze bijlage bestaat niet.")
-    header = crypto.open_record(key, "attachment", case.locator.hex(), att.header)
-    file_key = _file_key(header)
+    header, plaintext = open_attachment(key, case, attachment_of(session, case, attachment_id),
+                                        settings.attachments_dir)
     audit.record(session, chain=case.organisation.slug, actor=principal.staff.email,
                  event="attachment_opened", today=clock.today(), case_ref=case.ref)
-    return header, crypto.decrypt_stream(file_key, attachment_store.open_body(settings.attachments_dir, att.id))
-
-
-
-def _file_key(header: dict) -> bytes:
-    try:
-        return base64.b64decode(header.get("key") or "", validate=True)
-    except (binascii.Error, ValueError):
-        raise crypto.CryptoError("attachment record carries no valid key") from None
+    return header, plaintext

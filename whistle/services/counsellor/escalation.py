@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 from whistle.clock import Clock
 from whistle.domain.lifecycle import Event
 from whistle.domain.recusal import Entitlement, Member, entitled
-from whistle.domain.roles import ROLE_LABELS
+from whistle.domain.offices import OFFICE_LABELS
+from whistle.domain.report import IDENTITY_FIELD_NAMES, MAX_FIELD_CHARS, REPORT_FIELD_NAMES
+from whistle.domain.roles import StaffRole
 from whistle.infra.mail import Mailer
 from whistle.models import Case, Dossier, Staff
 from whistle.services import audit, dossiers
@@ -26,7 +28,6 @@ from whistle.services.cases import case_by_ref, staff_case_key
 from whistle.services.counsellor.betrokkenen import concerned_ids, require_counsellor
 from whistle.services.errors import InvalidInput
 from whistle.services.input import bounded_text, checked, listed, whole_number
-from whistle.services.melder.intake import MAX_FIELD_CHARS, REPORT_FIELDS
 from whistle.services.lifecycle import transition
 from whistle.services.organisations import regeling_of
 from whistle.services.staff.accounts import StaffPrincipal
@@ -49,13 +50,13 @@ class Recipients:
 
     @property
     def role_labels(self) -> list[str]:
-        return [ROLE_LABELS.get(r, r) for r in self.entitlement.roles]
+        return [OFFICE_LABELS.get(r, r) for r in self.entitlement.roles]
 
 
 def recipients_for(session: Session, case: Case, case_key: bytes) -> Recipients:
     """Who would receive a dossier of this case now."""
     members = {s.id: s for s in session.scalars(
-        select(Staff).where(Staff.organisation_id == case.organisation_id, Staff.role == "authority",
+        select(Staff).where(Staff.organisation_id == case.organisation_id, Staff.role == StaffRole.AUTHORITY,
                             Staff.active.is_(True)).order_by(Staff.id))}
     result = entitled(regeling_of(case.organisation).authority,
                       [Member(s.id, s.authority_function) for s in members.values()],
@@ -105,7 +106,7 @@ def escalate(session: Session, clock: Clock, principal: StaffPrincipal, ref: str
 def _entries(session: Session, case: Case, opened: counsellor.OpenedCase, form: Mapping[str, Any]) -> list[dict]:
     entries: list[dict] = []
     if checked(form.get("include_report")):
-        fields = {k: _edited(form, f"report_{k}") for k in REPORT_FIELDS}
+        fields = {k: _edited(form, f"report_{k}") for k in REPORT_FIELD_NAMES}
         fields = {k: v for k, v in fields.items() if v}
         if not fields:
             raise InvalidInput("De melding is aangevinkt maar leeg: vul de (bewerkte) tekst in of vink "
@@ -129,7 +130,7 @@ def _entries(session: Session, case: Case, opened: counsellor.OpenedCase, form: 
             raise InvalidInput("De identiteit van de melder gaat alleen mee als de melder daar op de eigen "
                                "pagina toestemming voor gaf. Er is niets verstuurd.", field="include_identity")
         entries.append({"type": "identity", **{k: v for k, v in opened.identity.items()
-                                               if k in ("name", "contact")}})
+                                               if k in IDENTITY_FIELD_NAMES}})
     note = _edited(form, "note")
     if note:
         entries.append({"type": "note", "text": note})

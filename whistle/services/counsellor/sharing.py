@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 import crypto
 from whistle.clock import Clock
+from whistle.domain.roles import StaffRole
 from whistle.models import Case, CaseKey, Staff
 from whistle.services import audit
 from whistle.services.cases import case_by_ref, staff_case_key
@@ -78,7 +79,7 @@ def withdraw(session: Session, clock: Clock, principal: StaffPrincipal, ref: str
 
 def _counsellors(session: Session, case: Case) -> list[Staff]:
     return list(session.scalars(select(Staff).where(
-        Staff.organisation_id == case.organisation_id, Staff.role == "counsellor", Staff.active.is_(True))
+        Staff.organisation_id == case.organisation_id, Staff.role == StaffRole.COUNSELLOR, Staff.active.is_(True))
         .order_by(Staff.display_name, Staff.id)))
 
 

@@ -14,16 +14,18 @@ from sqlalchemy.orm import Session
 
 import crypto
 from whistle.clock import Clock
-from whistle.domain.lifecycle import Actor
+from whistle.domain.lifecycle import Actor, OverdueDeadline
+from whistle.domain.records import Author, RecordKind
 from whistle.domain.routes import routes_for
 from whistle.models import Attachment, Case, Record, ReporterChallenge, ReporterSession
 from whistle.infra.work_slots import cpu_slot
 from whistle.services import audit
 from whistle.infra import attachments as attachment_store
-from whistle.services.cases import deadlines_json
+from whistle.infra.attachment_intake import PlainAttachment
+from whistle.services.cases import attachment_of, deadlines_json, open_attachment, overdue
 from whistle.services.errors import InvalidInput, NotFound, Unauthorized
 from whistle.services.input import b64, case_locator, message_text, sealed_record, unb64
-from whistle.services.melder.intake import PlainAttachment, attachment_header
+from whistle.services.melder.intake import attachment_header
 from whistle.services.organisations import get_organisation, regeling_of
 from whistle.settings import Settings
 
@@ -179,12 +181,13 @@ def case_state_json(case: Case, today) -> dict[str, Any]:
 
 
 def escalation_routes(case: Case, today, *, disagrees: bool | None = None):
-    """The regeling's external routes; put first when feedback is overdue or the melder
-    disagrees with the outcome (as recorded on the case unless `disagrees` is given)."""
-    overdue = case.feedback_given_on is None and case.feedback_due < today
+    """The regeling's external routes; put first when the feedback is overdue (still awaited
+    in the case's state, and its day has passed) or the melder disagrees with the outcome (as
+    recorded on the case unless `disagrees` is given)."""
     if disagrees is None:
         disagrees = case.melder_disagrees_on is not None
-    return routes_for(regeling_of(case.organisation), feedback_overdue=overdue, disagrees=disagrees)
+    return routes_for(regeling_of(case.organisation),
+                      feedback_overdue=overdue(case, OverdueDeadline.FEEDBACK, today), disagrees=disagrees)
 
 
 def melder_events(case: Case) -> list[dict[str, str]]:
@@ -246,7 +249,7 @@ def add_plain_message(session: Session, clock: Clock, ctx: ReporterContext, text
 
 def _store_message(session: Session, clock: Clock, ctx: ReporterContext, blob: bytes) -> Record:
     today = clock.today()
-    rec = Record(case_id=ctx.case.id, kind="message", author="reporter", created_on=today,
+    rec = Record(case_id=ctx.case.id, kind=RecordKind.MESSAGE, author=Author.MELDER, created_on=today,
                  ciphertext=blob)
     session.add(rec)
     session.flush()
@@ -276,7 +279,7 @@ def _store_attachment(session: Session, clock: Clock, ctx: ReporterContext, head
     today = clock.today()
     attachment_id = upload.path.stem
     try:
-        att = Attachment(id=attachment_id, case_id=ctx.case.id, author="reporter",
+        att = Attachment(id=attachment_id, case_id=ctx.case.id, author=Author.MELDER,
                          created_on=today, size=upload.size, header=header)
         session.add(att)
         session.flush()
@@ -291,7 +294,18 @@ def _store_attachment(session: Session, clock: Clock, ctx: ReporterContext, head
 
 def attachment_body(session: Session, settings: Settings, ctx: ReporterContext,
                     attachment_id: str) -> tuple[Attachment, Iterator[bytes]]:
-    att = session.get(Attachment, attachment_id)
-    if att is None or att.case_id != ctx.case.id:
-        raise NotFound("Deze bijlage bestaat niet.")
+    """The API: the body as stored (ciphertext); the melder's browser decrypts it."""
+    att = attachment_of(session, ctx.case, attachment_id)
     return att, attachment_store.open_body(settings.attachments_dir, att.id)
+
+
+def download(session: Session, settings: Settings, ctx: ReporterContext,
+             attachment_id: str) -> tuple[dict, Iterator[bytes]]:
+    """The server path: the melder's own attachment decrypted as a stream, with its header
+    (name, type, size). As the counsellor's download: only an attachment of this case, and
+    the case key checked against the case's commitment before anything is decrypted."""
+    if ctx.case_key is None:
+        raise Unauthorized()  # a browser-path session: the server holds no key for it
+    crypto.check_commitment(ctx.case_key, ctx.case.key_commitment)
+    return open_attachment(ctx.case_key, ctx.case, attachment_of(session, ctx.case, attachment_id),
+                           settings.attachments_dir)

@@ -12,21 +12,24 @@ from sqlalchemy.orm import Session
 
 import crypto
 from whistle.clock import Clock
+from whistle.domain import report as report_fields
+from whistle.domain.lifecycle import State
+from whistle.domain.records import Author, RecordKind
 from whistle.models import Attachment, Case, CaseKey, Organisation, Record
 from whistle.infra.work_slots import cpu_slot
 from whistle.services import audit
+from whistle.infra.attachment_intake import PlainAttachment
 from whistle.infra.attachments import EncryptedUpload
 from whistle.services.cases import (
     Recipient, current_recipients, deadlines_json, new_ref, store_deadlines,
 )
 from whistle.services.errors import Conflict, InvalidInput
-from whistle.services.input import b64, bounded_text, case_locator, sealed_record, unb64
+from whistle.services.input import b64, case_locator, sealed_record, unb64
 from whistle.infra.metadata import Outcome
 from whistle.services.organisations import get_organisation, regeling_of
 from whistle.settings import Settings
 
 PROTOCOL_VERSION = 1
-MAX_FIELD_CHARS = 50_000
 NO_COUNSELLOR = "Deze organisatie heeft nog geen vertrouwenspersoon ingesteld; melden is nog niet mogelijk."
 SEALED_KEY_BYTES = 48 + 32  # crypto_box_SEALBYTES (ephemeral public key 32 + tag 16) + the case key
 
@@ -56,6 +59,9 @@ def _intake(session: Session, settings: Settings, org: Organisation) -> dict[str
         "record_padding": crypto.PADDING_BLOCK,
         "max_attachment_bytes": settings.max_attachment_bytes,
         "categories": [{"id": c.id, "label": c.label} for c in regeling.categories],
+        "report_fields": report_fields.published(report_fields.REPORT_FIELDS),
+        "identity_fields": report_fields.published(report_fields.IDENTITY_FIELDS),
+        "max_message_chars": report_fields.MAX_MESSAGE_CHARS,
     }
 
 
@@ -124,7 +130,7 @@ def _store_case(session: Session, settings: Settings, clock: Clock, org: Organis
     if session.scalar(select(Case.id).where(Case.locator == sub.locator)):
         raise InvalidInput("locator: already in use; make a new code", field="locator")
     today = clock.today()
-    case = Case(organisation_id=org.id, ref=new_ref(), locator=sub.locator, state="ontvangen",
+    case = Case(organisation_id=org.id, ref=new_ref(), locator=sub.locator, state=State.ONTVANGEN,
                 received_on=today, reporter_box_public=sub.box_public,
                 reporter_sign_public=sub.sign_public, key_commitment=sub.commitment,
                 reporter_sealed_key=sub.reporter_sealed_key)
@@ -134,14 +140,14 @@ def _store_case(session: Session, settings: Settings, clock: Clock, org: Organis
     session.flush()
     for r in recipients:
         session.add(CaseKey(case_id=case.id, staff_id=r.staff_id, sealed_key=sub.sealed_keys[r.key_id]))
-    session.add(Record(case_id=case.id, kind="report", author="reporter", created_on=today,
+    session.add(Record(case_id=case.id, kind=RecordKind.REPORT, author=Author.MELDER, created_on=today,
                        ciphertext=sub.report))
     if sub.identity is not None:
-        session.add(Record(case_id=case.id, kind="identity", author="reporter", created_on=today,
+        session.add(Record(case_id=case.id, kind=RecordKind.IDENTITY, author=Author.MELDER, created_on=today,
                            ciphertext=sub.identity))
     for header, upload in sub.attachments:
         attachment_id = upload.path.stem
-        session.add(Attachment(id=attachment_id, case_id=case.id, author="reporter",
+        session.add(Attachment(id=attachment_id, case_id=case.id, author=Author.MELDER,
                                created_on=today, size=upload.size, header=header))
     session.flush()
     # Bodies move into place only after every row was accepted; a failure before commit
@@ -160,19 +166,9 @@ def received_json(case: Case) -> dict[str, Any]:
 
 # --- the no-JavaScript path ---------------------------------------------------------------
 
-REPORT_FIELDS = ("what", "when", "where", "who", "how_known", "category")
-IDENTITY_FIELDS = ("name", "contact", "consent_note")
-
-
-@dataclass
-class PlainAttachment:
-    """A file the server path encrypted on arrival (see whistle.web.uploads)."""
-    upload: EncryptedUpload
-    file_key: bytes
-    name: str
-    media_type: str
-    plain_size: int
-    metadata: Outcome | None = None  # what was done about the file's metadata, to tell the melder
+# The field names the server path takes from a form (whistle.domain.report).
+REPORT_FIELDS = report_fields.REPORT_FIELD_NAMES
+IDENTITY_FIELDS = report_fields.IDENTITY_FIELD_NAMES
 
 
 def submit_plain(session: Session, settings: Settings, clock: Clock, org_slug: str,
@@ -182,14 +178,16 @@ def submit_plain(session: Session, settings: Settings, clock: Clock, org_slug: s
     Returns the case and the receipt code, which is shown once and kept nowhere."""
     org = get_organisation(session, org_slug)
     report = {k: v.strip() for k, v in report.items() if k in REPORT_FIELDS and v and v.strip()}
-    if not report.get("what"):
-        raise InvalidInput("Beschrijf wat er is gebeurd.", field="what")
-    for name, value in report.items():
-        bounded_text(value, name, limit=MAX_FIELD_CHARS, what="Het veld")
+    for f in report_fields.REPORT_FIELDS:
+        if f.required and not report.get(f.name):
+            raise InvalidInput(f.missing, field=f.name)
+    for f in report_fields.REPORT_FIELDS:
+        if len(report.get(f.name, "")) > f.max_chars:
+            raise InvalidInput(f.too_long, field=f.name)
     if "category" in report and report["category"] not in {c.id for c in regeling_of(org).categories}:
         raise InvalidInput("Kies een onderwerp uit de lijst.", field="category")
-    identity = {k: v.strip()[:MAX_FIELD_CHARS] for k, v in (identity or {}).items()
-                if k in IDENTITY_FIELDS and v and v.strip()} or None
+    identity = {f.name: identity[f.name].strip()[:f.max_chars] for f in report_fields.IDENTITY_FIELDS
+                if (identity or {}).get(f.name) and identity[f.name].strip()} or None
     recipients = current_recipients(session, org)
     if not recipients:
         raise InvalidInput(NO_COUNSELLOR)

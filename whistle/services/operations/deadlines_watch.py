@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Callable
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -26,11 +25,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from whistle.clock import Clock
 from whistle.infra.db import transaction
 from whistle.domain.deadlines import DEFAULT_DUE_SOON_DAYS
-from whistle.domain.lifecycle import Event, OverdueDeadline, State
+from whistle.domain.lifecycle import Event
+from whistle.domain.states import OverdueDeadline, states_awaiting
+from whistle.domain.roles import StaffRole
 from whistle.infra.mail import Mailer, MailError
 from whistle.models import Case, CaseKey, Staff
 from whistle.services import audit
 from whistle.infra import job_runs
+from whistle.services.cases import due_of, overdue
 from whistle.services.errors import ServiceError
 from whistle.services.lifecycle import SCHEDULER, transition
 from whistle.settings import Settings
@@ -38,10 +40,9 @@ from whistle.settings import Settings
 JOB = "deadlines"
 log = logging.getLogger("whistle.jobs")
 
-AWAITING_ACK = (State.ONTVANGEN.value,)
-AWAITING_FEEDBACK = tuple(s.value for s in (
-    State.ONTVANGEN, State.ONTVANGST_BEVESTIGD, State.IN_BEHANDELING, State.DOORGEZET,
-    State.BESLUIT_GENOMEN))
+# The states whose cases can still miss each deadline (whistle.domain.states.awaiting).
+AWAITING_ACK = states_awaiting(OverdueDeadline.ACKNOWLEDGEMENT)
+AWAITING_FEEDBACK = states_awaiting(OverdueDeadline.FEEDBACK)
 
 
 @dataclass
@@ -58,17 +59,17 @@ class WatchReport:
 @dataclass(frozen=True)
 class _Deadline:
     name: OverdueDeadline
-    due: Callable[[Case], date]
     awaiting: tuple[str, ...]
     reminded: str  # column names
     overdue: str
 
+    def due(self, case: Case) -> date:
+        return due_of(case, self.name)
+
 
 _DEADLINES = (
-    _Deadline(OverdueDeadline.ACKNOWLEDGEMENT, lambda c: c.ack_due, AWAITING_ACK,
-              "ack_reminded_on", "ack_overdue_on"),
-    _Deadline(OverdueDeadline.FEEDBACK, lambda c: c.feedback_due, AWAITING_FEEDBACK,
-              "feedback_reminded_on", "feedback_overdue_on"),
+    _Deadline(OverdueDeadline.ACKNOWLEDGEMENT, AWAITING_ACK, "ack_reminded_on", "ack_overdue_on"),
+    _Deadline(OverdueDeadline.FEEDBACK, AWAITING_FEEDBACK, "feedback_reminded_on", "feedback_overdue_on"),
 )
 
 
@@ -130,8 +131,7 @@ def _record_overdue(factory, clock: Clock, case_id: int, deadline: _Deadline, re
     today = clock.today()
     with transaction(factory) as s:
         case = s.get(Case, case_id)
-        if (case is None or case.state not in deadline.awaiting or deadline.due(case) >= today
-                or getattr(case, deadline.overdue) is not None):
+        if case is None or not overdue(case, deadline.name, today) or getattr(case, deadline.overdue) is not None:
             return
         try:
             transition(s, clock, case, Event.MARK_OVERDUE, SCHEDULER, deadline=deadline.name.value)
@@ -170,7 +170,7 @@ def _remind(factory, settings: Settings, clock: Clock, mailer: Mailer, case_id: 
         ref, org_slug = case.ref, case.organisation.slug
         recipients = list(s.scalars(
             select(Staff.email).join(CaseKey, CaseKey.staff_id == Staff.id)
-            .where(CaseKey.case_id == case_id, Staff.role == "counsellor", Staff.active.is_(True))
+            .where(CaseKey.case_id == case_id, Staff.role == StaffRole.COUNSELLOR, Staff.active.is_(True))
             .order_by(Staff.id)))
     subject, body = reminder_text(ref, settings.base_url)
     try:

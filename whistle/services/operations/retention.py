@@ -24,7 +24,9 @@ import crypto
 from whistle.clock import Clock
 from whistle.infra.db import transaction
 from whistle.domain.errors import DeadlineError
+from whistle.domain.report import MAX_MESSAGE_CHARS
 from whistle.domain.retention import UPCOMING_DAYS, check_extension, deletion_date, latest_extension
+from whistle.domain.roles import StaffRole
 from whistle.models import Attachment, Case, CaseKey, Organisation, RetentionExtension, Staff
 from whistle.services import audit
 from whistle.infra import attachments as attachment_store
@@ -32,7 +34,7 @@ from whistle.infra import job_runs
 from whistle.services.cases import case_by_ref, staff_case_key
 from whistle.services.errors import Conflict, Forbidden, InvalidInput
 from whistle.services.organisations import regeling_of
-from whistle.services.input import MAX_MESSAGE_CHARS, bounded_text, iso_date
+from whistle.services.input import bounded_text, iso_date
 from whistle.services.staff.accounts import StaffPrincipal
 from whistle.settings import Settings
 
@@ -53,7 +55,7 @@ def delete_on(case: Case) -> date | None:
 
 
 def _require_counsellor(principal: StaffPrincipal) -> None:
-    if principal.staff.role != "counsellor":
+    if principal.staff.role != StaffRole.COUNSELLOR:
         raise Forbidden("Alleen een vertrouwenspersoon beheert de bewaartermijn van een zaak.")
 
 

@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session
 
 import crypto
 from whistle.clock import Clock
+from whistle.domain.offices import HOLDABLE_OFFICES
+from whistle.domain.roles import STAFF_ROLE_LABELS, StaffRole
 from whistle.models import Staff, StaffSession
 from whistle.infra.work_slots import cpu_slot
 from whistle.services import audit
@@ -31,10 +33,10 @@ from whistle.services.errors import Forbidden, InvalidInput, NotFound, Unauthori
 from whistle.services.organisations import get_organisation
 from whistle.settings import Settings
 
-ROLES = ("counsellor", "authority", "admin")
 # What the organisation presents when no name is given. Never the e-mail address: the intake
 # endpoint publishes counsellors' names to anyone.
-DEFAULT_NAMES = {"counsellor": "Vertrouwenspersoon", "authority": "Bevoegd gezag", "admin": "Beheerder"}
+DEFAULT_NAMES = {StaffRole.COUNSELLOR: "Vertrouwenspersoon", StaffRole.AUTHORITY: "Bevoegd gezag",
+                 StaffRole.ADMIN: "Beheerder"}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSPHRASE = 12
 # Time to enter the second factor after the passphrase.
@@ -61,8 +63,8 @@ def create_staff(session: Session, settings: Settings, *, org_slug: str, role: s
     beheerder) chose the passphrase: the member replaces it before anything else opens."""
     org = get_organisation(session, org_slug)
     email = email.strip().lower()
-    if role not in ROLES:
-        raise InvalidInput(f"role: must be one of {', '.join(ROLES)}", field="role")
+    if role not in STAFF_ROLE_LABELS:
+        raise InvalidInput(f"role: must be one of {', '.join(StaffRole)}", field="role")
     authority_function = check_authority_function(role, authority_function)
     if not EMAIL.match(email):
         raise InvalidInput("email: not a valid e-mail address", field="email")
@@ -90,15 +92,14 @@ def hash_passphrase(passphrase: str) -> str:
 
 def check_authority_function(role: str, function: str | None) -> str | None:
     """The office a member of the bevoegd gezag holds; only they have one."""
-    from whistle.domain.recusal import OFFICES
     function = (function or "").strip() or None
     if function is None:
         return None
-    if role != "authority":
+    if role != StaffRole.AUTHORITY:
         raise InvalidInput("function: only a member of the bevoegd gezag (role authority) holds an office",
                            field="function")
-    if function not in OFFICES:
-        raise InvalidInput(f"function: unknown office {function!r}; known: {', '.join(sorted(OFFICES))}",
+    if function not in HOLDABLE_OFFICES:
+        raise InvalidInput(f"function: unknown office {function!r}; known: {', '.join(sorted(HOLDABLE_OFFICES))}",
                            field="function")
     return function
 
@@ -110,7 +111,7 @@ def set_authority_function(session: Session, *, email: str, function: str | None
     member = session.scalar(select(Staff).where(Staff.email == (email or "").strip().lower()))
     if member is None:
         raise InvalidInput(f"email: no account for {email}", field="email")
-    if member.role != "authority":
+    if member.role != StaffRole.AUTHORITY:
         raise InvalidInput("function: only a member of the bevoegd gezag (role authority) holds an office",
                            field="function")
     member.authority_function = check_authority_function(member.role, function)
@@ -157,7 +158,7 @@ def colleague(session: Session, admin: Staff, staff_id: int) -> Staff:
 def set_active(session: Session, *, member: Staff, active: bool, by: Staff, today: date, actor: str) -> Staff:
     """Deactivate (no login, every session ends now) or reactivate an account. Nothing about
     its keys changes: a reactivated member reads again what they could read before."""
-    if by.role != "admin" or by.organisation_id != member.organisation_id:
+    if by.role != StaffRole.ADMIN or by.organisation_id != member.organisation_id:
         raise Forbidden("Alleen een beheerder van deze organisatie beheert dit account.")
     if member.id == by.id and not active:
         raise InvalidInput("U kunt uw eigen account niet uitschakelen; dat doet een andere beheerder.",

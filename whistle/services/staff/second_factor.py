@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 import crypto
 from whistle.clock import Clock
+from whistle.domain.roles import StaffRole
 from whistle.models import Staff, StaffRecoveryCode, StaffSession
 from whistle.services import audit
 from whistle.services.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
@@ -207,7 +208,7 @@ def reset(session: Session, clock: Clock, *, email: str, by: Staff | None, actor
     must belong to the same organisation. Nothing is read: no key, no case, no secret."""
     target = session.scalar(select(Staff).where(Staff.email == email.strip().lower()))
     if by is not None:
-        if by.role != "admin":
+        if by.role != StaffRole.ADMIN:
             raise Forbidden("Alleen een beheerder kan een tweede factor herstellen.")
         if target is None or target.organisation_id != by.organisation_id:
             raise NotFound("Er is geen collega met dit e-mailadres in uw organisatie.")

@@ -1,0 +1,317 @@
+"""What each lifecycle event does besides moving the state: one typed effect per event.
+
+An effect has three parts, called by `transition` in this order:
+- `read` checks what the actor sent with the step and returns it typed (a `Given`), before
+  the transition table checks its input guards on `Given.guard_facts`;
+- `validate` applies the rules that only make sense once the table allowed the step;
+- `apply` changes the case, after the compare-and-set claim on its row.
+A `Step` carries what every effect may use, the principal among it, so nothing is passed
+through untyped bags. Content the melder and the counsellor tell each other with a step is
+sealed as a `message` record under the case key; the audit details hold metadata only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+from typing import Any, Callable, Generic, Mapping, TypeVar
+
+from sqlalchemy.orm import Session
+
+import crypto
+from whistle.domain.deadlines import DeadlineError, extend
+from whistle.domain.lifecycle import TRANSITIONS, Actor, Decision, Event, MeldingKind, OverdueDeadline, Transition
+from whistle.domain.records import Author, RecordKind
+from whistle.domain.routes import route as catalogue_route
+from whistle.models import Case, Record
+from whistle.services.cases import deadlines_of, due_of, store_deadlines
+from whistle.services.dossiers import authority_key, held_dossier_of_case, seal_decision
+from whistle.services.errors import Conflict, Forbidden, InvalidInput
+from whistle.services.lifecycle.facts import parse_facts
+from whistle.services.melder.case import ReporterContext
+from whistle.services.input import sealed_record
+from whistle.services.organisations import regeling_of
+from whistle.services.staff.accounts import StaffPrincipal
+
+OTHER_ROUTE = "anders"  # the melder went to a body the regeling does not list
+
+
+class _Scheduler:
+    """The scheduler as an actor: it reads metadata only and may only mark deadlines."""
+
+    def __repr__(self) -> str:
+        return "SCHEDULER"
+
+
+SCHEDULER = _Scheduler()
+Principal = StaffPrincipal | ReporterContext | _Scheduler
+
+
+@dataclass(frozen=True)
+class Step:
+    """One event being fired on one case: what every effect may use."""
+    session: Session
+    case: Case
+    today: date
+    actor: Actor
+    principal: Principal
+    case_key: bytes | None  # held by a counsellor, and by the melder on the server path
+
+    def staff(self) -> StaffPrincipal:
+        if not isinstance(self.principal, StaffPrincipal):  # pragma: no cover - the table's actors
+            raise Forbidden("Alleen een medewerker kan deze stap zetten.")
+        return self.principal
+
+
+class Given:
+    """What the actor sent with a step, checked. A bare button sends nothing."""
+
+    def guard_facts(self) -> dict[str, object]:
+        """The facts the transition table's input guards ask about."""
+        return {}
+
+    def audit(self) -> dict[str, object]:
+        """The audit event's details: choices and dates, never content."""
+        return {}
+
+    def claim(self) -> tuple[Any, ...]:
+        """Conditions added to the compare-and-set on the case row."""
+        return ()
+
+
+NOTHING = Given()
+G = TypeVar("G", bound=Given)
+
+
+@dataclass(frozen=True)
+class Triage(Given):
+    kind: MeldingKind
+    meldingswaardig: bool
+
+    def guard_facts(self) -> dict[str, object]:
+        return {"kind": self.kind.value, "meldingswaardig": self.meldingswaardig}
+
+    def audit(self) -> dict[str, object]:
+        return self.guard_facts()
+
+
+@dataclass(frozen=True)
+class Extension(Given):
+    until: date
+    reason: str  # told to the melder, sealed; never audited
+
+    def guard_facts(self) -> dict[str, object]:
+        return {"reason_given": True}
+
+    def audit(self) -> dict[str, object]:
+        return {"until": self.until.isoformat()}
+
+    def claim(self) -> tuple[Any, ...]:
+        # The state does not change, so the claim also asks that no extension won the race.
+        return (Case.feedback_extended_to.is_(None),)
+
+
+@dataclass(frozen=True)
+class Feedback(Given):
+    text: str
+
+
+@dataclass(frozen=True)
+class DecisionGiven(Given):
+    decision: Decision
+    motivation: str  # content: sealed in the dossier, only the choice is audited
+
+    def guard_facts(self) -> dict[str, object]:
+        return {"decision": self.decision.value, "motivated": True}
+
+    def audit(self) -> dict[str, object]:
+        return {"decision": self.decision.value}
+
+
+@dataclass(frozen=True)
+class ExternalReport(Given):
+    route: str
+    ciphertext: bytes | None  # a message record the melder's client sealed, if it sent one
+
+
+@dataclass(frozen=True)
+class Overdue(Given):
+    deadline: OverdueDeadline
+    due: date
+    column: str  # Case.ack_overdue_on or Case.feedback_overdue_on
+
+    def guard_facts(self) -> dict[str, object]:
+        return {"deadline": self.deadline.value}
+
+    def audit(self) -> dict[str, object]:
+        return {"deadline": self.deadline.value, "due": self.due.isoformat()}
+
+    def claim(self) -> tuple[Any, ...]:
+        return (getattr(Case, self.column).is_(None),)
+
+
+def _read_nothing(step: Step, raw: Mapping[str, Any]) -> Given:
+    return NOTHING
+
+
+def _nothing(step: Step, given: Given) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Effect(Generic[G]):
+    read: Callable[[Step, Mapping[str, Any]], G] = _read_nothing  # type: ignore[assignment]
+    apply: Callable[[Step, G], None] = _nothing
+    validate: Callable[[Step, G], None] = _nothing
+
+
+# --- each event ------------------------------------------------------------------------------
+
+def _acknowledge(step: Step, given: Given) -> None:
+    step.case.acknowledged_on = step.today
+    store_deadlines(step.case)  # the feedback term now runs from the acknowledgement
+
+
+def _read_triage(step: Step, raw: Mapping[str, Any]) -> Triage:
+    parsed = parse_facts(Event.TRIAGE, raw)
+    return Triage(MeldingKind(parsed["kind"]), parsed["meldingswaardig"])
+
+
+def _triage(step: Step, given: Triage) -> None:
+    step.case.category = given.kind.value
+    step.case.meldingswaardig = given.meldingswaardig
+
+
+def _read_escalate(step: Step, raw: Mapping[str, Any]) -> Given:
+    # Escalating means sending a dossier: whistle.services.counsellor.escalation composes and
+    # seals it, then fires this step. Nothing else (a bare CLI call) may move the state alone.
+    if raw.get("dossier_sent") is not True:
+        raise InvalidInput("dossier: doorzetten gaat met een dossier voor het bevoegd gezag; stel het "
+                           "samen op de pagina 'Doorzetten naar bevoegd gezag'. Er is niets gewijzigd.",
+                           field="dossier")
+    return NOTHING
+
+
+def _read_decision(step: Step, raw: Mapping[str, Any]) -> DecisionGiven:
+    parsed = parse_facts(Event.DECIDE, raw)
+    return DecisionGiven(Decision(parsed["decision"]), parsed["motivation"])
+
+
+def _decide(step: Step, given: DecisionGiven) -> None:
+    principal = step.staff()
+    dossier = held_dossier_of_case(step.session, step.case, principal.staff)
+    key = authority_key(step.session, dossier, principal.staff, principal.secret_key)
+    seal_decision(step.session, dossier, key, step.today, decision=given.decision.value,
+                  motivation=given.motivation, by=principal.staff.display_name or "Bevoegd gezag")
+
+
+def _read_feedback(step: Step, raw: Mapping[str, Any]) -> Feedback:
+    return Feedback(parse_facts(Event.GIVE_FEEDBACK, raw)["text"])
+
+
+def _give_feedback(step: Step, given: Feedback) -> None:
+    step.case.feedback_given_on = step.today
+    _seal_message(step, Author.COUNSELLOR, {"text": given.text, "purpose": "feedback"})
+
+
+def _read_extension(step: Step, raw: Mapping[str, Any]) -> Extension:
+    parsed = parse_facts(Event.EXTEND_FEEDBACK, raw)
+    return Extension(parsed["until"], parsed["reason"])
+
+
+def _validate_extension(step: Step, given: Extension) -> None:
+    try:
+        extend(deadlines_of(step.case), given.until, given.reason, step.today)
+    except DeadlineError as exc:
+        raise InvalidInput(f"{exc.field}: {exc.message}. Er is niets gewijzigd.", field=exc.field) from None
+
+
+def _extend(step: Step, given: Extension) -> None:
+    step.case.feedback_extended_to = given.until
+    store_deadlines(step.case)
+    _seal_message(step, Author.COUNSELLOR,
+                  {"text": given.reason, "purpose": "extension", "until": given.until.isoformat()})
+
+
+def _read_external_report(step: Step, raw: Mapping[str, Any]) -> ExternalReport:
+    parsed = parse_facts(Event.REPORT_EXTERNAL, raw)
+    route_id = parsed["route"]
+    listed = {r.id for r in regeling_of(step.case.organisation).external_routes}
+    listed |= {"huis_voor_klokkenluiders", OTHER_ROUTE}
+    if route_id not in listed:
+        raise InvalidInput(f"route: kies bij welke instantie u heeft gemeld: "
+                           f"{', '.join(sorted(listed))}.", field="route")
+    blob = None
+    if "ciphertext" in parsed:
+        blob = sealed_record(parsed["ciphertext"], "ciphertext")
+    return ExternalReport(route_id, blob)
+
+
+def _report_external(step: Step, given: ExternalReport) -> None:
+    # Which body the melder went to is theirs to tell: it is sealed for the counsellor,
+    # never stored or audited readably.
+    if given.ciphertext is not None:
+        _store_message(step, Author.MELDER, given.ciphertext)
+    elif step.case_key is not None:
+        name = "een andere instantie" if given.route == OTHER_ROUTE else catalogue_route(given.route).name
+        _seal_message(step, Author.MELDER, {
+            "text": f"Ik heb mijn melding extern gemeld bij: {name}.",
+            "purpose": "external_report", "route": given.route})
+
+
+def _disagree(step: Step, given: Given) -> None:
+    if step.case.melder_disagrees_on is None:
+        step.case.melder_disagrees_on = step.today
+
+
+def _read_overdue(step: Step, raw: Mapping[str, Any]) -> Overdue:
+    deadline = OverdueDeadline(parse_facts(Event.MARK_OVERDUE, raw)["deadline"])
+    case, today = step.case, step.today
+    if deadline is OverdueDeadline.ACKNOWLEDGEMENT:
+        done, column = case.acknowledged_on, "ack_overdue_on"
+    else:
+        done, column = case.feedback_given_on, "feedback_overdue_on"
+    due = due_of(case, deadline)
+    if done is not None or due >= today:
+        raise InvalidInput(f"deadline: the {deadline.value} deadline {due} has not passed unmet",
+                           field="deadline")
+    if getattr(case, column) is not None:
+        raise Conflict(f"deadline: the {deadline.value} deadline was already recorded as overdue")
+    return Overdue(deadline, due, column)
+
+
+def _mark_overdue(step: Step, given: Overdue) -> None:
+    setattr(step.case, given.column, step.today)
+
+
+EFFECTS: Mapping[Event, Effect[Any]] = MappingProxyType({
+    Event.ACKNOWLEDGE: Effect(apply=_acknowledge),
+    Event.TRIAGE: Effect(read=_read_triage, apply=_triage),
+    Event.ESCALATE: Effect(read=_read_escalate),
+    Event.DECIDE: Effect(read=_read_decision, apply=_decide),
+    Event.GIVE_FEEDBACK: Effect(read=_read_feedback, apply=_give_feedback),
+    Event.EXTEND_FEEDBACK: Effect(read=_read_extension, validate=_validate_extension, apply=_extend),
+    Event.CLOSE: Effect(),
+    Event.WITHDRAW: Effect(),
+    Event.REPORT_EXTERNAL: Effect(read=_read_external_report, apply=_report_external),
+    Event.DISAGREE: Effect(apply=_disagree),
+    Event.MARK_OVERDUE: Effect(read=_read_overdue, apply=_mark_overdue),
+})
+if {row.event for row in TRANSITIONS.values()} - set(EFFECTS):  # pragma: no cover - caught at import
+    raise RuntimeError("a row of the transition table has no effect")
+
+
+def effect_of(row: Transition) -> Effect[Any]:
+    """The effect bound to a row of the transition table (every row of an event shares it)."""
+    return EFFECTS[row.event]
+
+
+def _seal_message(step: Step, author: Author, body: dict) -> None:
+    if step.case_key is None:  # pragma: no cover - every path that writes a message holds the key
+        raise Forbidden("Zonder de sleutel van de zaak kan geen bericht worden opgeslagen.")
+    _store_message(step, author, crypto.seal_record(step.case_key, "message", step.case.locator.hex(), body))
+
+
+def _store_message(step: Step, author: Author, blob: bytes) -> None:
+    step.session.add(Record(case_id=step.case.id, kind=RecordKind.MESSAGE, author=author,
+                            created_on=step.today, ciphertext=blob))
