@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ORG = "bench"
 COUNSELLOR = "vp@bench.example"
+FIRST_PASSPHRASE = "eenmalige eerste wachtwoordzin van de bench"
 MiB = 1024 * 1024
 GiB = 1024 * MiB
 
@@ -161,7 +162,7 @@ class WhistleServer:
         self.cli("db", "upgrade")
         self.cli("org", "create", ORG, "--name", "Benchmark BV")
         self.cli("user", "create", "--org", ORG, "--role", "counsellor", "--email", COUNSELLOR,
-                 "--password-stdin", stdin=self.passphrase + "\n")
+                 "--password-stdin", stdin=FIRST_PASSPHRASE + "\n")
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "whistle.cli", "serve", "--host", "127.0.0.1",
@@ -169,7 +170,33 @@ class WhistleServer:
             env=self.env, stdout=self._log, stderr=subprocess.STDOUT, cwd=ROOT,
             start_new_session=True)  # its own process group: master and workers end together
         wait_until_answering(self.base + "/", self.proc, self.log_path)
+        self._first_login_and_endorse()
         return self
+
+    def _first_login_and_endorse(self) -> None:
+        """The counsellor's first login (second factor, then their own passphrase, which makes
+        their key pair), the organisation key, and its endorsement of the counsellor; then the
+        second factor is cleared again, so the benchmarks' own login enrols as before."""
+        import re
+
+        import pyotp
+
+        from bench.html_client import HtmlClient
+        staff = HtmlClient(self.base)
+        status, headers, _ = staff.post_form("/vp/login", {"email": COUNSELLOR, "passphrase": FIRST_PASSPHRASE},
+                                             form_page="/vp/login")
+        assert status == 302 and headers.get("Location", "").endswith("/vp/login/inrichten"), status
+        _, page = staff.get("/vp/login/inrichten")
+        secret = re.search(r'class="totp-secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+        status, _h, _ = staff.post_form("/vp/login/inrichten", {"code": pyotp.TOTP(secret).now()}, page=page)
+        assert status == 200, f"second factor enrolment: {status}"
+        status, _h, _ = staff.post_form("/vp/wachtwoordzin", {"old": FIRST_PASSPHRASE, "new": self.passphrase,
+                                                              "repeat": self.passphrase}, form_page="/vp/wachtwoordzin")
+        assert status == 200, f"first passphrase change: {status}"
+        staff.close()
+        words = re.search(r"^    ((?:[0-9A-Z]{5} ){11}[0-9A-Z]{5})$", self.cli("org", "trust-key", ORG), re.M).group(1)
+        self.cli("user", "endorse", COUNSELLOR, "--trust-key-stdin", stdin=words + "\n")
+        self.cli("user", "reset-2fa", "--email", COUNSELLOR)
 
     @property
     def pid(self) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pyotp
@@ -88,36 +88,57 @@ def db(engine):
     return lambda: transaction(factory)
 
 
+FIRST_PASSPHRASE = "first passphrase chosen by the beheerder"
+
+
 @dataclass
 class World:
-    """Factory helpers that arrange organisations and staff through the services."""
+    """Factory helpers that arrange organisations and staff through the services. Each
+    organisation gets a trust key, whose offline secret the world keeps (`trust_seeds`)."""
     db: object
     settings: Settings
     clock: MovableClock
+    trust_seeds: dict = field(default_factory=dict)
 
-    def org(self, slug: str = "deventer", name: str = "Gemeente Deventer", regeling=None):
+    def org(self, slug: str = "deventer", name: str = "Gemeente Deventer", regeling=None, trust_key: bool = True):
         from whistle.domain.regeling import shipped_regeling_paths
+        from whistle.services import trust
         if regeling is None:
             regeling = next((p for p in shipped_regeling_paths() if p.stem == slug), None)
         with self.db() as s:
-            return organisations.create_organisation(s, slug=slug, name=name, today=self.clock.today(),
-                                                     actor="test", regeling_file=regeling)
+            org = organisations.create_organisation(s, slug=slug, name=name, today=self.clock.today(),
+                                                    actor="test", regeling_file=regeling)
+            if trust_key:
+                self.trust_seeds[slug] = trust.create_trust_key(s, self.clock.today(), slug, "test")
+            return org
 
     def staff(self, org: str = "deventer", role: str = "counsellor", email: str | None = None,
-              passphrase: str = PASSPHRASE, name: str = "", enrolled: bool = True):
-        """A staff member; `enrolled`: with a second factor set up already (as after their
-        first login), confirmed with the code of the previous time-step so that the current
-        one is still free for a login."""
+              passphrase: str = PASSPHRASE, name: str = "", enrolled: bool = True, function: str | None = None,
+              endorse: bool = True):
+        """A staff member as after their first login: the second factor enrolled (with the code
+        of the previous time-step, so the current one is still free for a login), their own
+        `passphrase` chosen, which made their key pair; then endorsed with the organisation's
+        trust key (a counsellor; a member of the bevoegd gezag for `function`) when `endorse`.
+        `enrolled=False`: the second factor cleared again afterwards, as after a reset."""
+        from whistle.services import trust
         email = email or f"{role}-{secrets.token_hex(3)}@{org}.example"
+        today = self.clock.today()
         with self.db() as s:
             member = staff.create_staff(s, self.settings, org_slug=org, role=role, email=email,
-                                        passphrase=passphrase, today=self.clock.today(), actor="test",
-                                        display_name=name)
-            if enrolled:
-                secret = second_factor.enrolment(s, self.settings, member).secret.replace(" ", "")
-                earlier = self.clock.now() - timedelta(seconds=second_factor.STEP_SECONDS)
-                second_factor.confirm_enrolment(s, self.settings, self.clock, member,
-                                                pyotp.TOTP(secret).at(earlier))
+                                        passphrase=FIRST_PASSPHRASE, today=today, actor="test",
+                                        display_name=name, authority_function=function)
+            secret = second_factor.enrolment(s, self.settings, member).secret.replace(" ", "")
+            earlier = self.clock.now() - timedelta(seconds=second_factor.STEP_SECONDS)
+            second_factor.confirm_enrolment(s, self.settings, self.clock, member, pyotp.TOTP(secret).at(earlier))
+            staff.change_passphrase(s, self.settings, member, FIRST_PASSPHRASE, passphrase, today=today)
+            seed = self.trust_seeds.get(org)
+            if seed is None and not member.organisation.trust_public_key:
+                # An organisation made another way (the CLI): it gets its key here.
+                seed = self.trust_seeds[org] = trust.create_trust_key(s, today, org, "test")
+            if endorse and seed and (role == "counsellor" or (role == "authority" and function)):
+                trust.endorse(s, today, member, actor="test", seed=seed)
+            if not enrolled:
+                member.totp_secret = member.totp_confirmed_on = member.totp_last_step = None
             return member
 
 

@@ -1,5 +1,6 @@
 """The operator's commands, exactly as scripts will call them."""
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -24,15 +25,40 @@ def cli(tmp_path, database_url, monkeypatch):
 
     def run(*args, input=None):
         return runner.invoke(main, list(args), input=input, catch_exceptions=False)
+    run.trust_words = None
     return run
+
+
+FIRST = "eenmalige eerste wachtwoordzin\n"
+WORDS_RE = re.compile(r"^    ((?:[0-9A-Z]{5} ){11}[0-9A-Z]{5})$", re.M)
+
+
+def first_login(email: str, first: str, own: str) -> None:
+    """The member's first login through the web pages: the first passphrase, enrolling the
+    second factor, then their own passphrase, which makes their key pair."""
+    from tests.conftest import Browser
+    app = create_app(settings_from_env())
+    browser = Browser(app.test_client())
+    assert browser.login_counsellor(email, first.strip()).status_code == 200
+    r = browser.submit("/vp/wachtwoordzin", {"old": first.strip(), "new": own.strip(), "repeat": own.strip()})
+    assert r.status_code == 200, r.get_data(as_text=True)
+    app.extensions["whistle_engine"].dispose()
 
 
 @pytest.fixture
 def ready(cli):
+    """Deventer with its organisation key (the words in `cli.trust_words`) and a counsellor who
+    logged in once with the passphrase PASS and was endorsed with that key."""
     assert cli("db", "upgrade").exit_code == 0
     assert cli("org", "create", "deventer", "--name", "Gemeente Deventer").exit_code == 0
     r = cli("user", "create", "--org", "deventer", "--role", "counsellor", "--email", "vp@deventer.example",
-            "--password-stdin", input=PASS)
+            "--password-stdin", input=FIRST)
+    assert r.exit_code == 0, r.output
+    first_login("vp@deventer.example", FIRST, PASS)
+    r = cli("org", "trust-key", "deventer")
+    assert r.exit_code == 0, r.output
+    cli.trust_words = WORDS_RE.search(r.output).group(1)
+    r = cli("user", "endorse", "vp@deventer.example", "--trust-key-stdin", input=cli.trust_words + "\n")
     assert r.exit_code == 0, r.output
     return cli
 

@@ -28,6 +28,7 @@ from tests.metadata import samples  # noqa: E402
 from whistle.reporter_client import HttpTransport, ReporterClient  # noqa: E402
 
 PASSPHRASE = "een lange genoeg wachtzin voor sqlmap"
+FIRST_PASSPHRASE = "de eenmalige eerste wachtzin voor sqlmap"
 VP = "vp@deventer.example"
 # The abuse limits would answer 429 after a few attempts and hide the code behind them.
 NO_LIMITS = """
@@ -45,15 +46,30 @@ def b64(n: int, fill: bytes = b"a") -> str:
     return base64.b64encode(fill * n).decode()
 
 
+def run_cli(server: LiveServer, args, stdin) -> str:
+    r = server.cli(*args, stdin=stdin)
+    if r.returncode:
+        raise SystemExit(f"whistle {' '.join(args)} failed: {r.stderr}")
+    return r.stdout
+
+
 def arrange(server: LiveServer) -> dict:
     for args, stdin in ((("db", "upgrade"), None),
                         (("org", "create", "deventer", "--name", "Gemeente Deventer"), None),
                         (("user", "create", "--org", "deventer", "--role", "counsellor", "--email", VP,
-                          "--password-stdin"), PASSPHRASE + "\n")):
-        r = server.cli(*args, stdin=stdin)
-        if r.returncode:
-            raise SystemExit(f"whistle {' '.join(args)} failed: {r.stderr}")
+                          "--password-stdin"), FIRST_PASSPHRASE + "\n")):
+        run_cli(server, args, stdin)
     server.start()
+    # The counsellor's first login: second factor, then their own passphrase (their key pair is
+    # made then); the organisation key endorses them, so the melding below has a reader.
+    staff = HtmlSession(server.base)
+    _, page = staff.post_form("/vp/login", {"email": VP, "passphrase": FIRST_PASSPHRASE})
+    secret = re.search(r'class="totp-secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+    staff.post_form("/vp/login/inrichten", {"code": pyotp.TOTP(secret).now()}, form_page="/vp/login/inrichten")
+    staff.post_form("/vp/wachtwoordzin", {"old": FIRST_PASSPHRASE, "new": PASSPHRASE, "repeat": PASSPHRASE})
+    words = re.search(r"^    ((?:[0-9A-Z]{5} ){11}[0-9A-Z]{5})$",
+                      run_cli(server, ("org", "trust-key", "deventer"), None), re.M).group(1)
+    run_cli(server, ("user", "endorse", VP, "--trust-key-stdin"), words + "\n")
     anon = HtmlSession(server.base)
     _, page = anon.post_form("/o/deventer/melden", {"what": "sqlmap-melding"},
                              files=[("attachments", "foto.jpg", samples.jpeg_with_gps())])
@@ -64,10 +80,6 @@ def arrange(server: LiveServer) -> dict:
     _, case_page = melder.get("/melder/zaak")
     attachment_id = re.search(r"/melder/bijlage/([0-9a-f]{32})", case_page).group(1)
 
-    staff = HtmlSession(server.base)
-    _, page = staff.post_form("/vp/login", {"email": VP, "passphrase": PASSPHRASE})
-    secret = re.search(r'class="totp-secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
-    staff.post_form("/vp/login/inrichten", {"code": pyotp.TOTP(secret).now()}, form_page="/vp/login/inrichten")
     _, inbox = staff.get("/vp/")
     # A second staff session stopped after the passphrase, for the second-factor form.
     pending = HtmlSession(server.base)

@@ -33,6 +33,7 @@ STAFF_ROLES = tuple(r.value for r in StaffRole)
 RECORD_KINDS = tuple(k.value for k in RecordKind)
 AUTHORS = tuple(a.value for a in records.CASE_AUTHORS)
 DOSSIER_AUTHORS = tuple(a.value for a in records.DOSSIER_AUTHORS)
+ENDORSED_ROLES = ("counsellor", "authority", "recovery")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -51,6 +52,8 @@ class Organisation(Base):
     # The organisation's regeling, parsed and validated, as JSON (whistle.domain.regeling).
     regeling_json: Mapped[str] = mapped_column(Text)
     recovery_public_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    # The organisation key (Ed25519) that endorsements start from; its secret is kept offline.
+    trust_public_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     created_on: Mapped[date] = mapped_column(Date)
 
 
@@ -62,8 +65,12 @@ class Staff(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(200))
-    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
-    locked_secret: Mapped[bytes] = mapped_column(LargeBinary(200))
+    # Empty until the member's first login: the key pair is made then, under their own
+    # passphrase, never under the one someone else chose (whistle.services.staff.accounts).
+    public_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    locked_secret: Mapped[bytes | None] = mapped_column(LargeBinary(200))
+    # The member's Ed25519 key, derived from their X25519 secret (crypto.trust); endorsements name it.
+    verify_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     display_name: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_on: Mapped[date] = mapped_column(Date)
@@ -81,6 +88,26 @@ class Staff(Base):
     must_change_passphrase: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class Endorsement(Base):
+    """A signed statement that a key may receive (protocol E.5): by the organisation's trust
+    key or by an endorsed counsellor. Only the signature makes it count; every listing of
+    recipients verifies the chain again (whistle.services.trust)."""
+    __tablename__ = "endorsements"
+    __table_args__ = (CheckConstraint(_in("role", ENDORSED_ROLES), name="role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)  # NULL: the recovery key
+    role: Mapped[str] = mapped_column(String(16))
+    office: Mapped[str] = mapped_column(String(100), default="")
+    box_public: Mapped[bytes] = mapped_column(LargeBinary(32))
+    verify_key: Mapped[bytes] = mapped_column(LargeBinary(32))  # empty for the recovery key
+    endorser_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    endorser_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))  # NULL: the trust key
+    issued_on: Mapped[date] = mapped_column(Date)
+    signature: Mapped[bytes] = mapped_column(LargeBinary(64))
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
 
 
 class StaffRecoveryCode(Base):
@@ -279,7 +306,7 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
     __table_args__ = (UniqueConstraint("chain", "seq", name="uq_audit_events_chain_seq"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    chain: Mapped[str] = mapped_column(String(64))
+    chain: Mapped[str] = mapped_column(String(80))
     seq: Mapped[int] = mapped_column(Integer)
     occurred_on: Mapped[date] = mapped_column(Date)
     actor: Mapped[str] = mapped_column(String(300))

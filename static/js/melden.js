@@ -38,8 +38,11 @@
     form.setAttribute("data-encryption", "browser");
     WhistleBoot.showProtection("browser");
     tellAboutMetadata();
-  }).catch(function () {
-    // Anything missing: the form still posts to the server path, and the page says so.
+  }).catch(function (e) {
+    // Keys the organisation key does not vouch for: send nothing at all, not even through the
+    // server path, which trusts the same server.
+    if (e && e.reason === "trust") return refuseUntrusted();
+    // Anything else missing: the form still posts to the server path, and the page says so.
     if (document.documentElement.getAttribute("data-protection") !== "server-no-wasm") {
       WhistleBoot.showProtection("server-failed");
     }
@@ -99,6 +102,16 @@
     return tooLong ? tooLong.if_too_long : null;
   }
 
+  var UNTRUSTED = "De sleutels van de ontvangers zijn niet ondertekend door de organisatie. " +
+    "Uw melding is niet verstuurd en nergens opgeslagen. Meld dit aan de organisatie, of meld extern.";
+
+  /* The form is blocked: a submit would otherwise go to the server path. */
+  function refuseUntrusted() {
+    form.addEventListener("submit", function (event) { event.preventDefault(); fail(UNTRUSTED); });
+    submitButton.disabled = true;
+    fail(UNTRUSTED);
+  }
+
   function fail(message) {
     errorBox.textContent = message;
     errorBox.hidden = false;
@@ -124,6 +137,7 @@
     try {
       await send();
     } catch (e) {
+      if (e && e.reason === "trust") return refuseUntrusted();
       fail(e.name === "ApiError" && e.status === 0
         ? "De verbinding is onderbroken. Er is niets opgeslagen; probeer het opnieuw."
         : (e.body && e.body.error) ? "Versturen lukte niet: " + e.body.error

@@ -19,6 +19,8 @@ def deventer(world, reporter_api, browser, db):
     world.org("deventer")
     world.org("senzer", name="Senzer")
     world.staff("deventer", email="vp@deventer.example", name="Vera")
+    # A second endorsed counsellor: deactivating the last one is refused (issue 10).
+    world.staff("deventer", email="vp2@deventer.example", name="Wim")
     world.staff("deventer", role="authority", email="wethouder@deventer.example")
     world.staff("deventer", role="admin", email=ADMIN)
     world.staff("senzer", role="admin", email="beheer@senzer.example")

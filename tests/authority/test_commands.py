@@ -23,7 +23,8 @@ def test_an_authority_member_holds_an_office(ready):
 
 def test_a_lost_passphrase_is_recovered_with_the_printed_recovery_key(ready, tmp_path):
     qr = tmp_path / "herstel.svg"
-    r = ready("org", "recovery-key", "deventer", "--qr", str(qr))
+    r = ready("org", "recovery-key", "deventer", "--qr", str(qr), "--trust-key-stdin",
+              input=ready.trust_words + "\n")
     assert r.exit_code == 0, r.output
     words = WORDS.search(r.output).group(1)
     assert qr.read_text().lstrip().startswith(("<?xml", "<svg"))

@@ -16,9 +16,10 @@ from whistle.services.errors import InvalidInput, NotFound
 NEW_PASSPHRASE = "a brand new passphrase for vp"
 
 
-def make_key(db, clock) -> bytes:
+def make_key(db, clock, world) -> bytes:
+    """The recovery key, endorsed with the organisation key (which the test world holds)."""
     with db() as s:
-        return recovery.create_recovery_key(s, clock, "deventer", "test")
+        return recovery.create_recovery_key(s, clock, "deventer", "test", world.trust_seeds["deventer"])
 
 
 def test_words_round_trip_and_catch_typing_errors():
@@ -35,16 +36,16 @@ def test_words_round_trip_and_catch_typing_errors():
 
 
 def test_the_key_is_made_once_and_only_its_public_half_is_stored(town, db, clock):
-    secret = make_key(db, clock)
+    secret = make_key(db, clock, town)
     with db() as s:
         org = s.scalar(select(Organisation).where(Organisation.slug == "deventer"))
         assert org.recovery_public_key == crypto.public_from_secret(secret)
     with pytest.raises(InvalidInput):
-        make_key(db, clock)
+        make_key(db, clock, town)
 
 
 def test_a_lost_passphrase_is_recovered_with_the_recovery_key(town, db, clock, as_staff, browser, settings):
-    secret = make_key(db, clock)
+    secret = make_key(db, clock, town)
     send_melding(browser)
     with db() as s:
         ref = counsellor.inbox(s, as_staff(s))[0].ref
@@ -80,7 +81,7 @@ def test_a_lost_passphrase_is_recovered_with_the_recovery_key(town, db, clock, a
 
 
 def test_an_authority_member_gets_their_dossier_back_but_never_as_betrokkene(melding, town, db, clock, as_staff, settings):
-    secret = make_key(db, clock)
+    secret = make_key(db, clock, town)
     with db() as s:
         counsellor.open_case(s, clock, as_staff(s), melding.ref)  # wraps the older case to the recovery key
     in_behandeling(db, clock, as_staff, melding.ref)
@@ -107,8 +108,8 @@ def test_an_authority_member_gets_their_dossier_back_but_never_as_betrokkene(mel
             authority.read(s, clock, staff.StaffPrincipal(*w2, b""), ref)
 
 
-def test_a_case_made_before_the_key_is_covered_once_a_counsellor_opens_it(melding, db, clock, as_staff, settings):
-    secret = make_key(db, clock)
+def test_a_case_made_before_the_key_is_covered_once_a_counsellor_opens_it(melding, town, db, clock, as_staff, settings):
+    secret = make_key(db, clock, town)
     with db() as s:
         recovery.reset_passphrase(s, settings, clock, email="vp2@deventer.example",
                                   passphrase=NEW_PASSPHRASE, actor="cli")

@@ -5,6 +5,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from tests.first_login import FIRST, first_login
 from tests.live_server import FAST_KDF
 from whistle.cli import main
 from whistle.reporter_client import FlaskTransport, ReporterClient
@@ -43,8 +44,9 @@ def test_backup_and_restore_through_the_command_line(whistle, settings, target, 
     assert whistle(settings, "db", "upgrade").exit_code == 0
     assert whistle(settings, "org", "create", "deventer", "--name", "Gemeente Deventer").exit_code == 0
     r = whistle(settings, "user", "create", "--org", "deventer", "--role", "counsellor",
-                "--email", "vp@deventer.example", "--password-stdin", input=STAFF_PASS)
+                "--email", "vp@deventer.example", "--password-stdin", input=FIRST + "\n")
     assert r.exit_code == 0, r.output
+    first_login(settings, "vp@deventer.example", STAFF_PASS)
     melder = submit("Melding van voor de backup")
     file = tmp_path / "nacht.backup"
 

@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 
 import crypto
 from tests.conftest import code_from_receipt
+from tests.first_login import FIRST, first_login
 from tests.live_server import HtmlSession, LiveServer, free_port
 from whistle.infra.db import make_engine, make_session_factory, transaction
 from whistle.models import Attachment, AuditEvent, Case, CaseKey, Record
@@ -163,8 +164,9 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path):
     assert server.cli("db", "upgrade").returncode == 0
     assert server.cli("org", "create", ORG, "--name", "Gemeente Deventer").returncode == 0
     r = server.cli("user", "create", "--org", ORG, "--role", "counsellor", "--email", "vp@deventer.example",
-                   "--password-stdin", stdin=STAFF_PASS + "\n")
+                   "--password-stdin", stdin=FIRST + "\n")
     assert r.returncode == 0, r.stderr
+    first_login(server.env, "vp@deventer.example", STAFF_PASS)
     db_path = server.data_dir / "whistle.sqlite3"
     port = free_port()
     base = f"http://127.0.0.1:{port}"

@@ -8,6 +8,7 @@ import pytest
 
 from whistle.reporter_client import HttpTransport, ReporterClient
 from tests.conftest import code_from_receipt
+from tests.first_login import FIRST, first_login
 from tests.live_server import HtmlSession, LiveServer
 
 pytestmark = pytest.mark.no_postgres
@@ -33,8 +34,9 @@ def test_markers_and_codes_are_nowhere_on_disk_or_in_logs(tmp_path):
     assert server.cli("db", "upgrade").returncode == 0
     assert server.cli("org", "create", "deventer", "--name", "Gemeente Deventer").returncode == 0
     r = server.cli("user", "create", "--org", "deventer", "--role", "counsellor", "--email", "vp@deventer.example",
-                   "--password-stdin", stdin="a long enough passphrase\n")
+                   "--password-stdin", stdin=FIRST + "\n")
     assert r.returncode == 0, r.stderr
+    first_login(server.env, "vp@deventer.example", "a long enough passphrase")
     server.start()
     try:
         m = {k: marker(k) for k in ("APIREPORT", "APIIDENTITY", "APIMESSAGE", "APIFILE", "APIFILENAME",

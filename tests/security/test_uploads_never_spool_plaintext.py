@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.first_login import FIRST, first_login
 from tests.live_server import HtmlSession, LiveServer
 
 pytestmark = pytest.mark.no_postgres
@@ -49,7 +50,8 @@ def test_half_an_upload_is_nowhere_in_plaintext(tmp_path):
     assert server.cli("db", "upgrade").returncode == 0
     assert server.cli("org", "create", "deventer", "--name", "Gemeente Deventer").returncode == 0
     assert server.cli("user", "create", "--org", "deventer", "--role", "counsellor", "--email",
-                      "vp@deventer.example", "--password-stdin", stdin="a long enough passphrase\n").returncode == 0
+                      "vp@deventer.example", "--password-stdin", stdin=FIRST + "\n").returncode == 0
+    first_login(server.env, "vp@deventer.example", "a long enough passphrase")
     server.start()
     try:
         web = HtmlSession(server.base)

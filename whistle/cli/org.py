@@ -40,15 +40,20 @@ def org_list(env: Env) -> None:
 @click.argument("slug")
 @click.option("--qr", "qr_file", type=click.Path(dir_okay=False, path_type=Path),
               help="also write the private half as a QR code (SVG) to this new file, to print and then delete")
+@click.option("--trust-key-stdin", is_flag=True,
+              help="endorse the new key with the organisation key (its words on standard input)")
 @pass_env
-def org_recovery_key(env: Env, slug: str, qr_file: Path | None) -> None:
+def org_recovery_key(env: Env, slug: str, qr_file: Path | None, trust_key_stdin: bool) -> None:
     """Create the organisation's recovery key pair. The private half is printed once, to keep
-    offline (on paper, in a safe); only the public half is stored."""
+    offline (on paper, in a safe); only the public half is stored. It receives case keys once
+    the organisation key endorsed it: with --trust-key-stdin, or by `whistle org trust-key` later."""
     from whistle.services.staff.recovery import create_recovery_key, encode_secret
+    from whistle.cli.trust_cmds import read_trust_secret
     if qr_file is not None and qr_file.exists():
         raise click.ClickException(f"{qr_file} exists already")
+    seed = read_trust_secret() if trust_key_stdin else None
     with env.session() as s:
-        secret = service_call(create_recovery_key, s, env.clock, slug, CLI_ACTOR)
+        secret = service_call(create_recovery_key, s, env.clock, slug, CLI_ACTOR, seed)
         import crypto
         fingerprint = crypto.fingerprint(crypto.public_from_secret(secret))
     words = encode_secret(secret)

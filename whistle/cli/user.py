@@ -30,8 +30,9 @@ def user_create(env: Env, org_slug: str, role: str, email: str, display_name: st
         u = service_call(create_staff, s, env.settings, org_slug=org_slug, role=role, email=email,
                          passphrase=passphrase, today=env.clock.today(), actor=CLI_ACTOR,
                          display_name=display_name, authority_function=authority_function)
-    import crypto
-    click.echo(f"created {u.role} {u.email} (key fingerprint {crypto.fingerprint(u.public_key)})")
+    click.echo(f"created {u.role} {u.email}: the passphrase given works for the first login only, "
+               "where the member chooses their own and their key pair is made; it receives nothing "
+               "until endorsed (`whistle user endorse`)")
 
 
 @user.command("reset-2fa")

@@ -67,6 +67,7 @@ class Recipient:
     role: str            # "counsellor" or "recovery"
     label: str
     staff_id: int | None
+    chain: tuple[crypto.Endorsement, ...] = ()   # from the trust key to this key (protocol E.5)
 
     @property
     def fingerprint(self) -> str:
@@ -78,17 +79,41 @@ def key_id_for(public_key: bytes) -> str:
 
 
 def current_recipients(session: Session, org: Organisation) -> list[Recipient]:
-    """Every key a new case key must be wrapped to: each active counsellor, and the
-    organisation's recovery key when it has one."""
+    """Every key a new case key must be wrapped to: each active counsellor whose endorsement
+    chain verifies against the organisation's trust key now, and the recovery key when the
+    trust key endorsed it. An account nobody holding a key vouched for receives nothing."""
+    from whistle.services import trust
+    endorsed = trust.endorsed(session, org)
     counsellors = session.scalars(
         select(Staff).where(Staff.organisation_id == org.id, Staff.role == StaffRole.COUNSELLOR,
-                            Staff.active.is_(True)).order_by(Staff.id))
+                            Staff.active.is_(True), Staff.id.in_(list(endorsed) or [-1])).order_by(Staff.id))
     recipients = [Recipient(key_id_for(s.public_key), s.public_key, "counsellor",
-                            s.display_name or "Vertrouwenspersoon", s.id) for s in counsellors]
-    if org.recovery_public_key:
+                            s.display_name or "Vertrouwenspersoon", s.id, endorsed[s.id].chain)
+                  for s in counsellors if endorsed[s.id].role == "counsellor"]
+    recovery_chain = trust.recovery_chain(session, org)
+    if recovery_chain:
         recipients.append(Recipient(key_id_for(org.recovery_public_key), org.recovery_public_key,
-                                    "recovery", "Herstelsleutel van de organisatie", None))
+                                    "recovery", "Herstelsleutel van de organisatie", None, recovery_chain))
     return recipients
+
+
+def verify_recipients(org: Organisation, recipients: list[Recipient]) -> None:
+    """What a client does before sealing (protocol E.5), for the server's own path without
+    JavaScript: every chain checked against the trust key; InvalidInput (Dutch) otherwise."""
+    from whistle.services.errors import InvalidInput
+    try:
+        if not org.trust_public_key:
+            raise crypto.CryptoError("no trust key")
+        for r in recipients:
+            final = crypto.verify_chain(org.trust_public_key, r.public_key, list(r.chain), org=org.slug)
+            if final.role != r.role or final.role not in ("counsellor", "recovery"):
+                raise crypto.CryptoError("not endorsed to receive meldingen")
+    except crypto.CryptoError:
+        raise InvalidInput(UNTRUSTED) from None
+
+
+UNTRUSTED = ("De sleutels van de ontvangers zijn niet ondertekend door de organisatie. Uw melding is niet "
+             "verstuurd en nergens opgeslagen. Meld dit aan de organisatie, of meld extern.")
 
 
 def case_by_ref(session: Session, ref: str) -> Case:

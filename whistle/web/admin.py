@@ -10,11 +10,12 @@ from flask_login import current_user, login_required
 
 from whistle.domain.offices import HOLDABLE_OFFICES, office_label
 from whistle.domain.roles import STAFF_ROLE_LABELS, StaffRole
+from whistle.services import recipient_log, trust
 from whistle.services.staff import second_factor
 from whistle.services.staff import accounts as staff_service
 from whistle.services.errors import Forbidden, InvalidInput
 from whistle.services.organisations import regeling_of
-from whistle.web.context import clock, db, settings
+from whistle.web.context import clock, db, settings, whistle
 from whistle.web.staff_auth import require_role
 
 bp = Blueprint("admin", __name__)
@@ -58,6 +59,7 @@ def accounts():
     principal = require_role("admin")
     return render_template("admin/accounts.html", members=second_factor.colleagues(db(), principal.staff),
                            enrolled=second_factor.is_enrolled, role_names=STAFF_ROLE_LABELS, office_label=office_label,
+                           endorsed=trust.endorsed(db(), principal.staff.organisation),
                            message=request.args.get("gedaan"))
 
 
@@ -105,6 +107,7 @@ def set_active(staff_id: int):
         staff_service.set_active(db(), member=member, active=active, by=principal.staff,
                                  today=clock().today(), actor=principal.staff.email)
         db().commit()
+        recipient_log.mail_new_entries(db(), settings())
     except (InvalidInput, Forbidden) as exc:
         db().rollback()
         return _account_page(member, exc.message, exc.status)
@@ -146,8 +149,10 @@ def change_passphrase():
         else:
             try:
                 staff_service.change_passphrase(db(), settings(), principal.staff, request.form.get("old", ""),
-                                                new, today=clock().today(), keep_token=principal.token)
+                                                new, today=clock().today(), keep_token=principal.token,
+                                                process_key=whistle().process_key)
                 db().commit()
+                recipient_log.mail_new_entries(db(), settings())
             except InvalidInput as exc:
                 db().rollback()
                 error, status = exc.message, exc.status

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from whistle.domain.lifecycle import Actor, MeldingKind
 from whistle.domain.roles import StaffRole
-from whistle.services import lifecycle
+from whistle.services import lifecycle, recipient_log, trust
 from whistle.services.counsellor import case as counsellor
 from whistle.services.counsellor import escalation
 from whistle.services.operations import retention
@@ -25,14 +25,17 @@ def home():
     """Where a staff member lands: the inbox for a counsellor, their account for others."""
     if current_user.staff.role == StaffRole.COUNSELLOR:
         return redirect(url_for("counsellor.inbox"))
-    return render_template("counsellor/home.html")
+    return render_template("counsellor/home.html", my_fingerprint=trust.fingerprint_of(current_user.staff))
 
 
 @bp.get("/")
 def inbox():
     principal = require_role("counsellor")
+    org = principal.staff.organisation
     return render_template("counsellor/inbox.html", cases=counsellor.inbox(db(), principal),
-                           today=clock().today())
+                           today=clock().today(), log=recipient_log.entries(db(), org, limit=10),
+                           log_problems=recipient_log.verify(db(), org),
+                           my_fingerprint=trust.fingerprint_of(principal.staff))
 
 
 @bp.get("/zaak/<ref>")

@@ -37,6 +37,11 @@ def filesize(value: int | None) -> str:
     return ""
 
 
+def fingerprint(value: bytes | None) -> str:
+    import crypto
+    return crypto.fingerprint(value) if value else ""
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(nl_date)
     app.add_template_filter(state_label)
@@ -46,3 +51,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(report.REPORT_FIELDS, "report_fields")
     app.add_template_global(report.REPORT_TEXT_FIELDS, "report_text_fields")
     app.add_template_global(report.IDENTITY_FIELDS, "identity_fields")
+    app.add_template_filter(fingerprint)

@@ -22,7 +22,7 @@ from whistle.domain.report import IDENTITY_FIELD_NAMES, MAX_FIELD_CHARS, REPORT_
 from whistle.domain.roles import StaffRole
 from whistle.infra.mail import Mailer
 from whistle.models import Case, Dossier, Staff
-from whistle.services import audit, dossiers
+from whistle.services import audit, dossiers, trust
 from whistle.services.counsellor import case as counsellor
 from whistle.services.cases import case_by_ref, staff_case_key
 from whistle.services.counsellor.betrokkenen import concerned_ids, require_counsellor
@@ -54,12 +54,14 @@ class Recipients:
 
 
 def recipients_for(session: Session, case: Case, case_key: bytes) -> Recipients:
-    """Who would receive a dossier of this case now."""
+    """Who would receive a dossier of this case now: only active members of the bevoegd gezag
+    whose key an endorsed counsellor vouched for, for the office that endorsement names."""
+    endorsed = {i: e for i, e in trust.endorsed(session, case.organisation).items() if e.role == "authority"}
     members = {s.id: s for s in session.scalars(
         select(Staff).where(Staff.organisation_id == case.organisation_id, Staff.role == StaffRole.AUTHORITY,
-                            Staff.active.is_(True)).order_by(Staff.id))}
+                            Staff.active.is_(True), Staff.id.in_(list(endorsed) or [-1])).order_by(Staff.id))}
     result = entitled(regeling_of(case.organisation).authority,
-                      [Member(s.id, s.authority_function) for s in members.values()],
+                      [Member(s.id, endorsed[s.id].office) for s in members.values()],
                       concerned_ids(session, case, case_key))
     return Recipients(result, members)
 

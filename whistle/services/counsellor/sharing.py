@@ -13,7 +13,7 @@ import crypto
 from whistle.clock import Clock
 from whistle.domain.roles import StaffRole
 from whistle.models import Case, CaseKey, Staff
-from whistle.services import audit
+from whistle.services import audit, trust
 from whistle.services.cases import case_by_ref, staff_case_key
 from whistle.services.counsellor.betrokkenen import concerned_ids, require_counsellor
 from whistle.services.errors import InvalidInput
@@ -78,9 +78,11 @@ def withdraw(session: Session, clock: Clock, principal: StaffPrincipal, ref: str
 
 
 def _counsellors(session: Session, case: Case) -> list[Staff]:
+    """Active counsellors whose key is endorsed now: nobody else is given a case key."""
+    endorsed = [i for i, e in trust.endorsed(session, case.organisation).items() if e.role == "counsellor"]
     return list(session.scalars(select(Staff).where(
-        Staff.organisation_id == case.organisation_id, Staff.role == StaffRole.COUNSELLOR, Staff.active.is_(True))
-        .order_by(Staff.display_name, Staff.id)))
+        Staff.organisation_id == case.organisation_id, Staff.role == StaffRole.COUNSELLOR, Staff.active.is_(True),
+        Staff.id.in_(endorsed or [-1])).order_by(Staff.display_name, Staff.id)))
 
 
 def _colleague(session: Session, case: Case, staff_id) -> Staff:

@@ -17,11 +17,11 @@ from whistle.domain.lifecycle import State
 from whistle.domain.records import Author, RecordKind
 from whistle.models import Attachment, Case, CaseKey, Organisation, Record
 from whistle.infra.work_slots import cpu_slot
-from whistle.services import audit
+from whistle.services import audit, trust
 from whistle.infra.attachment_intake import PlainAttachment
 from whistle.infra.attachments import EncryptedUpload
 from whistle.services.cases import (
-    Recipient, current_recipients, deadlines_json, new_ref, store_deadlines,
+    Recipient, current_recipients, deadlines_json, new_ref, store_deadlines, verify_recipients,
 )
 from whistle.services.errors import Conflict, InvalidInput
 from whistle.services.input import b64, case_locator, sealed_record, unb64
@@ -51,9 +51,11 @@ def _intake(session: Session, settings: Settings, org: Organisation) -> dict[str
             "memlimit": settings.reporter_kdf.memlimit,
             "salt": b64(crypto.reporter_salt(org.slug)),
         },
+        "trust": trust.trust_json(org),
         "recipients": [
             {"key_id": r.key_id, "public_key": b64(r.public_key), "fingerprint": r.fingerprint,
-             "role": r.role, "label": r.label}
+             "role": r.role, "label": r.label,
+             "endorsement_chain": [crypto.endorsement_json(e) for e in r.chain]}
             for r in current_recipients(session, org)
         ],
         "record_padding": crypto.PADDING_BLOCK,
@@ -191,6 +193,7 @@ def submit_plain(session: Session, settings: Settings, clock: Clock, org_slug: s
     recipients = current_recipients(session, org)
     if not recipients:
         raise InvalidInput(NO_COUNSELLOR)
+    verify_recipients(org, recipients)  # as a client would, before anything is sealed
     code = crypto.new_receipt_code()
     with cpu_slot():
         keys = crypto.derive_reporter_keys(code, org.slug, settings.reporter_kdf)

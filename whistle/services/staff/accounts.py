@@ -30,6 +30,7 @@ from whistle.infra.work_slots import cpu_slot
 from whistle.services import audit
 from whistle.infra import session_expiry
 from whistle.services.errors import Forbidden, InvalidInput, NotFound, Unauthorized
+from whistle.services.staff import keys
 from whistle.services.organisations import get_organisation
 from whistle.settings import Settings
 
@@ -52,15 +53,18 @@ _DUMMY_HASH = _hasher.hash("whistle-dummy-passphrase")
 class StaffPrincipal:
     """A logged-in staff member with their private key unlocked for this request only."""
     staff: Staff
-    secret_key: bytes
+    secret_key: bytes | None   # None until the member's first login made their key pair
     token: bytes
 
 
 def create_staff(session: Session, settings: Settings, *, org_slug: str, role: str, email: str,
                  passphrase: str, today: date, actor: str, display_name: str = "",
                  authority_function: str | None = None, must_change_passphrase: bool = False) -> Staff:
-    """A new account with its own key pair. `must_change_passphrase` when someone else (a
-    beheerder) chose the passphrase: the member replaces it before anything else opens."""
+    """A new account without a key pair: whoever made it (a beheerder, an operator) chose the
+    passphrase, so it is a first passphrase only. At the first login the member enrols the
+    second factor and chooses their own passphrase; only then is their key pair made
+    (`change_passphrase`). `must_change_passphrase` is always set; the parameter stays for
+    callers that pass it."""
     org = get_organisation(session, org_slug)
     email = email.strip().lower()
     if role not in STAFF_ROLE_LABELS:
@@ -72,16 +76,14 @@ def create_staff(session: Session, settings: Settings, *, org_slug: str, role: s
         raise InvalidInput(f"passphrase: at least {MIN_PASSPHRASE} characters", field="passphrase")
     if session.scalar(select(Staff.id).where(Staff.email == email)):
         raise InvalidInput(f"email: an account for {email} exists already", field="email")
-    public, locked = crypto.new_staff_keypair(passphrase, settings.staff_kdf)
-    staff = Staff(organisation_id=org.id, email=email, role=role, public_key=public,
-                  locked_secret=locked, password_hash=_hasher.hash(passphrase),
+    staff = Staff(organisation_id=org.id, email=email, role=role, public_key=None, locked_secret=None,
+                  password_hash=_hasher.hash(passphrase),
                   display_name=display_name.strip() or DEFAULT_NAMES[role], active=True, created_on=today,
-                  authority_function=authority_function, must_change_passphrase=must_change_passphrase)
+                  authority_function=authority_function, must_change_passphrase=True)
     session.add(staff)
     session.flush()
     audit.record(session, chain=org.slug, actor=actor, event="staff_created", today=today,
-                 staff=email, role=role, fingerprint=crypto.fingerprint(public),
-                 **({"function": authority_function} if authority_function else {}))
+                 staff=email, role=role, **({"function": authority_function} if authority_function else {}))
     return staff
 
 
@@ -121,26 +123,42 @@ def set_authority_function(session: Session, *, email: str, function: str | None
 
 
 def change_passphrase(session: Session, settings: Settings, staff: Staff, old: str, new: str, *,
-                      today: date, keep_token: bytes | None = None) -> Staff:
-    """The member replaces their own passphrase: the same private key is locked again under the
-    new one (every wrapped case key stays valid) and the login hash follows. Their other
-    sessions end; the one they are using keeps its sealed copy of the same key."""
+                      today: date, keep_token: bytes | None = None, process_key: bytes | None = None) -> Staff:
+    """The member replaces their own passphrase; the login hash follows and their other
+    sessions end.
+
+    After a passphrase someone else chose (`must_change_passphrase`: a new account, or one an
+    operator reset) this is the moment the member's own key pair is made, locked under their
+    own passphrase, once their second factor is enrolled: nothing sealed from now on can be
+    opened with the first passphrase and a copy of the database from before. A key the operator
+    had locked (a reset) is replaced, and what it held is wrapped to the new one. Otherwise
+    the same private key is locked again under the new passphrase. The session in use
+    (`keep_token`, sealed with `process_key`) carries the key from now on."""
     if len(new) < MIN_PASSPHRASE:
         raise InvalidInput(f"De nieuwe wachtwoordzin heeft minstens {MIN_PASSPHRASE} tekens.", field="new")
     if new == old:
         raise InvalidInput("Kies een andere wachtwoordzin dan de huidige.", field="new")
+    first = staff.must_change_passphrase
+    if first and staff.totp_confirmed_on is None:
+        raise InvalidInput("Richt eerst uw tweede factor in; daarna kiest u uw eigen wachtwoordzin.", field="new")
     with cpu_slot():
         try:
             _hasher.verify(staff.password_hash, old)
-            secret = crypto.unlock_staff_secret(staff.locked_secret, old)
+            secret = crypto.unlock_staff_secret(staff.locked_secret, old) if staff.locked_secret else None
         except (VerificationError, InvalidHashError, crypto.CryptoError):
             raise InvalidInput("De huidige wachtwoordzin klopt niet.", field="old") from None
-        staff.locked_secret = crypto.lock_staff_secret(secret, new, settings.staff_kdf)
+        if first:
+            secret = keys.make_own_key_pair(session, settings, staff, new, today, replacing=secret)
+        else:
+            staff.locked_secret = crypto.lock_staff_secret(secret, new, settings.staff_kdf)
         staff.password_hash = _hasher.hash(new)
     staff.must_change_passphrase = False
     others = delete(StaffSession).where(StaffSession.staff_id == staff.id)
     if keep_token:
         others = others.where(StaffSession.digest != crypto.token_digest(keep_token))
+        kept = session.get(StaffSession, crypto.token_digest(keep_token))
+        if kept is not None and process_key is not None and secret is not None:
+            kept.sealed_secret = crypto.seal_for_session(_sealing_token(keep_token, process_key), secret)
     session.execute(others)
     audit.record(session, chain=staff.organisation.slug, actor=staff.email, event="staff_passphrase_changed",
                  today=today, staff=staff.email)
@@ -156,8 +174,10 @@ def colleague(session: Session, admin: Staff, staff_id: int) -> Staff:
 
 
 def set_active(session: Session, *, member: Staff, active: bool, by: Staff, today: date, actor: str) -> Staff:
-    """Deactivate (no login, every session ends now) or reactivate an account. Nothing about
-    its keys changes: a reactivated member reads again what they could read before."""
+    """Deactivate (no login, every session ends now, and no new case or dossier key is wrapped
+    to them) or reactivate an account. Nothing about its keys or endorsement changes: a
+    reactivated member reads again what they could read before. Deactivating the last endorsed
+    counsellor is refused: nobody could read a new melding. Both go into the recipient log."""
     if by.role != StaffRole.ADMIN or by.organisation_id != member.organisation_id:
         raise Forbidden("Alleen een beheerder van deze organisatie beheert dit account.")
     if member.id == by.id and not active:
@@ -165,16 +185,27 @@ def set_active(session: Session, *, member: Staff, active: bool, by: Staff, toda
                            field="active")
     if member.active == active:
         return member
+    from whistle.services import recipient_log, trust
+    endorsed = trust.endorsed(session, member.organisation)
+    if not active and member.id in endorsed and endorsed[member.id].role == "counsellor" \
+            and not any(e.role == "counsellor" for i, e in endorsed.items() if i != member.id):
+        raise InvalidInput("Dit is de laatste erkende vertrouwenspersoon: na uitschakelen kan niemand nieuwe "
+                           "meldingen lezen. Laat eerst een andere vertrouwenspersoon erkennen.", field="active")
     member.active = active
     if not active:
         session.execute(delete(StaffSession).where(StaffSession.staff_id == member.id))
     audit.record(session, chain=member.organisation.slug, actor=actor,
                  event="staff_reactivated" if active else "staff_deactivated", today=today, staff=member.email)
+    if member.role in trust.RECEIVING_ROLES:
+        recipient_log.append(session, member.organisation, today, "reactivated" if active else "deactivated",
+                             actor=actor, staff=member.email, role=member.role,
+                             fingerprint=crypto.fingerprint(member.public_key) if member.public_key else "")
     return member
 
 
-def check_passphrase(session: Session, email: str, passphrase: str) -> tuple[Staff, bytes]:
-    """Verify the passphrase and unlock the private key; one Unauthorized for every failure."""
+def check_passphrase(session: Session, email: str, passphrase: str) -> tuple[Staff, bytes | None]:
+    """Verify the passphrase and unlock the private key (None for an account that has none yet);
+    one Unauthorized for every failure."""
     staff = session.scalar(select(Staff).where(Staff.email == email.strip().lower()))
     with cpu_slot():
         try:
@@ -183,10 +214,14 @@ def check_passphrase(session: Session, email: str, passphrase: str) -> tuple[Sta
             raise Unauthorized("E-mailadres of wachtwoordzin onjuist.") from None
         if staff is None or not staff.active:
             raise Unauthorized("E-mailadres of wachtwoordzin onjuist.")
+        if staff.locked_secret is None:
+            return staff, None  # a first passphrase: it opens only the page that replaces it
         try:
             secret = crypto.unlock_staff_secret(staff.locked_secret, passphrase)
         except crypto.CryptoError:
             raise Unauthorized("E-mailadres of wachtwoordzin onjuist.") from None
+    if staff.verify_key is None:
+        staff.verify_key = crypto.staff_verify_key(secret)  # an account from before endorsements
     return staff, secret
 
 
@@ -216,6 +251,7 @@ def pass_second_factor(session: Session, settings: Settings, clock: Clock, token
         secret = crypto.open_for_session(_sealing_token(token, process_key), row.sealed_secret)
     except crypto.CryptoError:
         raise Unauthorized(EXPIRED) from None
+    secret = secret or None  # an account without a key pair yet seals an empty secret
     staff = session.get(Staff, row.staff_id)
     session.delete(row)
     fresh = _open_session(session, clock, staff, secret, process_key, done=True,
@@ -247,7 +283,7 @@ def resume(session: Session, settings: Settings, clock: Clock, token: bytes, *,
         session.delete(row)  # sealed before a restart: useless to anyone now
         return None
     row.expires_at = now + timedelta(minutes=settings.staff_session_minutes)
-    return StaffPrincipal(staff, secret, token)
+    return StaffPrincipal(staff, secret or None, token)
 
 
 def log_out(session: Session, token: bytes) -> None:
@@ -260,7 +296,7 @@ def _open_session(session: Session, clock: Clock, staff: Staff, secret: bytes, p
     session.add(StaffSession(
         digest=crypto.token_digest(token), staff_id=staff.id, second_factor_done=done,
         expires_at=_naive(clock) + timedelta(minutes=minutes),
-        sealed_secret=crypto.seal_for_session(_sealing_token(token, process_key), secret)))
+        sealed_secret=crypto.seal_for_session(_sealing_token(token, process_key), secret or b"")))
     session.flush()
     return token
 

@@ -75,10 +75,12 @@ def decode_secret(words: str) -> bytes:
 
 # --- the key pair ---------------------------------------------------------------------------------
 
-def create_recovery_key(session: Session, clock: Clock, org_slug: str, actor: str) -> bytes:
+def create_recovery_key(session: Session, clock: Clock, org_slug: str, actor: str,
+                        trust_seed: bytes | None = None) -> bytes:
     """Store a new recovery public key for the organisation; returns the private half, which
     is stored nowhere. An organisation keeps its key: replacing it would strand the cases
-    wrapped to the old one."""
+    wrapped to the old one. It receives case keys only once the trust key endorsed it: here
+    with `trust_seed`, or when the trust key is made after it."""
     org = get_organisation(session, org_slug)
     if org.recovery_public_key:
         raise InvalidInput(f"organisation {org.slug} has a recovery key already "
@@ -87,6 +89,9 @@ def create_recovery_key(session: Session, clock: Clock, org_slug: str, actor: st
     org.recovery_public_key = public
     audit.record(session, chain=org.slug, actor=actor, event="recovery_key_created", today=clock.today(),
                  fingerprint=crypto.fingerprint(public))
+    if trust_seed is not None:
+        from whistle.services import trust
+        trust.endorse_recovery(session, clock.today(), org, trust_seed, actor)
     session.flush()
     return secret
 
@@ -126,7 +131,11 @@ def reset_passphrase(session: Session, settings: Settings, clock: Clock, *, emai
     session.execute(delete(DossierKey).where(DossierKey.staff_id == member.id))
     session.execute(delete(StaffSession).where(StaffSession.staff_id == member.id))
     member.public_key, member.locked_secret = crypto.new_staff_keypair(passphrase, settings.staff_kdf)
+    member.verify_key = None  # set at their next login; the new key is not endorsed
     member.password_hash = hash_passphrase(passphrase)
+    # The operator chose this passphrase: at the next login the member chooses their own and a
+    # fresh key pair replaces this one (whistle.services.staff.keys).
+    member.must_change_passphrase = True
     audit.record(session, chain=member.organisation.slug, actor=actor, event="staff_passphrase_reset",
                  today=clock.today(), staff=member.email, fingerprint=crypto.fingerprint(member.public_key),
                  keys_to_restore=len(case_ids) + len(dossier_ids))

@@ -1,0 +1,74 @@
+"""The vertrouwenspersoon's page of recipients (/vp/ontvangers): who receives meldingen and
+dossiers, each key's fingerprint, endorsing a colleague after comparing fingerprints by phone,
+confirming the office of a member of the bevoegd gezag, and withdrawing an endorsement. The
+signature is made with the counsellor's own key, unlocked for their session only."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+import crypto
+from whistle.domain.offices import office_label
+from whistle.models import Staff
+from whistle.services import recipient_log, trust
+from whistle.services.errors import Forbidden, InvalidInput
+from whistle.web.context import clock, db, settings
+from whistle.web.staff_auth import require_role
+
+bp = Blueprint("recipients", __name__, url_prefix="/vp")
+
+
+def _colleague(principal, staff_id: int) -> Staff:
+    member = db().get(Staff, staff_id)
+    if member is None or member.organisation_id != principal.staff.organisation_id \
+            or member.role not in trust.RECEIVING_ROLES:
+        raise InvalidInput("Kies een vertrouwenspersoon of een lid van het bevoegd gezag van uw organisatie.")
+    return member
+
+
+def _page(principal, error=None, status=200):
+    org = principal.staff.organisation
+    endorsed = trust.endorsed(db(), org)
+    members = list(db().scalars(select(Staff).where(
+        Staff.organisation_id == org.id, Staff.role.in_(trust.RECEIVING_ROLES)).order_by(Staff.role, Staff.email)))
+    return render_template(
+        "counsellor/recipients.html", members=members, endorsed=endorsed, role_label=office_label,
+        fingerprint=trust.fingerprint_of, me_endorsed=principal.staff.id in endorsed,
+        trust_fingerprint=crypto.fingerprint(org.trust_public_key) if org.trust_public_key else None,
+        log=recipient_log.entries(db(), org, limit=50), log_problems=recipient_log.verify(db(), org),
+        message=request.args.get("gedaan"), error=error), status
+
+
+@bp.get("/ontvangers")
+def recipients():
+    return _page(require_role("counsellor"))
+
+
+@bp.post("/ontvangers/<int:staff_id>/erkennen")
+def endorse(staff_id: int):
+    principal = require_role("counsellor")
+    try:
+        member = _colleague(principal, staff_id)
+        trust.endorse(db(), clock().today(), member, actor=principal.staff.email, by=principal,
+                      fingerprint=request.form.get("fingerprint", ""),
+                      office=request.form.get("office", "") if member.role == "authority" else None)
+        db().commit()
+    except (InvalidInput, Forbidden) as exc:
+        db().rollback()
+        return _page(principal, exc.message, exc.status)
+    recipient_log.mail_new_entries(db(), settings())
+    return redirect(url_for("recipients.recipients", gedaan=f"{member.email} is erkend."))
+
+
+@bp.post("/ontvangers/<int:staff_id>/intrekken")
+def withdraw(staff_id: int):
+    principal = require_role("counsellor")
+    try:
+        member = _colleague(principal, staff_id)
+        trust.withdraw(db(), clock().today(), member, actor=principal.staff.email, by=principal)
+        db().commit()
+    except (InvalidInput, Forbidden) as exc:
+        db().rollback()
+        return _page(principal, exc.message, exc.status)
+    recipient_log.mail_new_entries(db(), settings())
+    return redirect(url_for("recipients.recipients", gedaan=f"De erkenning van {member.email} is ingetrokken."))
