@@ -15,7 +15,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from whistle.domain import records
 from whistle.domain.records import RecordKind
-from whistle.domain.roles import StaffRole
+from whistle.domain.roles import EndorsedRole, StaffRole
 from whistle.domain.states import State
 
 NAMING = {
@@ -33,7 +33,7 @@ STAFF_ROLES = tuple(r.value for r in StaffRole)
 RECORD_KINDS = tuple(k.value for k in RecordKind)
 AUTHORS = tuple(a.value for a in records.CASE_AUTHORS)
 DOSSIER_AUTHORS = tuple(a.value for a in records.DOSSIER_AUTHORS)
-ENDORSED_ROLES = ("counsellor", "authority", "recovery")
+ENDORSED_ROLES = tuple(r.value for r in EndorsedRole)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint
 
 from whistle.domain.lifecycle import State
 from whistle.domain.records import Author, RecordKind
-from whistle.domain.roles import StaffRole
+from whistle.domain.roles import EndorsedRole, StaffRole
 from whistle.models import Base
 
 EXPECTED = {
@@ -17,6 +17,7 @@ EXPECTED = {
     ("records", "author"): [Author.MELDER.value, Author.COUNSELLOR.value],
     ("attachments", "author"): [Author.MELDER.value, Author.COUNSELLOR.value],
     ("dossier_records", "author"): [Author.COUNSELLOR.value, Author.AUTHORITY.value],
+    ("endorsements", "role"): [r.value for r in EndorsedRole],
 }
 
 

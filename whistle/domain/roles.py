@@ -21,6 +21,14 @@ class StaffRole(StrEnum):
         return STAFF_ROLE_LABELS[self]
 
 
+class EndorsedRole(StrEnum):
+    """What an endorsement lets a key receive (protocol E.5); the constraint on
+    `endorsements.role` is derived from it. A beheerder is never one of them."""
+    COUNSELLOR = "counsellor"  # meldingen
+    AUTHORITY = "authority"  # dossiers, for the office the endorsement names
+    RECOVERY = "recovery"  # the organisation's recovery key, endorsed by the trust key only
+
+
 STAFF_ROLE_LABELS: Mapping[StaffRole, str] = MappingProxyType({
     StaffRole.COUNSELLOR: "vertrouwenspersoon",
     StaffRole.AUTHORITY: "bevoegd gezag",
