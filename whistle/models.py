@@ -86,6 +86,8 @@ class Staff(Base):
     # Set when a beheerder chose the passphrase (a new account): the member picks their own
     # before anything else opens.
     must_change_passphrase: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Set once a login with that chosen passphrase passed the second factor: it works once.
+    first_passphrase_used: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 

@@ -1,6 +1,7 @@
 """Trust in recipients (issue 10): the organisation's trust key (Ed25519, public half only),
 endorsements, a member's Ed25519 verify key, and staff key columns that may be empty (an
-account holds no key pair until its member's first login). The recipient log is an audit
+account holds no key pair until its member's first login), and staff.first_passphrase_used
+(a passphrase someone else chose works for one login). The recipient log is an audit
 chain named `recipients:<slug>`, so audit_events.chain grows to 80 characters.
 
 Existing accounts keep their key pairs but have no endorsement and no verify key: they receive
@@ -25,6 +26,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('trust_public_key', sa.LargeBinary(length=32), nullable=True))
     with op.batch_alter_table('staff', schema=None) as batch_op:
         batch_op.add_column(sa.Column('verify_key', sa.LargeBinary(length=32), nullable=True))
+        batch_op.add_column(sa.Column('first_passphrase_used', sa.Boolean(), server_default=sa.false(),
+                                      nullable=False))
         batch_op.alter_column('public_key', existing_type=sa.LargeBinary(length=32), nullable=True)
         batch_op.alter_column('locked_secret', existing_type=sa.LargeBinary(length=200), nullable=True)
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
@@ -72,6 +75,7 @@ def downgrade() -> None:
     with op.batch_alter_table('staff', schema=None) as batch_op:
         batch_op.alter_column('locked_secret', existing_type=sa.LargeBinary(length=200), nullable=False)
         batch_op.alter_column('public_key', existing_type=sa.LargeBinary(length=32), nullable=False)
+        batch_op.drop_column('first_passphrase_used')
         batch_op.drop_column('verify_key')
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.drop_column('trust_public_key')

@@ -255,3 +255,17 @@ def test_a_database_copy_from_before_the_first_login_opens_nothing_sealed_afterw
         except crypto.CryptoError:
             pass
     assert opened == []
+
+
+def test_the_first_passphrase_works_once(deventer, app, db):
+    admin = Browser(app.test_client())
+    admin.login_counsellor(ADMIN)
+    assert admin.submit("/beheer/accounts/nieuw", {"role": "counsellor", "email": "eens@deventer.example",
+                                                   "name": "Eens", "passphrase": FIRST}).status_code == 302
+    member = Browser(app.test_client())
+    assert member.login_counsellor("eens@deventer.example", FIRST).status_code == 200  # enrolled
+    member.submit("/vp/logout", {}, form_page="/vp/wachtwoordzin")  # leaves without choosing their own
+    again = Browser(app.test_client()).submit("/vp/login", {"email": "eens@deventer.example", "passphrase": FIRST})
+    assert again.status_code == 401 and "al gebruikt" in again.get_data(as_text=True)
+    with db() as s:
+        assert s.scalar(select(Staff).where(Staff.email == "eens@deventer.example")).public_key is None

@@ -43,6 +43,8 @@ MIN_PASSPHRASE = 12
 # Time to enter the second factor after the passphrase.
 PENDING_MINUTES = 5
 EXPIRED = "Uw inlogpoging is verlopen. Log opnieuw in."
+FIRST_USED = ("Deze eenmalige wachtwoordzin is al gebruikt. Vraag de operator om een nieuwe "
+              "(whistle user reset-passphrase).")
 
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so both failures cost the same time.
@@ -153,6 +155,7 @@ def change_passphrase(session: Session, settings: Settings, staff: Staff, old: s
             staff.locked_secret = crypto.lock_staff_secret(secret, new, settings.staff_kdf)
         staff.password_hash = _hasher.hash(new)
     staff.must_change_passphrase = False
+    staff.first_passphrase_used = False
     others = delete(StaffSession).where(StaffSession.staff_id == staff.id)
     if keep_token:
         others = others.where(StaffSession.digest != crypto.token_digest(keep_token))
@@ -214,6 +217,8 @@ def check_passphrase(session: Session, email: str, passphrase: str) -> tuple[Sta
             raise Unauthorized("E-mailadres of wachtwoordzin onjuist.") from None
         if staff is None or not staff.active:
             raise Unauthorized("E-mailadres of wachtwoordzin onjuist.")
+        if staff.must_change_passphrase and staff.first_passphrase_used:
+            raise Unauthorized(FIRST_USED)
         if staff.locked_secret is None:
             return staff, None  # a first passphrase: it opens only the page that replaces it
         try:
@@ -253,6 +258,8 @@ def pass_second_factor(session: Session, settings: Settings, clock: Clock, token
         raise Unauthorized(EXPIRED) from None
     secret = secret or None  # an account without a key pair yet seals an empty secret
     staff = session.get(Staff, row.staff_id)
+    if staff.must_change_passphrase:
+        staff.first_passphrase_used = True  # this login is the one it was for
     session.delete(row)
     fresh = _open_session(session, clock, staff, secret, process_key, done=True,
                           minutes=settings.staff_session_minutes)

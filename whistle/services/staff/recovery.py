@@ -136,6 +136,7 @@ def reset_passphrase(session: Session, settings: Settings, clock: Clock, *, emai
     # The operator chose this passphrase: at the next login the member chooses their own and a
     # fresh key pair replaces this one (whistle.services.staff.keys).
     member.must_change_passphrase = True
+    member.first_passphrase_used = False
     audit.record(session, chain=member.organisation.slug, actor=actor, event="staff_passphrase_reset",
                  today=clock.today(), staff=member.email, fingerprint=crypto.fingerprint(member.public_key),
                  keys_to_restore=len(case_ids) + len(dossier_ids))
