@@ -20,6 +20,7 @@ from whistle.infra.db import make_engine, make_session_factory, transaction
 from whistle.reporter_client import FlaskTransport, ReporterClient
 from whistle.models import Staff
 from whistle.services import organisations
+from whistle.services.context import UseCase
 from whistle.services.staff import second_factor
 from whistle.services.staff import accounts as staff
 from whistle.settings import Settings
@@ -100,7 +101,7 @@ class World:
         if regeling is None:
             regeling = next((p for p in shipped_regeling_paths() if p.stem == slug), None)
         with self.db() as s:
-            return organisations.create_organisation(s, slug=slug, name=name, today=self.clock.today(),
+            return organisations.create_organisation(self.use_case(s), slug=slug, name=name,
                                                      actor="test", regeling_file=regeling)
 
     def staff(self, org: str = "deventer", role: str = "counsellor", email: str | None = None,
@@ -110,15 +111,22 @@ class World:
         one is still free for a login."""
         email = email or f"{role}-{secrets.token_hex(3)}@{org}.example"
         with self.db() as s:
-            member = staff.create_staff(s, self.settings, org_slug=org, role=role, email=email,
-                                        passphrase=passphrase, today=self.clock.today(), actor="test",
-                                        display_name=name)
+            member = staff.create_staff(self.use_case(s), org_slug=org, role=role, email=email,
+                                        passphrase=passphrase, actor="test", display_name=name)
             if enrolled:
-                secret = second_factor.enrolment(s, self.settings, member).secret.replace(" ", "")
+                secret = second_factor.enrolment(self.use_case(s), member).secret.replace(" ", "")
                 earlier = self.clock.now() - timedelta(seconds=second_factor.STEP_SECONDS)
-                second_factor.confirm_enrolment(s, self.settings, self.clock, member,
-                                                pyotp.TOTP(secret).at(earlier))
+                second_factor.confirm_enrolment(self.use_case(s), member, pyotp.TOTP(secret).at(earlier))
             return member
+
+    def use_case(self, session) -> UseCase:
+        return UseCase(session, self.settings, self.clock)
+
+
+@pytest.fixture
+def use_case(settings, clock):
+    """use_case(session) -> what the services take: that session with the test's settings and clock."""
+    return lambda session: UseCase(session, settings, clock)
 
 
 @pytest.fixture

@@ -5,17 +5,15 @@ from __future__ import annotations
 import secrets
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from whistle.clock import Clock
 from whistle.domain.offices import Office
 from whistle.domain.regeling import shipped_regeling_paths
 from whistle.domain.roles import StaffRole
 from whistle.models import Organisation
+from whistle.services.context import UseCase
 from whistle.services.melder import intake
 from whistle.services.organisations import create_organisation
 from whistle.services.staff.accounts import create_staff
-from whistle.settings import Settings
 
 SLUG = "demo"
 USERS = (
@@ -30,24 +28,22 @@ def new_passphrase() -> str:
     return "-".join(raw[i:i + 6] for i in range(0, 24, 6))
 
 
-def set_up(session: Session, settings: Settings, clock: Clock) -> list[str]:
-    if session.scalar(select(Organisation.id).where(Organisation.slug == SLUG)):
+def set_up(uc: UseCase) -> list[str]:
+    if uc.session.scalar(select(Organisation.id).where(Organisation.slug == SLUG)):
         return ["De demo-organisatie bestaat al; de wachtwoordzinnen zijn bij de eerste start getoond.",
                 "Begin opnieuw met een lege map: WHISTLE_DATA_DIR=<nieuwe map> whistle demo"]
     regeling = next(p for p in shipped_regeling_paths() if p.stem == SLUG)
-    today = clock.today()
-    create_organisation(session, slug=SLUG, name="Gemeente Demodorp", today=today,
-                        actor="demo", regeling_file=regeling)
+    create_organisation(uc, slug=SLUG, name="Gemeente Demodorp", actor="demo", regeling_file=regeling)
     lines = ["Demo-organisatie: Gemeente Demodorp", "",
              "Demo-accounts (wachtwoordzinnen worden maar één keer getoond):"]
     for role, email, name in USERS:
         passphrase = new_passphrase()
-        create_staff(session, settings, org_slug=SLUG, role=role, email=email,
-                     passphrase=passphrase, today=today, actor="demo", display_name=name,
+        create_staff(uc, org_slug=SLUG, role=role, email=email,
+                     passphrase=passphrase, actor="demo", display_name=name,
                      authority_function=Office.BURGEMEESTER if role == StaffRole.AUTHORITY else None)
         lines.append(f"  {role:<11} {email:<34} {passphrase}")
     case, code = intake.submit_plain(
-        session, settings, clock, SLUG,
+        uc, SLUG,
         {"what": "Voorbeeldmelding: bij de aanbesteding van het groenonderhoud lijkt een "
                  "leverancier voorkennis te hebben gehad.", "where": "Afdeling inkoop"},
         None, [])
