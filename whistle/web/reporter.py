@@ -117,8 +117,8 @@ def melder_event(ctx: reporter.ReporterContext, event: str):
         else:
             return redirect(url_for("reporter.case_page"))
     return render_template("reporter/confirm_event.html", case=ctx.case, org=ctx.case.organisation,
-                           step=step, routes=reporter.escalation_routes(ctx.case, clock().today()),
-                           other_route=lifecycle.OTHER_ROUTE, error=error), (400 if error else 200)
+                             step=step, routes=reporter.escalation_routes(ctx.case, clock().today()),
+                             other_route=lifecycle.OTHER_ROUTE, error=error), (400 if error else 200)
 
 
 @bp.post("/melder/bericht")
