@@ -20,6 +20,7 @@ from whistle.infra.db import make_engine, make_session_factory, transaction
 from whistle.reporter_client import FlaskTransport, ReporterClient
 from whistle.models import Staff
 from whistle.services import organisations
+from whistle.services.context import UseCase
 from whistle.services.staff import second_factor
 from whistle.services.staff import accounts as staff
 from whistle.settings import Settings
@@ -106,10 +107,10 @@ class World:
         if regeling is None:
             regeling = next((p for p in shipped_regeling_paths() if p.stem == slug), None)
         with self.db() as s:
-            org = organisations.create_organisation(s, slug=slug, name=name, today=self.clock.today(),
+            org = organisations.create_organisation(self.use_case(s), slug=slug, name=name,
                                                     actor="test", regeling_file=regeling)
             if trust_key:
-                self.trust_seeds[slug] = trust.create_trust_key(s, self.clock.today(), slug, "test")
+                self.trust_seeds[slug] = trust.create_trust_key(self.use_case(s), slug, "test")
             return org
 
     def staff(self, org: str = "deventer", role: str = "counsellor", email: str | None = None,
@@ -124,22 +125,31 @@ class World:
         email = email or f"{role}-{secrets.token_hex(3)}@{org}.example"
         today = self.clock.today()
         with self.db() as s:
-            member = staff.create_staff(s, self.settings, org_slug=org, role=role, email=email,
-                                        passphrase=FIRST_PASSPHRASE, today=today, actor="test",
-                                        display_name=name, authority_function=function)
-            secret = second_factor.enrolment(s, self.settings, member).secret.replace(" ", "")
+            uc = self.use_case(s)
+            member = staff.create_staff(uc, org_slug=org, role=role, email=email, passphrase=FIRST_PASSPHRASE,
+                                        actor="test", display_name=name, authority_function=function)
+            secret = second_factor.enrolment(uc, member).secret.replace(" ", "")
             earlier = self.clock.now() - timedelta(seconds=second_factor.STEP_SECONDS)
-            second_factor.confirm_enrolment(s, self.settings, self.clock, member, pyotp.TOTP(secret).at(earlier))
-            staff.change_passphrase(s, self.settings, member, FIRST_PASSPHRASE, passphrase, today=today)
+            second_factor.confirm_enrolment(uc, member, pyotp.TOTP(secret).at(earlier))
+            staff.change_passphrase(uc, member, FIRST_PASSPHRASE, passphrase)
             seed = self.trust_seeds.get(org)
             if seed is None and not member.organisation.trust_public_key:
                 # An organisation made another way (the CLI): it gets its key here.
-                seed = self.trust_seeds[org] = trust.create_trust_key(s, today, org, "test")
+                seed = self.trust_seeds[org] = trust.create_trust_key(uc, org, "test")
             if endorse and seed and (role == "counsellor" or (role == "authority" and function)):
-                trust.endorse(s, today, member, actor="test", seed=seed)
+                trust.endorse(uc, member, actor="test", seed=seed)
             if not enrolled:
                 member.totp_secret = member.totp_confirmed_on = member.totp_last_step = None
             return member
+
+    def use_case(self, session) -> UseCase:
+        return UseCase(session, self.settings, self.clock)
+
+
+@pytest.fixture
+def use_case(settings, clock):
+    """use_case(session) -> what the services take: that session with the test's settings and clock."""
+    return lambda session: UseCase(session, settings, clock)
 
 
 @pytest.fixture

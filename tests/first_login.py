@@ -15,6 +15,7 @@ from whistle.clock import Clock
 from whistle.infra.db import make_engine, make_session_factory, transaction
 from whistle.models import Organisation, Staff
 from whistle.services import trust
+from whistle.services.context import UseCase
 from whistle.services.staff import accounts, second_factor
 from whistle.settings import Settings, settings_from_env
 
@@ -31,11 +32,12 @@ def first_login(where: Settings | dict, email: str, own: str, *, first: str = FI
     clock = Clock()
     try:
         with transaction(make_session_factory(engine)) as s:
+            uc = UseCase(s, settings, clock)
             member = s.scalar(select(Staff).where(Staff.email == email))
-            secret = second_factor.enrolment(s, settings, member).secret.replace(" ", "")
+            secret = second_factor.enrolment(uc, member).secret.replace(" ", "")
             earlier = clock.now() - timedelta(seconds=second_factor.STEP_SECONDS)
-            second_factor.confirm_enrolment(s, settings, clock, member, pyotp.TOTP(secret).at(earlier))
-            accounts.change_passphrase(s, settings, member, first, own, today=clock.today())
+            second_factor.confirm_enrolment(uc, member, pyotp.TOTP(secret).at(earlier))
+            accounts.change_passphrase(uc, member, first, own)
             if not keep_second_factor:
                 member.totp_secret = member.totp_confirmed_on = member.totp_last_step = None
             if not endorse:
@@ -44,8 +46,8 @@ def first_login(where: Settings | dict, email: str, own: str, *, first: str = FI
             key = (settings.database_url, org.slug)
             made = None
             if not org.trust_public_key:
-                made = _SEEDS[key] = trust.create_trust_key(s, clock.today(), org.slug, "test")
-            trust.endorse(s, clock.today(), member, actor="test", seed=_SEEDS[key])
+                made = _SEEDS[key] = trust.create_trust_key(uc, org.slug, "test")
+            trust.endorse(uc, member, actor="test", seed=_SEEDS[key])
             return made
     finally:
         engine.dispose()

@@ -12,13 +12,12 @@ import secrets
 
 import crypto
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from whistle.clock import Clock
 from whistle.domain.offices import Office
 from whistle.domain.regeling import shipped_regeling_paths
 from whistle.domain.roles import StaffRole
 from whistle.models import Organisation
+from whistle.services.context import UseCase
 from whistle.services.melder import intake
 from whistle.services.organisations import create_organisation
 from whistle.services import trust
@@ -40,15 +39,13 @@ def new_passphrase() -> str:
     return "-".join(raw[i:i + 6] for i in range(0, 24, 6))
 
 
-def set_up(session: Session, settings: Settings, clock: Clock) -> list[str]:
-    if session.scalar(select(Organisation.id).where(Organisation.slug == SLUG)):
+def set_up(uc: UseCase) -> list[str]:
+    if uc.session.scalar(select(Organisation.id).where(Organisation.slug == SLUG)):
         return ["De demo-organisatie bestaat al; de wachtwoordzinnen zijn bij de eerste start getoond.",
                 "Begin opnieuw met een lege map: WHISTLE_DATA_DIR=<nieuwe map> whistle demo"]
     regeling = next(p for p in shipped_regeling_paths() if p.stem == SLUG)
-    today = clock.today()
-    create_organisation(session, slug=SLUG, name="Gemeente Demodorp", today=today,
-                        actor="demo", regeling_file=regeling)
-    seed = trust.create_trust_key(session, today, SLUG, "demo")
+    create_organisation(uc, slug=SLUG, name="Gemeente Demodorp", actor="demo", regeling_file=regeling)
+    seed = trust.create_trust_key(uc, SLUG, "demo")
     lines = ["Demo-organisatie: Gemeente Demodorp", "",
              f"Organisatiesleutel (vingerafdruk {crypto.fingerprint(crypto.signing_verify_key(seed))}):",
              f"    {encode_secret(seed)}", "",
@@ -56,19 +53,19 @@ def set_up(session: Session, settings: Settings, clock: Clock) -> list[str]:
     counsellor = None
     for role, email, name in USERS:
         passphrase = new_passphrase()
-        member = create_staff(session, settings, org_slug=SLUG, role=role, email=email,
-                              passphrase=passphrase, today=today, actor="demo", display_name=name,
+        member = create_staff(uc, org_slug=SLUG, role=role, email=email,
+                              passphrase=passphrase, actor="demo", display_name=name,
                               authority_function=Office.BURGEMEESTER if role == StaffRole.AUTHORITY else None)
-        secret = keys.make_own_key_pair(session, settings, member, passphrase, today)
+        secret = keys.make_own_key_pair(uc, member, passphrase)
         member.must_change_passphrase = False  # the demo's shortcut (see above)
         if role == StaffRole.COUNSELLOR:
-            trust.endorse(session, today, member, actor="demo", seed=seed)
+            trust.endorse(uc, member, actor="demo", seed=seed)
             counsellor = StaffPrincipal(member, secret, b"")
         elif role == StaffRole.AUTHORITY:
-            trust.endorse(session, today, member, actor=counsellor.staff.email, by=counsellor)
+            trust.endorse(uc, member, actor=counsellor.staff.email, by=counsellor)
         lines.append(f"  {role:<11} {email:<34} {passphrase}")
     case, code = intake.submit_plain(
-        session, settings, clock, SLUG,
+        uc, SLUG,
         {"what": "Voorbeeldmelding: bij de aanbesteding van het groenonderhoud lijkt een "
                  "leverancier voorkennis te hebben gehad.", "where": "Afdeling inkoop"},
         None, [])

@@ -25,10 +25,10 @@ def counts(db):
         return tuple(s.scalar(select(func.count()).select_from(m)) for m in (Case, CaseKey, Record, Attachment))
 
 
-def open_as(db, clock, email, ref):
+def open_as(db, use_case, email, ref):
     with db() as s:
         member, secret = staff.check_passphrase(s, email, PASSPHRASE)
-        return counsellor.open_case(s, clock, staff.StaffPrincipal(member, secret, b""), ref)
+        return counsellor.open_case(use_case(s), staff.StaffPrincipal(member, secret, b""), ref)
 
 
 def test_intake_publishes_kdf_recipients_and_categories(deventer, reporter_api, settings):
@@ -45,7 +45,7 @@ def test_intake_publishes_kdf_recipients_and_categories(deventer, reporter_api, 
     assert intake["categories"], "Deventer's regeling names its categories"
 
 
-def test_melder_submits_returns_and_counsellor_reads(deventer, reporter_api, db, clock):
+def test_melder_submits_returns_and_counsellor_reads(deventer, reporter_api, db, use_case, clock):
     melder = reporter_api()
     answer = melder.submit({"what": "Wethouder laat offertes lekken", "who": "afdeling inkoop"},
                            identity={"name": "J. Jansen", "contact": "06-12345678"})
@@ -62,19 +62,19 @@ def test_melder_submits_returns_and_counsellor_reads(deventer, reporter_api, db,
     again.send_message("Ik heb nog een e-mail als bewijs.")
     with db() as s:
         ref = s.scalar(select(Case.ref))
-    opened = open_as(db, clock, "vp@deventer.example", ref)
+    opened = open_as(db, use_case, "vp@deventer.example", ref)
     assert opened.report["who"] == "afdeling inkoop"
     assert opened.identity == {"name": "J. Jansen", "contact": "06-12345678"}
     assert [m.body["text"] for m in opened.messages] == ["Ik heb nog een e-mail als bewijs."]
 
 
-def test_counsellor_reply_is_readable_by_the_melder_only_with_the_case_key(deventer, reporter_api, db, clock, app):
+def test_counsellor_reply_is_readable_by_the_melder_only_with_the_case_key(deventer, reporter_api, db, use_case, app):
     melder = reporter_api()
     melder.submit({"what": "x"})
     with db() as s:
         ref = s.scalar(select(Case.ref))
         member, secret = staff.check_passphrase(s, "vp@deventer.example", PASSPHRASE)
-        counsellor.reply(s, clock, staff.StaffPrincipal(member, secret, b""), ref, "Dank, wij nemen contact op.")
+        counsellor.reply(use_case(s), staff.StaffPrincipal(member, secret, b""), ref, "Dank, wij nemen contact op.")
     melder.log_in()
     texts = [r["body"].get("text") for r in melder.read_records() if r["kind"] == "message"]
     assert texts == ["Dank, wij nemen contact op."]

@@ -102,24 +102,24 @@ def staff_id(db, who: str) -> int:
         return s.scalar(select(Staff.id).where(Staff.email == (who if "@" in who else email(who))))
 
 
-def in_behandeling(db, clock, as_staff, ref: str, who: str = "vp") -> None:
+def in_behandeling(db, use_case, as_staff, ref: str, who: str = "vp") -> None:
     """Acknowledge and triage as meldingswaardig: ready to escalate."""
     with db() as s:
-        transition(s, clock, ref, "acknowledge", as_staff(s, who))
-        transition(s, clock, ref, "triage", as_staff(s, who), kind="vermoeden_misstand", meldingswaardig=True)
+        transition(use_case(s), ref, "acknowledge", as_staff(s, who))
+        transition(use_case(s), ref, "triage", as_staff(s, who), kind="vermoeden_misstand", meldingswaardig=True)
 
 
-def escalate(db, clock, as_staff, ref: str, who: str = "vp", **form):
+def escalate(db, use_case, as_staff, ref: str, who: str = "vp", **form):
     """Send a dossier with `form` (defaults: the report as is, with a redaction)."""
     from whistle.services.counsellor import escalation
     form = {"include_report": "ja", "report_what": "De [weggelakt] gunt opdrachten aan een bekende.",
             "note": "Eerste beoordeling: meldingswaardig."} | form
     with db() as s:
-        dossier, recipients = escalation.escalate(s, clock, as_staff(s, who), ref, form)
+        dossier, recipients = escalation.escalate(use_case(s), as_staff(s, who), ref, form)
         return dossier.locator.hex(), sorted(m.email for m in recipients)
 
 
-def melder(session, settings, clock, code: str, org: str = "deventer"):
+def melder(uc, code: str, org: str = "deventer"):
     """The melder's context as the no-JavaScript path opens it from the typed code."""
     from whistle.services.melder import case as reporter
-    return reporter.open_code_session(session, settings, clock, org, code)
+    return reporter.open_code_session(uc, org, code)

@@ -51,7 +51,7 @@ class Scene:
 
 
 @pytest.fixture
-def scene(town, app, db, clock, as_staff, settings) -> Scene:
+def scene(town, app, db, use_case, as_staff, settings) -> Scene:
     api = ReporterClient(FlaskTransport(app.test_client()), "deventer")
     api.submit({"what": REPORT}, {"name": "Melder Een", "contact": "een@example.org"})
     api.log_in()
@@ -63,12 +63,12 @@ def scene(town, app, db, clock, as_staff, settings) -> Scene:
     with db() as s:
         ref = s.scalar(select(Case.ref).join(CaseKey).join(Staff).where(Staff.email == email("vp"))
                        .order_by(Case.id).limit(1))
-    in_behandeling(db, clock, as_staff, ref)
+    in_behandeling(db, use_case, as_staff, ref)
     with db() as s:
-        case_access.withdraw(s, clock, as_staff(s), ref, staff_id(db, "vp2"))
-        concerned.mark(s, clock, as_staff(s), ref, [staff_id(db, "wethouder")])
-        consent.set_identity_consent(s, clock, open_code_session(s, settings, clock, "deventer", api.code), True)
-    dossier, _ = escalate(db, clock, as_staff, ref, report_what=REDACTED, include_identity="ja")
+        case_access.withdraw(use_case(s), as_staff(s), ref, staff_id(db, "vp2"))
+        concerned.mark(use_case(s), as_staff(s), ref, [staff_id(db, "wethouder")])
+        consent.set_identity_consent(use_case(s), open_code_session(use_case(s), "deventer", api.code), True)
+    dossier, _ = escalate(db, use_case, as_staff, ref, report_what=REDACTED, include_identity="ja")
     browsers = {role: Browser(app.test_client()) for role in ROLES}
     for role, address in STAFF.items():
         assert browsers[role].login_counsellor(address).status_code == 302, role
@@ -225,7 +225,7 @@ def test_reminders_go_only_to_counsellors_holding_the_key(scene, engine, clock, 
     assert all(REPORT not in text for _r, text in inbox.messages)
 
 
-def test_dossier_notices_go_only_to_the_entitled(town, world, settings, clock, smtp, mail_settings, engine, as_staff, db):
+def test_dossier_notices_go_only_to_the_entitled(town, world, settings, clock, smtp, mail_settings, engine, as_staff, db, use_case):
     """Sending through the page mails each recipient a notice with only a link; the betrokkene,
     the gemeentesecretaris and the counsellors get nothing."""
     from whistle.web.app import create_app
@@ -237,9 +237,9 @@ def test_dossier_notices_go_only_to_the_entitled(town, world, settings, clock, s
         api.submit({"what": REPORT})
         with db() as s:
             ref = s.scalar(select(Case.ref))
-        in_behandeling(db, clock, as_staff, ref)
+        in_behandeling(db, use_case, as_staff, ref)
         with db() as s:
-            concerned.mark(s, clock, as_staff(s), ref, [staff_id(db, "burgemeester")])
+            concerned.mark(use_case(s), as_staff(s), ref, [staff_id(db, "burgemeester")])
         assert b.login_counsellor(email("vp")).status_code == 302
         page = f"/vp/zaak/{ref}/doorzetten"
         assert b.submit(page, {"include_report": "ja", "report_what": REDACTED}).status_code == 302

@@ -12,48 +12,48 @@ from whistle.services.melder import intake
 from whistle.services.errors import InvalidInput, NotFound
 
 
-def test_withdraw_then_grant_again(melding, db, clock, as_staff):
+def test_withdraw_then_grant_again(melding, db, use_case, as_staff):
     vp2 = staff_id(db, "vp2")
     with db() as s:
-        case_access.withdraw(s, clock, as_staff(s), melding.ref, vp2)
+        case_access.withdraw(use_case(s), as_staff(s), melding.ref, vp2)
     with db() as s:
         assert counsellor.inbox(s, as_staff(s, "vp2")) == []
         with pytest.raises(NotFound):
-            counsellor.open_case(s, clock, as_staff(s, "vp2"), melding.ref)
+            counsellor.open_case(use_case(s), as_staff(s, "vp2"), melding.ref)
         # Someone without access can neither grant nor withdraw.
         with pytest.raises(NotFound):
-            case_access.grant(s, clock, as_staff(s, "vp2"), melding.ref, vp2)
+            case_access.grant(use_case(s), as_staff(s, "vp2"), melding.ref, vp2)
     with db() as s:
-        case_access.grant(s, clock, as_staff(s), melding.ref, vp2)
+        case_access.grant(use_case(s), as_staff(s), melding.ref, vp2)
     with db() as s:
-        assert counsellor.open_case(s, clock, as_staff(s, "vp2"), melding.ref).report["what"]
+        assert counsellor.open_case(use_case(s), as_staff(s, "vp2"), melding.ref).report["what"]
         events = [(e, d) for e, d in s.execute(select(AuditEvent.event, AuditEvent.details)
                                                .where(AuditEvent.event.like("case_access%")))]
     assert [e for e, _ in events] == ["case_access_withdrawn", "case_access_granted"]
     assert all(email("vp2") in d for _, d in events)
 
 
-def test_grant_refuses_betrokkenen_other_roles_and_the_last_holder_stays(melding, db, clock, as_staff):
+def test_grant_refuses_betrokkenen_other_roles_and_the_last_holder_stays(melding, db, use_case, as_staff):
     with db() as s:
-        concerned.mark(s, clock, as_staff(s), melding.ref, [staff_id(db, "vp2")])
+        concerned.mark(use_case(s), as_staff(s), melding.ref, [staff_id(db, "vp2")])
     with db() as s:
         for target in ("vp2", "burgemeester", "vp@samenwerking.example"):
             with pytest.raises(InvalidInput) as exc:
-                case_access.grant(s, clock, as_staff(s), melding.ref, staff_id(db, target))
+                case_access.grant(use_case(s), as_staff(s), melding.ref, staff_id(db, target))
             assert exc.value.field == "staff"
         with pytest.raises(InvalidInput) as exc:
-            case_access.withdraw(s, clock, as_staff(s), melding.ref, staff_id(db, "vp"))
+            case_access.withdraw(use_case(s), as_staff(s), melding.ref, staff_id(db, "vp"))
         assert "laatste" in exc.value.message
 
 
-def test_a_new_counsellor_is_covered_by_the_next_intake_at_once(melding, world, db, clock, as_staff, browser, settings):
+def test_a_new_counsellor_is_covered_by_the_next_intake_at_once(melding, world, db, use_case, as_staff, browser, settings):
     make_staff(world, "deventer", "nieuw", "counsellor", None)
     with db() as s:
-        labels = [r["role"] for r in intake.intake_info(s, settings, "deventer")["recipients"]]
+        labels = [r["role"] for r in intake.intake_info(use_case(s), "deventer")["recipients"]]
         assert labels.count("counsellor") == 3
         # The old case was not wrapped to them; a colleague grants it when needed.
         with pytest.raises(NotFound):
-            counsellor.open_case(s, clock, as_staff(s, "nieuw"), melding.ref)
+            counsellor.open_case(use_case(s), as_staff(s, "nieuw"), melding.ref)
     send_melding(browser, what="Een nieuwe melding na de komst van de nieuwe vertrouwenspersoon.")
     with db() as s:
         newest = [c.ref for c in counsellor.inbox(s, as_staff(s, "nieuw"))]

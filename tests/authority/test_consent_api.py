@@ -11,7 +11,7 @@ def consent(api, value, expect=(200,)):
     return api._json("POST", "/api/v1/reporter/case/consent", {"consent": value}, expect=expect)
 
 
-def test_consent_over_the_api(town, reporter_api, db, clock, as_staff):
+def test_consent_over_the_api(town, reporter_api, db, use_case, clock, as_staff):
     api = reporter_api()
     api.submit({"what": "Via de API gemeld."}, {"name": "A. Melder"})
     api.log_in()
@@ -24,8 +24,8 @@ def test_consent_over_the_api(town, reporter_api, db, clock, as_staff):
     consent(api, True)
     with db() as s:
         ref = s.query(Case.ref).scalar()
-    in_behandeling(db, clock, as_staff, ref)
-    escalate(db, clock, as_staff, ref, include_identity="ja")
+    in_behandeling(db, use_case, as_staff, ref)
+    escalate(db, use_case, as_staff, ref, include_identity="ja")
     with pytest.raises(ProtocolError) as exc:
         consent(api, False)
     assert exc.value.status == 400 and "verstuurd" in exc.value.body["error"]

@@ -24,7 +24,7 @@ def logout(client):
     client.delete_cookie("whistle")
 
 
-def test_the_hand_over_end_to_end_on_the_pages(melding, browser, client, db, clock, as_staff):
+def test_the_hand_over_end_to_end_on_the_pages(melding, browser, client, db, use_case, as_staff):
     # The melder consents to share their identity, on their own page.
     browser.melder_login("deventer", melding.code)
     assert "Toestemming geven" in page(client.get("/melder/zaak"))
@@ -32,7 +32,7 @@ def test_the_hand_over_end_to_end_on_the_pages(melding, browser, client, db, clo
     assert "Toestemming intrekken" in page(client.get("/melder/zaak"))
     logout(client)
 
-    in_behandeling(db, clock, as_staff, melding.ref)
+    in_behandeling(db, use_case, as_staff, melding.ref)
     login(browser, "vp")
     case_page = f"/vp/zaak/{melding.ref}"
     assert 'data-event="escalate"' in page(client.get(case_page))
@@ -86,8 +86,8 @@ def test_the_hand_over_end_to_end_on_the_pages(melding, browser, client, db, clo
     assert "Er komt een onderzoek." in melder_page and "al doorgezet" in melder_page
 
 
-def test_escalation_with_nobody_left_shows_why_and_sends_nothing(melding, browser, client, db, clock, as_staff):
-    in_behandeling(db, clock, as_staff, melding.ref)
+def test_escalation_with_nobody_left_shows_why_and_sends_nothing(melding, browser, client, db, use_case, as_staff):
+    in_behandeling(db, use_case, as_staff, melding.ref)
     login(browser, "vp")
     case_page = f"/vp/zaak/{melding.ref}"
     browser.submit(f"{case_page}/betrokkenen", {"concerned": [str(staff_id(db, "burgemeester")),

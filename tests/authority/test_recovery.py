@@ -16,10 +16,10 @@ from whistle.services.errors import InvalidInput, NotFound
 NEW_PASSPHRASE = "a brand new passphrase for vp"
 
 
-def make_key(db, clock, world) -> bytes:
+def make_key(db, use_case, world) -> bytes:
     """The recovery key, endorsed with the organisation key (which the test world holds)."""
     with db() as s:
-        return recovery.create_recovery_key(s, clock, "deventer", "test", world.trust_seeds["deventer"])
+        return recovery.create_recovery_key(use_case(s), "deventer", "test", world.trust_seeds["deventer"])
 
 
 def test_words_round_trip_and_catch_typing_errors():
@@ -35,17 +35,17 @@ def test_words_round_trip_and_catch_typing_errors():
         recovery.decode_secret(words[:-1])
 
 
-def test_the_key_is_made_once_and_only_its_public_half_is_stored(town, db, clock):
-    secret = make_key(db, clock, town)
+def test_the_key_is_made_once_and_only_its_public_half_is_stored(town, db, use_case):
+    secret = make_key(db, use_case, town)
     with db() as s:
         org = s.scalar(select(Organisation).where(Organisation.slug == "deventer"))
         assert org.recovery_public_key == crypto.public_from_secret(secret)
     with pytest.raises(InvalidInput):
-        make_key(db, clock, town)
+        make_key(db, use_case, town)
 
 
-def test_a_lost_passphrase_is_recovered_with_the_recovery_key(town, db, clock, as_staff, browser, settings):
-    secret = make_key(db, clock, town)
+def test_a_lost_passphrase_is_recovered_with_the_recovery_key(town, db, use_case, as_staff, browser, settings):
+    secret = make_key(db, use_case, town)
     send_melding(browser)
     with db() as s:
         ref = counsellor.inbox(s, as_staff(s))[0].ref
@@ -53,7 +53,7 @@ def test_a_lost_passphrase_is_recovered_with_the_recovery_key(town, db, clock, a
         assert s.scalar(select(CaseKey.id).where(CaseKey.case_id == case_id, CaseKey.staff_id.is_(None)))
     # vp loses their passphrase; the operator gives them a new one and a new key pair.
     with db() as s:
-        member, waiting = recovery.reset_passphrase(s, settings, clock, email="vp@deventer.example",
+        member, waiting = recovery.reset_passphrase(use_case(s), email="vp@deventer.example",
                                                     passphrase=NEW_PASSPHRASE, actor="cli")
     assert waiting == 1
     from whistle.services.staff import accounts as staff
@@ -64,62 +64,62 @@ def test_a_lost_passphrase_is_recovered_with_the_recovery_key(town, db, clock, a
     # A wrong key, or another organisation's, restores nothing.
     with db() as s:
         with pytest.raises(InvalidInput):
-            recovery.restore_access(s, clock, org_slug="deventer", email="vp@deventer.example",
+            recovery.restore_access(use_case(s), org_slug="deventer", email="vp@deventer.example",
                                     secret=crypto.new_box_keypair()[1], ref=None, actor="cli")
     with db() as s:
-        done = recovery.restore_access(s, clock, org_slug="deventer", email="vp@deventer.example",
+        done = recovery.restore_access(use_case(s), org_slug="deventer", email="vp@deventer.example",
                                        secret=recovery.decode_secret(recovery.encode_secret(secret)),
                                        ref=None, actor="cli")
     assert done.cases == [ref] and done.skipped == []
     with db() as s:
         principal = staff.StaffPrincipal(s.get(staff.Staff, member.id), new_secret, b"")
-        assert counsellor.open_case(s, clock, principal, ref).report["what"]
+        assert counsellor.open_case(use_case(s), principal, ref).report["what"]
         assert s.scalar(select(AccessToRestore.id)) is None
         with pytest.raises(InvalidInput):  # nothing left to restore
-            recovery.restore_access(s, clock, org_slug="deventer", email="vp@deventer.example",
+            recovery.restore_access(use_case(s), org_slug="deventer", email="vp@deventer.example",
                                     secret=secret, ref=None, actor="cli")
 
 
-def test_an_authority_member_gets_their_dossier_back_but_never_as_betrokkene(melding, town, db, clock, as_staff, settings):
-    secret = make_key(db, clock, town)
+def test_an_authority_member_gets_their_dossier_back_but_never_as_betrokkene(melding, town, db, use_case, as_staff, settings):
+    secret = make_key(db, use_case, town)
     with db() as s:
-        counsellor.open_case(s, clock, as_staff(s), melding.ref)  # wraps the older case to the recovery key
-    in_behandeling(db, clock, as_staff, melding.ref)
-    ref, _ = escalate(db, clock, as_staff, melding.ref)
+        counsellor.open_case(use_case(s), as_staff(s), melding.ref)  # wraps the older case to the recovery key
+    in_behandeling(db, use_case, as_staff, melding.ref)
+    ref, _ = escalate(db, use_case, as_staff, melding.ref)
     for who in ("wethouder", "wethouder2"):
         with db() as s:
-            recovery.reset_passphrase(s, settings, clock, email=f"{who}@deventer.example",
+            recovery.reset_passphrase(use_case(s), email=f"{who}@deventer.example",
                                       passphrase=NEW_PASSPHRASE, actor="cli")
     with db() as s:
-        concerned.mark(s, clock, as_staff(s), melding.ref, [staff_id(db, "wethouder2")])
+        concerned.mark(use_case(s), as_staff(s), melding.ref, [staff_id(db, "wethouder2")])
     with db() as s:
-        back = recovery.restore_access(s, clock, org_slug="deventer", email="wethouder@deventer.example",
+        back = recovery.restore_access(use_case(s), org_slug="deventer", email="wethouder@deventer.example",
                                        secret=secret, ref=melding.ref, actor="cli")
-        skipped = recovery.restore_access(s, clock, org_slug="deventer", email="wethouder2@deventer.example",
+        skipped = recovery.restore_access(use_case(s), org_slug="deventer", email="wethouder2@deventer.example",
                                           secret=secret, ref=None, actor="cli")
     assert back.dossiers == [melding.ref]
     assert skipped.dossiers == [] and "betrokkene" in skipped.skipped[0][1]
     from whistle.services.staff import accounts as staff
     with db() as s:
         w = staff.check_passphrase(s, "wethouder@deventer.example", NEW_PASSPHRASE)
-        assert authority.read(s, clock, staff.StaffPrincipal(*w, b""), ref).entries
+        assert authority.read(use_case(s), staff.StaffPrincipal(*w, b""), ref).entries
         w2 = staff.check_passphrase(s, "wethouder2@deventer.example", NEW_PASSPHRASE)
         with pytest.raises(NotFound):
-            authority.read(s, clock, staff.StaffPrincipal(*w2, b""), ref)
+            authority.read(use_case(s), staff.StaffPrincipal(*w2, b""), ref)
 
 
-def test_a_case_made_before_the_key_is_covered_once_a_counsellor_opens_it(melding, town, db, clock, as_staff, settings):
-    secret = make_key(db, clock, town)
+def test_a_case_made_before_the_key_is_covered_once_a_counsellor_opens_it(melding, town, db, use_case, as_staff, settings):
+    secret = make_key(db, use_case, town)
     with db() as s:
-        recovery.reset_passphrase(s, settings, clock, email="vp2@deventer.example",
+        recovery.reset_passphrase(use_case(s), email="vp2@deventer.example",
                                   passphrase=NEW_PASSPHRASE, actor="cli")
     with db() as s:
-        early = recovery.restore_access(s, clock, org_slug="deventer", email="vp2@deventer.example",
+        early = recovery.restore_access(use_case(s), org_slug="deventer", email="vp2@deventer.example",
                                         secret=secret, ref=None, actor="cli")
     assert early.cases == [] and "before the recovery key" in early.skipped[0][1]
     with db() as s:
-        counsellor.open_case(s, clock, as_staff(s), melding.ref)  # vp still holds it: now covered
+        counsellor.open_case(use_case(s), as_staff(s), melding.ref)  # vp still holds it: now covered
     with db() as s:
-        later = recovery.restore_access(s, clock, org_slug="deventer", email="vp2@deventer.example",
+        later = recovery.restore_access(use_case(s), org_slug="deventer", email="vp2@deventer.example",
                                         secret=secret, ref=melding.ref, actor="cli")
     assert later.cases == [melding.ref]

@@ -53,16 +53,16 @@ def visible_protection(page) -> str:
         "els => els.filter(e => !e.hidden).map(e => e.getAttribute('data-protection')).join(',')")
 
 
-def counsellor_reads(db, settings, clock, email: str, ref: str | None = None):
+def counsellor_reads(db, use_case, email: str, ref: str | None = None):
     """The case as the counsellor decrypts it in Python, with the attachments' plaintext."""
     with db() as s:
         principal = counsellor_principal(s, email)
         if ref is None:
             [ref] = s.scalars(select(Case.ref)).all()
-        opened = counsellor.open_case(s, clock, principal, ref)
+        opened = counsellor.open_case(use_case(s), principal, ref)
         files = {}
         for a in opened.attachments:
-            header, body = counsellor.download(s, settings, clock, principal, ref, a.id)
+            header, body = counsellor.download(use_case(s), principal, ref, a.id)
             files[header["name"]] = (header, b"".join(body))
         return opened, files
 

@@ -37,7 +37,7 @@ def what_the_melder_reads(page, root: str) -> dict[str, list[str]]:
 
 
 def test_with_and_without_javascript_the_melder_reads_the_same_words(
-        world, live_server, page, page_without_js, db, clock):
+        world, live_server, page, page_without_js, db, use_case):
     world.org("deventer")
     world.staff("deventer", email=VP)
     melder = ReporterClient(HttpTransport(live_server.base), "deventer")
@@ -48,13 +48,13 @@ def test_with_and_without_javascript_the_melder_reads_the_same_words(
     with db() as s:
         principal = counsellor_principal(s, VP)
         ref = s.scalar(select(Case.ref))
-        counsellor.reply(s, clock, principal, ref, "Dank u; <b>welke</b> factuur?")
-        lifecycle.transition(s, clock, ref, "acknowledge", principal)
-        lifecycle.transition(s, clock, ref, "triage", principal, kind="vermoeden_misstand", meldingswaardig=True)
+        counsellor.reply(use_case(s), principal, ref, "Dank u; <b>welke</b> factuur?")
+        lifecycle.transition(use_case(s), ref, "acknowledge", principal)
+        lifecycle.transition(use_case(s), ref, "triage", principal, kind="vermoeden_misstand", meldingswaardig=True)
         until = s.scalar(select(Case)).feedback_due + timedelta(days=14)
-        lifecycle.transition(s, clock, ref, "extend_feedback", principal, until=until.isoformat(),
+        lifecycle.transition(use_case(s), ref, "extend_feedback", principal, until=until.isoformat(),
                              reason="Het onderzoek loopt nog.")
-        lifecycle.transition(s, clock, ref, "give_feedback", principal, text="Geen misstand gevonden.")
+        lifecycle.transition(use_case(s), ref, "give_feedback", principal, text="Geen misstand gevonden.")
     melder._json("POST", "/api/v1/reporter/case/events", {"event": "disagree"})
 
     log_in_with_code(page, live_server.base, melder.code)

@@ -112,13 +112,13 @@ def test_no_identity_no_consent_control(town, live_server, page):
 
 
 def test_after_the_dossier_is_sent_the_server_refuses_and_the_buttons_go(
-        town, live_server, page, db, clock, as_staff):
+        town, live_server, page, db, use_case, as_staff):
     melder = submit(live_server, {"name": NAME, "contact": CONTACT})
     open_case(page, live_server, melder.code)
     with db() as s:
         ref = s.scalar(select(Case.ref))
-    in_behandeling(db, clock, as_staff, ref)
-    escalate(db, clock, as_staff, ref)  # without the identity: there was no consent
+    in_behandeling(db, use_case, as_staff, ref)
+    escalate(db, use_case, as_staff, ref)  # without the identity: there was no consent
 
     page.click("[data-consent-choice=give]")
     page.click("text=Ja, toestemming geven")

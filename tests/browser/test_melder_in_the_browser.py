@@ -27,7 +27,7 @@ def deventer(world):
 
 
 def test_a_melding_with_an_attachment_is_encrypted_in_the_browser_and_read_by_the_counsellor(
-        deventer, live_server, page, db, settings, clock):
+        deventer, live_server, page, db, settings, use_case):
     open_form(page, live_server.base)
     assert visible_protection(page) == "browser"
     # Who can read it, with the fingerprint the organisation also publishes elsewhere.
@@ -42,7 +42,7 @@ def test_a_melding_with_an_attachment_is_encrypted_in_the_browser_and_read_by_th
     page.wait_for_selector("[data-slot=uploads][data-state=done]")
     assert "Uw melding is ontvangen" in page.inner_text("main")
 
-    opened, files = counsellor_reads(db, settings, clock, VP)
+    opened, files = counsellor_reads(db, use_case, VP)
     assert opened.report == {"what": what, "who": who}
     assert opened.identity == {"name": name}
     header, plain = files["bewijs.pdf"]
@@ -55,7 +55,7 @@ def test_a_melding_with_an_attachment_is_encrypted_in_the_browser_and_read_by_th
 
 
 def test_a_reply_written_in_python_is_read_in_the_browser_and_answered_there(
-        deventer, live_server, page, db, settings, clock):
+        deventer, live_server, page, db, use_case, settings, clock):
     melder = ReporterClient(HttpTransport(live_server.base), "deventer")
     melder.submit({"what": "Melding via de API"})
     melder.log_in()
@@ -63,8 +63,8 @@ def test_a_reply_written_in_python_is_read_in_the_browser_and_answered_there(
     with db() as s:
         principal = counsellor_principal(s, VP)
         ref = s.scalar(select(Case.ref))
-        counsellor.reply(s, clock, principal, ref, "Dank voor uw melding; <b>kunt</b> u meer vertellen?")
-        lifecycle.transition(s, clock, ref, "acknowledge", principal)
+        counsellor.reply(use_case(s), principal, ref, "Dank voor uw melding; <b>kunt</b> u meer vertellen?")
+        lifecycle.transition(use_case(s), ref, "acknowledge", principal)
 
     log_in_with_code(page, live_server.base, melder.code)
     page.wait_for_selector("#js-case")
@@ -78,7 +78,7 @@ def test_a_reply_written_in_python_is_read_in_the_browser_and_answered_there(
     page.fill("#js-text", "BROWSERREPLY ja, het gaat om drie facturen")
     page.click("[data-slot=message-form] button")
     page.wait_for_selector("text=BROWSERREPLY ja")
-    opened, _ = counsellor_reads(db, settings, clock, VP, ref)
+    opened, _ = counsellor_reads(db, use_case, VP, ref)
     assert [m.body["text"] for m in opened.messages][-1] == "BROWSERREPLY ja, het gaat om drie facturen"
 
     # The melder's own attachment, decrypted in the browser.
@@ -90,7 +90,7 @@ def test_a_reply_written_in_python_is_read_in_the_browser_and_answered_there(
 
 
 def test_the_same_journey_without_javascript_goes_through_the_server_path(
-        deventer, live_server, page_without_js, db, settings, clock):
+        deventer, live_server, page_without_js, db, settings, use_case):
     page = page_without_js
     open_form(page, live_server.base, encrypted_in_browser=False)
     assert visible_protection(page) == "server"
@@ -103,8 +103,8 @@ def test_the_same_journey_without_javascript_goes_through_the_server_path(
     with db() as s:
         principal = counsellor_principal(s, VP)
         ref = s.scalar(select(Case.ref))
-        counsellor.reply(s, clock, principal, ref, "Antwoord voor de melder zonder JavaScript")
-    opened, files = counsellor_reads(db, settings, clock, VP, ref)
+        counsellor.reply(use_case(s), principal, ref, "Antwoord voor de melder zonder JavaScript")
+    opened, files = counsellor_reads(db, use_case, VP, ref)
     assert opened.report["what"] == "NOJS melding zonder JavaScript" and files["nojs.txt"][1] == content
 
     page.goto(f"{live_server.base}/o/deventer/terug")
@@ -127,7 +127,7 @@ def test_a_wrong_code_and_an_unknown_code_get_the_same_answer(deventer, live_ser
 
 
 def test_a_changed_recipient_list_is_shown_before_anything_is_sent(
-        deventer, world, live_server, page, db, settings, clock):
+        deventer, world, live_server, page, db, settings, use_case):
     open_form(page, live_server.base)
     second = world.staff("deventer", email="vp2@deventer.example", name="Mw. A. Smit")
     fill_melding(page, "Melding na een nieuwe vertrouwenspersoon")
@@ -141,12 +141,12 @@ def test_a_changed_recipient_list_is_shown_before_anything_is_sent(
     page.click("#melding-form button[type=submit]")
     receipt_code(page)
     for email in (VP, "vp2@deventer.example"):
-        opened, _ = counsellor_reads(db, settings, clock, email)
+        opened, _ = counsellor_reads(db, use_case, email)
         assert opened.report["what"] == "Melding na een nieuwe vertrouwenspersoon"
 
 
 def test_a_409_from_the_server_refreshes_the_list_and_stores_nothing(
-        deventer, world, live_server, page, db, settings, clock):
+        deventer, world, live_server, page, db, settings, use_case):
     open_form(page, live_server.base)
     stale = page.evaluate("fetch('/api/v1/orgs/deventer/intake').then(r => r.text())")
     second = world.staff("deventer", email="vp2@deventer.example", name="Mw. A. Smit")
@@ -164,12 +164,12 @@ def test_a_409_from_the_server_refreshes_the_list_and_stores_nothing(
     page.unroute("**/api/v1/orgs/deventer/intake")
     page.click("#melding-form button[type=submit]")
     receipt_code(page)
-    opened, _ = counsellor_reads(db, settings, clock, "vp2@deventer.example")
+    opened, _ = counsellor_reads(db, use_case, "vp2@deventer.example")
     assert opened.report["what"] == "Melding tijdens een wisseling"
 
 
 def test_an_interrupted_upload_is_retried_without_leaving_half_an_attachment(
-        deventer, live_server, page, db, settings, clock):
+        deventer, live_server, page, db, settings, use_case):
     failures = []
 
     def cut_the_first(route):
@@ -190,7 +190,7 @@ def test_an_interrupted_upload_is_retried_without_leaving_half_an_attachment(
         assert s.scalar(select(func.count(Attachment.id))) == 0
     page.click("li.upload button")
     page.wait_for_selector("li.upload[data-state=done]")
-    _, files = counsellor_reads(db, settings, clock, VP)
+    _, files = counsellor_reads(db, use_case, VP)
     assert files["retry.bin"][1] == content
     incoming = settings.attachments_dir / ".incoming"
     assert not incoming.exists() or not any(incoming.iterdir())
@@ -198,7 +198,7 @@ def test_an_interrupted_upload_is_retried_without_leaving_half_an_attachment(
 
 
 def test_without_webassembly_the_page_uses_the_server_path_and_says_so(
-        deventer, live_server, chromium, db, settings, clock):
+        deventer, live_server, chromium, db, settings, use_case):
     context = chromium.new_context()
     context.add_init_script("delete window.WebAssembly;")
     page = context.new_page()
@@ -214,7 +214,7 @@ def test_without_webassembly_the_page_uses_the_server_path_and_says_so(
         page.click("#melding-form button[type=submit]")
         receipt_code(page)
         assert live_server.log.to("/o/deventer/melden", "POST")
-        opened, _ = counsellor_reads(db, settings, clock, VP)
+        opened, _ = counsellor_reads(db, use_case, VP)
         assert opened.report["what"] == "Melding zonder WebAssembly"
     finally:
         context.close()

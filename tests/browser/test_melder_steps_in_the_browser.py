@@ -90,16 +90,16 @@ def test_withdrawing_with_javascript_asks_first_and_then_withdraws(melder, live_
 
 
 def test_disagreeing_after_feedback_puts_the_routes_first_and_shows_the_extension(
-        melder, live_server, page, db, clock, settings):
+        melder, live_server, page, db, use_case, clock, settings):
     with db() as s:
         principal = counsellor_principal(s, VP)
         ref = s.scalar(select(Case.ref))
-        lifecycle.transition(s, clock, ref, "acknowledge", principal)
-        lifecycle.transition(s, clock, ref, "triage", principal, kind="vermoeden_misstand", meldingswaardig=True)
+        lifecycle.transition(use_case(s), ref, "acknowledge", principal)
+        lifecycle.transition(use_case(s), ref, "triage", principal, kind="vermoeden_misstand", meldingswaardig=True)
         case = s.scalar(select(Case))
         until = case.feedback_due + timedelta(days=14)
         assert until <= case.feedback_maximum
-        lifecycle.transition(s, clock, ref, "extend_feedback", principal, until=until.isoformat(),
+        lifecycle.transition(use_case(s), ref, "extend_feedback", principal, until=until.isoformat(),
                              reason="EXTENSIONREASON het onderzoek loopt nog")
 
     # The extension: the new day, and the reason among the messages with its label.
@@ -112,7 +112,7 @@ def test_disagreeing_after_feedback_puts_the_routes_first_and_shows_the_extensio
     assert "disagree" not in buttons(page)  # not before the terugkoppeling
 
     with db() as s:
-        lifecycle.transition(s, clock, ref, "give_feedback", counsellor_principal(s, VP),
+        lifecycle.transition(use_case(s), ref, "give_feedback", counsellor_principal(s, VP),
                              text="FEEDBACKTEXT geen misstand gevonden")
     page.reload()
     open_case(page, live_server, melder.code)
@@ -145,7 +145,7 @@ def test_disagreeing_after_feedback_puts_the_routes_first_and_shows_the_extensio
 
 
 def test_reporting_externally_seals_which_body_and_the_melders_words_in_the_browser(
-        melder, live_server, page, db, settings, clock):
+        melder, live_server, page, db, settings, use_case):
     open_case(page, live_server, melder.code)
     page.click("#melder-events [data-event=report_external]")
     assert page.is_visible("[data-slot=confirm-external]")
@@ -171,7 +171,7 @@ def test_reporting_externally_seals_which_body_and_the_melders_words_in_the_brow
     # The counsellor reads the server path's words and the melder's own; the server stored the
     # browser's ciphertext as it came (it could not have made it: it has no case key here).
     name = route("huis_voor_klokkenluiders").name
-    opened, _ = counsellor_reads(db, settings, clock, VP)
+    opened, _ = counsellor_reads(db, use_case, VP)
     assert opened.messages[-1].body == {
         "text": f"Ik heb mijn melding extern gemeld bij: {name}.\n\nBROWSEREXTERN ik heb ook <b>de FIOD</b> gebeld",
         "purpose": "external_report", "route": "huis_voor_klokkenluiders"}
@@ -210,17 +210,17 @@ def test_afmelden_ends_the_session_on_the_server(melder, live_server, page, db):
 
 
 def test_a_step_the_case_no_longer_allows_changes_nothing_and_shows_the_case_as_it_is(
-        melder, live_server, page, db, clock):
+        melder, live_server, page, db, use_case):
     with db() as s:
         principal = counsellor_principal(s, VP)
         ref = s.scalar(select(Case.ref))
-        lifecycle.transition(s, clock, ref, "acknowledge", principal)
-        lifecycle.transition(s, clock, ref, "triage", principal, kind="vermoeden_misstand", meldingswaardig=False)
-        lifecycle.transition(s, clock, ref, "give_feedback", principal, text="Uitkomst.")
+        lifecycle.transition(use_case(s), ref, "acknowledge", principal)
+        lifecycle.transition(use_case(s), ref, "triage", principal, kind="vermoeden_misstand", meldingswaardig=False)
+        lifecycle.transition(use_case(s), ref, "give_feedback", principal, text="Uitkomst.")
     open_case(page, live_server, melder.code)
     page.click("#melder-events [data-event=disagree]")
     with db() as s:  # meanwhile the counsellor closes the case
-        lifecycle.transition(s, clock, ref, "close", counsellor_principal(s, VP))
+        lifecycle.transition(use_case(s), ref, "close", counsellor_principal(s, VP))
 
     page.click("text=Ja, ik ben het niet eens met de uitkomst")
     page.wait_for_function("() => document.querySelector('[data-slot=state]').textContent === 'Afgesloten'")

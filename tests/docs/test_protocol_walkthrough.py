@@ -31,7 +31,7 @@ def counsellor_principal(s, email="vp@deventer.example"):
     return staff.StaffPrincipal(member, secret, b"")
 
 
-def test_a_client_written_from_the_document_works_end_to_end(deventer, client, db, clock, settings):
+def test_a_client_written_from_the_document_works_end_to_end(deventer, client, db, use_case, clock, settings):
     vp, recovery_pk, recovery_sk = deventer
     api = Api(client)
     code, keys, case_key, answer = submit(
@@ -75,12 +75,12 @@ def test_a_client_written_from_the_document_works_end_to_end(deventer, client, d
     with db() as s:
         ref = s.scalar(select(Case.ref).where(Case.locator == keys.locator))
         principal = counsellor_principal(s)
-        opened = counsellor.open_case(s, clock, principal, ref)
+        opened = counsellor.open_case(use_case(s), principal, ref)
         assert opened.report["where"] == "Inkoop" and opened.identity["name"] == "J. de Vries"
         assert [m.body["text"] for m in opened.messages] == ["Er is ook een e-mail."]
-        meta_seen, plain = counsellor.download(s, settings, clock, principal, ref, entry["id"])
+        meta_seen, plain = counsellor.download(use_case(s), principal, ref, entry["id"])
         assert b"".join(plain) == data and meta_seen["name"] == "mail.eml"
-        counsellor.reply(s, clock, principal, ref, "Dank u. Wij nemen dit in behandeling.")
+        counsellor.reply(use_case(s), principal, ref, "Dank u. Wij nemen dit in behandeling.")
     _case, _k, records, _f = read_case(api, keys)
     assert (records[-1][0], records[-1][1], records[-1][2]["text"]) == (
         "message", "counsellor", "Dank u. Wij nemen dit in behandeling.")
@@ -96,17 +96,17 @@ def test_a_client_written_from_the_document_works_end_to_end(deventer, client, d
     assert recovered == case_key
 
 
-def test_either_path_opens_what_the_other_made(deventer, client, db, clock, settings):
+def test_either_path_opens_what_the_other_made(deventer, client, db, use_case, settings):
     """Section 14: a case from the document's client opens on the server path (the code typed
     into the form without JavaScript), and a case made on that path opens in the document's
     client. The server path is driven through its services, as its pages do."""
     code, *_ = submit(Api(client), {"what": "Gemaakt door een eigen client"})
     with db() as s:
-        ctx = reporter.open_code_session(s, settings, clock, ORG, code)
+        ctx = reporter.open_code_session(use_case(s), ORG, code)
         assert [r.body for r in reporter.open_records(s, ctx)] == [{"what": "Gemaakt door een eigen client"}]
 
     with db() as s:
-        _case, code = intake.submit_plain(s, settings, clock, ORG,
+        _case, code = intake.submit_plain(use_case(s), ORG,
                                           {"what": "Gemaakt zonder JavaScript", "where": "Stadskantoor"}, None, [])
     api = Api(client)
     keys = log_in(api, code)

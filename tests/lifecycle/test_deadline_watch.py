@@ -57,11 +57,11 @@ def test_acknowledgement_due_soon_then_overdue_reminds_once_each_and_records_onc
 
 
 def test_the_reminder_says_only_that_the_case_needs_attention(melding, engine, mail_settings, smtp, clock,
-                                                               db, as_staff):
+                                                               db, use_case, as_staff):
     inbox, _ = smtp
     with db() as s:
-        transition(s, clock, melding.ref, "acknowledge", as_staff(s))
-        transition(s, clock, melding.ref, "triage", as_staff(s), kind="integriteitsschending", meldingswaardig=True)
+        transition(use_case(s), melding.ref, "acknowledge", as_staff(s))
+        transition(use_case(s), melding.ref, "triage", as_staff(s), kind="integriteitsschending", meldingswaardig=True)
     clock.set(clock.now().replace(month=4, day=11))  # feedback due 13 April
     deadlines_watch.watch(make_session_factory(engine), mail_settings, clock)
     assert len(inbox.messages) == 2
@@ -75,16 +75,16 @@ def test_the_reminder_says_only_that_the_case_needs_attention(melding, engine, m
             assert leak not in text
 
 
-def test_an_extension_is_a_new_due_moment(melding, engine, mail_settings, smtp, clock, db, as_staff):
+def test_an_extension_is_a_new_due_moment(melding, engine, mail_settings, smtp, clock, db, use_case, as_staff):
     inbox, _ = smtp
     factory = make_session_factory(engine)
     with db() as s:
-        transition(s, clock, melding.ref, "acknowledge", as_staff(s))
+        transition(use_case(s), melding.ref, "acknowledge", as_staff(s))
     clock.set(clock.now().replace(month=4, day=12))  # feedback due 13 April
     deadlines_watch.watch(factory, mail_settings, clock)
     assert len(inbox.to(VPS[0])) == 1
     with db() as s:
-        transition(s, clock, melding.ref, "extend_feedback", as_staff(s), until="2026-05-11", reason="Onderzoek.")
+        transition(use_case(s), melding.ref, "extend_feedback", as_staff(s), until="2026-05-11", reason="Onderzoek.")
     deadlines_watch.watch(factory, mail_settings, clock)
     assert len(inbox.to(VPS[0])) == 1  # the new deadline is not near yet
     clock.set(clock.now().replace(month=5, day=9))

@@ -30,7 +30,7 @@ def melder_page(browser, client, code) -> str:
     return client.get("/melder/zaak").get_data(as_text=True)
 
 
-def test_each_actor_sees_the_buttons_the_table_gives_in_every_state(melding, browser, client, db, clock, as_staff):
+def test_each_actor_sees_the_buttons_the_table_gives_in_every_state(melding, browser, client, db, use_case, as_staff):
     ref = melding.ref
     steps = [
         ("acknowledge", {}),
@@ -43,7 +43,7 @@ def test_each_actor_sees_the_buttons_the_table_gives_in_every_state(melding, bro
     for event, facts in [(None, {})] + steps:
         if event:
             with db() as s:
-                transition(s, clock, ref, event, as_staff(s), **facts)
+                transition(use_case(s), ref, event, as_staff(s), **facts)
         counsellor = shown(counsellor_page(browser, client, ref))
         melder = shown(melder_page(browser, client, melding.code))
         assert counsellor == expected(db, ref, Actor.COUNSELLOR), event
@@ -111,11 +111,11 @@ def test_overdue_feedback_puts_the_routes_first_and_says_why(melding, browser, c
     assert [r["primary"] for r in routes] == sorted((r["primary"] for r in routes), reverse=True)
 
 
-def test_disagreeing_through_the_api_puts_the_routes_first(melding, db, clock, as_staff, reporter_api, browser, client):
+def test_disagreeing_through_the_api_puts_the_routes_first(melding, db, use_case, as_staff, reporter_api, browser, client):
     with db() as s:
-        transition(s, clock, melding.ref, "acknowledge", as_staff(s))
-        transition(s, clock, melding.ref, "triage", as_staff(s), kind="vermoeden_misstand", meldingswaardig=False)
-        transition(s, clock, melding.ref, "give_feedback", as_staff(s), text="Geen misstand gevonden.")
+        transition(use_case(s), melding.ref, "acknowledge", as_staff(s))
+        transition(use_case(s), melding.ref, "triage", as_staff(s), kind="vermoeden_misstand", meldingswaardig=False)
+        transition(use_case(s), melding.ref, "give_feedback", as_staff(s), text="Geen misstand gevonden.")
     api = reporter_api("deventer")
     api.log_in(melding.code)
     data = api.case()

@@ -30,14 +30,14 @@ def submit(browser, files, **extra):
     return browser.submit("/o/deventer/melden", form, content_type="multipart/form-data")
 
 
-def as_counsellor(db, settings, clock) -> dict[str, bytes]:
+def as_counsellor(db, use_case) -> dict[str, bytes]:
     """Every attachment of every case, decrypted with the counsellor's own key: name -> bytes."""
     out = {}
     with db() as s:
         member, secret = staff.check_passphrase(s, VP, PASSPHRASE)
         principal = staff.StaffPrincipal(member, secret, b"")
         for att_id, ref in s.execute(select(Attachment.id, Case.ref).join(Case, Case.id == Attachment.case_id)):
-            header, body = counsellor.download(s, settings, clock, principal, ref, att_id)
+            header, body = counsellor.download(use_case(s), principal, ref, att_id)
             out[header["name"]] = b"".join(body)
     return out
 
@@ -46,7 +46,7 @@ def files_on_disk(settings) -> list[Path]:
     return [p for p in settings.data_dir.rglob("*") if p.is_file()]
 
 
-def test_photo_and_pdf_arrive_without_their_metadata_and_the_melder_is_told(world, browser, db, settings, clock):
+def test_photo_and_pdf_arrive_without_their_metadata_and_the_melder_is_told(world, browser, db, settings, use_case):
     arrange(world)
     photo, pdf = samples.jpeg_with_gps(orientation=6), samples.pdf_with_author()
     page = submit(browser, [("IMG_2024.jpg", photo), ("urenstaat.pdf", pdf)])
@@ -56,7 +56,7 @@ def test_photo_and_pdf_arrive_without_their_metadata_and_the_melder_is_told(worl
     assert "GPS-locatie" in html and "merk, type en serienummer" in html and "documenteigenschappen" in html
     assert "gezichten" in html  # what cannot be removed from a photo
 
-    stored = as_counsellor(db, settings, clock)
+    stored = as_counsellor(db, use_case)
     got_photo = Image.open(io.BytesIO(stored["IMG_2024.jpg"]))
     assert got_photo.size == (32, 64)  # turned upright before the orientation tag went
     assert not got_photo.getexif() and not got_photo.info.get("comment") and not got_photo.info.get("xmp")
@@ -70,21 +70,21 @@ def test_photo_and_pdf_arrive_without_their_metadata_and_the_melder_is_told(worl
             crypto.encrypted_size(len(b)) for b in stored.values())
 
 
-def test_with_the_opt_out_the_files_arrive_exactly_as_sent(world, browser, db, settings, clock):
+def test_with_the_opt_out_the_files_arrive_exactly_as_sent(world, browser, db, settings, use_case):
     arrange(world)
     photo, pdf = samples.jpeg_with_gps(), samples.pdf_with_author()
     html = submit(browser, [("foto.jpg", photo), ("brief.pdf", pdf)], keep_metadata="ja").get_data(as_text=True)
     assert "u koos ervoor de metadata te laten staan" in html
-    assert as_counsellor(db, settings, clock) == {"foto.jpg": photo, "brief.pdf": pdf}
+    assert as_counsellor(db, use_case) == {"foto.jpg": photo, "brief.pdf": pdf}
 
 
-def test_an_office_document_is_sent_unchanged_with_a_warning(world, browser, db, settings, clock):
+def test_an_office_document_is_sent_unchanged_with_a_warning(world, browser, db, settings, use_case):
     arrange(world)
     docx = samples.docx_like()
     html = submit(browser, [("verslag.docx", docx)]).get_data(as_text=True)
     assert "uit dit soort bestand kunnen wij geen metadata verwijderen" in html
     assert "Word-, Excel-, PowerPoint-" in html
-    assert as_counsellor(db, settings, clock) == {"verslag.docx": docx}
+    assert as_counsellor(db, use_case) == {"verslag.docx": docx}
 
 
 def test_a_damaged_photo_is_refused_clearly_and_nothing_is_stored(world, browser, db, settings):
@@ -104,7 +104,7 @@ def test_a_damaged_photo_is_refused_clearly_and_nothing_is_stored(world, browser
 
 
 def test_a_file_over_the_memory_budget_is_encrypted_as_it_streams_and_the_melder_is_told(
-        world, settings, engine, clock, db):
+        world, settings, engine, clock, db, use_case):
     arrange(world)
     small = settings.with_(metadata_clean_max_bytes=1000)
     app = create_app(small, clock=clock)
@@ -113,11 +113,11 @@ def test_a_file_over_the_memory_budget_is_encrypted_as_it_streams_and_the_melder
     assert len(photo) > 1000
     html = submit(browser, [("groot.jpg", photo)]).get_data(as_text=True)
     assert "te groot om de metadata te verwijderen" in html
-    assert as_counsellor(db, settings, clock) == {"groot.jpg": photo}
+    assert as_counsellor(db, use_case) == {"groot.jpg": photo}
     app.extensions["whistle_engine"].dispose()
 
 
-def test_adding_a_photo_later_cleans_it_and_says_so(world, browser, client, db, settings, clock):
+def test_adding_a_photo_later_cleans_it_and_says_so(world, browser, client, db, settings, use_case):
     arrange(world)
     code = code_from_receipt(submit(browser, []).get_data(as_text=True))
     assert browser.melder_login("deventer", code).status_code == 302
@@ -128,7 +128,7 @@ def test_adding_a_photo_later_cleans_it_and_says_so(world, browser, client, db, 
                        form_page="/melder/zaak", content_type="multipart/form-data")
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "scherm.png" in html and "XMP-gegevens" in html
-    got = as_counsellor(db, settings, clock)["scherm.png"]
+    got = as_counsellor(db, use_case)["scherm.png"]
     assert samples.AUTHOR.encode() not in got and not Image.open(io.BytesIO(got)).getexif()
     # Told once: the next view of the case page does not repeat it.
     assert 'id="metadata-notice"' not in client.get("/melder/zaak").get_data(as_text=True)

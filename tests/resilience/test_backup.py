@@ -23,6 +23,7 @@ from whistle.infra.db import make_engine, make_session_factory, transaction
 from whistle.models import AuditEvent, Case, Record
 from whistle.reporter_client import FlaskTransport, ReporterClient
 from whistle.services import audit
+from whistle.services.context import UseCase
 from whistle.services.operations import backup
 from whistle.services.counsellor import case as counsellor
 from whistle.services.staff import accounts as staff
@@ -55,7 +56,7 @@ def arranged(world, reporter_api, db) -> Arranged:
     with db() as s:
         refs = list(s.scalars(select(Case.ref).order_by(Case.id)))
         member, secret = staff.check_passphrase(s, emails[0], PASSPHRASE)
-        counsellor.reply(s, world.clock, StaffPrincipal(member, secret, b""), refs[0], "Dank, wij kijken ernaar")
+        counsellor.reply(world.use_case(s), StaffPrincipal(member, secret, b""), refs[0], "Dank, wij kijken ernaar")
     return Arranged(emails, [first, second], refs)
 
 
@@ -97,11 +98,12 @@ def open_all(target: Settings, email: str) -> dict[str, counsellor.OpenedCase]:
     with transaction(factory) as s:
         member, secret = staff.check_passphrase(s, email, PASSPHRASE)
         principal = StaffPrincipal(member, secret, b"")
+        uc = UseCase(s, target, Clock())
         for case in counsellor.inbox(s, principal):
-            oc = counsellor.open_case(s, Clock(), principal, case.ref)
+            oc = counsellor.open_case(uc, principal, case.ref)
             oc.bodies = {}
             for a in oc.attachments:
-                _h, body = counsellor.download(s, target, Clock(), principal, case.ref, a.id)
+                _h, body = counsellor.download(uc, principal, case.ref, a.id)
                 oc.bodies[a.name] = b"".join(body)
             opened[case.ref] = oc
         assert audit.verify(s) == []

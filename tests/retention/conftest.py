@@ -39,18 +39,18 @@ def factory(engine):
 
 
 @pytest.fixture
-def closed(melding, db, clock, as_staff, reporter_api) -> Closed:
+def closed(melding, db, use_case, as_staff, reporter_api) -> Closed:
     melder = reporter_api("deventer")
     melder.log_in(melding.code)  # leaves a melder session behind
     uploaded = melder.upload("notulen.txt", "text/plain", [ATTACHMENT], len(ATTACHMENT))
     melder.send_message("Ik heb nog een aanvulling.")
-    in_behandeling(db, clock, as_staff, melding.ref)
-    sent, _ = escalate(db, clock, as_staff, melding.ref)
+    in_behandeling(db, use_case, as_staff, melding.ref)
+    sent, _ = escalate(db, use_case, as_staff, melding.ref)
     with db() as s:
-        authority.decide(s, clock, as_staff(s, "burgemeester"), sent,
+        authority.decide(use_case(s), as_staff(s, "burgemeester"), sent,
                          {"decision": "onderzoek", "motivation": "Ernstig genoeg voor onderzoek."})
-        transition(s, clock, melding.ref, "give_feedback", as_staff(s), text="Er komt een onderzoek.")
-        transition(s, clock, melding.ref, "close", as_staff(s))
+        transition(use_case(s), melding.ref, "give_feedback", as_staff(s), text="Er komt een onderzoek.")
+        transition(use_case(s), melding.ref, "close", as_staff(s))
         case = s.scalar(select(Case).where(Case.ref == melding.ref))
         return Closed(melding.ref, melding.code, case.id, uploaded["id"], case.closed_on)
 

@@ -42,12 +42,12 @@ def test_upcoming_deletions_show_the_counsellors_closed_cases_in_the_window(clos
             retention.upcoming(s, as_staff(s, "burgemeester"), clock.today())
 
 
-def test_an_extension_with_a_reason_postpones_the_deletion(closed, db, clock, settings, factory, as_staff):
+def test_an_extension_with_a_reason_postpones_the_deletion(closed, db, use_case, clock, settings, factory, as_staff):
     due = closed.closed_on + timedelta(days=TERM)
     advance_to(clock, due - timedelta(days=10))
     until = due + timedelta(days=90)
     with db() as s:
-        assert retention.extend(s, clock, as_staff(s), closed.ref, until.isoformat(), f"  {REASON} ") == until
+        assert retention.extend(use_case(s), as_staff(s), closed.ref, until.isoformat(), f"  {REASON} ") == until
     with db() as s:
         case = s.scalar(select(Case).where(Case.ref == closed.ref))
         assert case.retain_until == until and retention.delete_on(case) == until
@@ -75,45 +75,45 @@ def test_an_extension_with_a_reason_postpones_the_deletion(closed, db, clock, se
     ("FINE", "   ", "reason", "geef een reden"),
     ("FINE", "x" * 20001, "reason", "te lang"),
 ])
-def test_refusals_name_the_field_and_change_nothing(closed, db, clock, as_staff, until, reason, field, words):
+def test_refusals_name_the_field_and_change_nothing(closed, db, use_case, clock, as_staff, until, reason, field, words):
     due = closed.closed_on + timedelta(days=TERM)
     advance_to(clock, due - timedelta(days=5))
     until = {"DUE": due.isoformat(), "TOO_FAR": (clock.today() + timedelta(days=MAX_EXTENSION_DAYS + 1)).isoformat(),
              "FINE": (due + timedelta(days=30)).isoformat()}.get(until, until)
     before = snapshot(db, closed.ref)
     with db() as s, pytest.raises(InvalidInput) as refused:
-        retention.extend(s, clock, as_staff(s), closed.ref, until, reason)
+        retention.extend(use_case(s), as_staff(s), closed.ref, until, reason)
     assert refused.value.field == field and words in refused.value.message
     assert "Er is niets gewijzigd" in refused.value.message
     assert snapshot(db, closed.ref) == before
 
 
-def test_the_furthest_extension_is_a_year_from_today(closed, db, clock, as_staff):
+def test_the_furthest_extension_is_a_year_from_today(closed, db, use_case, clock, as_staff):
     advance_to(clock, closed.closed_on + timedelta(days=TERM - 1))
     furthest = clock.today() + timedelta(days=MAX_EXTENSION_DAYS)
     with db() as s:
-        assert retention.extend(s, clock, as_staff(s), closed.ref, furthest, REASON) == furthest
+        assert retention.extend(use_case(s), as_staff(s), closed.ref, furthest, REASON) == furthest
 
 
-def test_an_open_case_has_no_term_to_extend(melding, db, clock, as_staff):
+def test_an_open_case_has_no_term_to_extend(melding, db, use_case, clock, as_staff):
     before = snapshot(db, melding.ref)
     with db() as s:
         case = s.scalar(select(Case).where(Case.ref == melding.ref))
         assert retention.case_view(s, as_staff(s), case, clock.today()) is None
         with pytest.raises(InvalidInput, match="alleen een afgesloten zaak"):
-            retention.extend(s, clock, as_staff(s), melding.ref, date(2027, 1, 1), REASON)
+            retention.extend(use_case(s), as_staff(s), melding.ref, date(2027, 1, 1), REASON)
     assert snapshot(db, melding.ref) == before
 
 
-def test_only_a_counsellor_with_the_key_may_extend(closed, db, clock, as_staff):
+def test_only_a_counsellor_with_the_key_may_extend(closed, db, use_case, clock, as_staff):
     before = snapshot(db, closed.ref)
     until = closed.closed_on + timedelta(days=TERM + 10)
     advance_to(clock, closed.closed_on + timedelta(days=TERM - 5))
     with db() as s:
         with pytest.raises(NotFound):
-            retention.extend(s, clock, as_staff(s, "vp@samenwerking.example"), closed.ref, until, REASON)
+            retention.extend(use_case(s), as_staff(s, "vp@samenwerking.example"), closed.ref, until, REASON)
         with pytest.raises(Forbidden):
-            retention.extend(s, clock, as_staff(s, "burgemeester"), closed.ref, until, REASON)
+            retention.extend(use_case(s), as_staff(s, "burgemeester"), closed.ref, until, REASON)
         with pytest.raises(NotFound):
-            retention.extend(s, clock, as_staff(s), "M-XXXX-XXXX", until, REASON)
+            retention.extend(use_case(s), as_staff(s), "M-XXXX-XXXX", until, REASON)
     assert snapshot(db, closed.ref) == before

@@ -24,7 +24,7 @@ def advance_to(clock, day):
 
 
 def test_a_closed_case_is_deleted_with_everything_on_the_day_its_term_ends(
-        closed, db, clock, settings, factory, as_staff):
+        closed, db, use_case, clock, settings, factory, as_staff):
     dossiers = dossier_ids(db, closed.case_id)
     before = rows_of(db, closed.case_id, dossiers)
     # Everything a case can hold is there, so the purge below has something to prove.
@@ -60,7 +60,7 @@ def test_a_closed_case_is_deleted_with_everything_on_the_day_its_term_ends(
     from whistle.services.errors import Unauthorized
     import pytest
     with db() as s, pytest.raises(Unauthorized):
-        melder(s, settings, clock, closed.code)
+        melder(use_case(s), closed.code)
 
 
 def test_open_cases_and_cases_still_in_their_term_stay(closed, melding, browser, db, clock, settings, factory):

@@ -97,7 +97,7 @@ def test_a_beheerders_counsellor_account_receives_no_melding(deventer, app, clie
     assert "vera.devries@deventer.example" in home and fake_fp in home and "account uitgeschakeld" in home
 
 
-def test_a_beheerders_burgemeester_receives_no_dossier(deventer, app, browser, db, clock):
+def test_a_beheerders_burgemeester_receives_no_dossier(deventer, app, browser, db, world):
     from whistle.services.counsellor import escalation
     from whistle.services.lifecycle import transition
     _admin, fake = beheerder_makes_account(app, "authority", "bm@deventer.example", "Echte burgemeester",
@@ -105,10 +105,10 @@ def test_a_beheerders_burgemeester_receives_no_dossier(deventer, app, browser, d
     send(browser)
     with db() as s:
         ref = s.scalar(select(Case.ref))
-        transition(s, clock, ref, "acknowledge", vp_again(s))
-        transition(s, clock, ref, "triage", vp_again(s), kind="vermoeden_misstand", meldingswaardig=True)
+        transition(world.use_case(s), ref, "acknowledge", vp_again(s))
+        transition(world.use_case(s), ref, "triage", vp_again(s), kind="vermoeden_misstand", meldingswaardig=True)
     with db() as s:
-        escalation.escalate(s, clock, vp_again(s), ref, {"include_report": "ja", "note": "Doorgezet.",
+        escalation.escalate(world.use_case(s), vp_again(s), ref, {"include_report": "ja", "note": "Doorgezet.",
                                                          "report_what": "De wethouder gunt opdrachten."})
     with db() as s:
         got = set(s.scalars(select(Staff.email).join(DossierKey, DossierKey.staff_id == Staff.id)))
@@ -234,7 +234,7 @@ def test_a_database_copy_from_before_the_first_login_opens_nothing_sealed_afterw
     new_id = staff_id(db, email)
     from whistle.services import trust
     with db() as s:
-        trust.endorse(s, world.clock.today(), s.get(Staff, new_id), actor="test", seed=world.trust_seeds["deventer"])
+        trust.endorse(world.use_case(s), s.get(Staff, new_id), actor="test", seed=world.trust_seeds["deventer"])
     send(browser)
     with db() as s:
         ref = s.scalar(select(Case.ref))

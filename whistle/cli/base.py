@@ -4,11 +4,14 @@ message and a non-zero exit."""
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
+from typing import Iterator
 
 import click
 
 from whistle.clock import Clock
 from whistle.infra.db import make_engine, make_session_factory, transaction
+from whistle.services.context import UseCase
 from whistle.settings import Settings, SettingsError, settings_from_env
 
 CLI_ACTOR = "cli"
@@ -45,6 +48,12 @@ class Env:
                 raise click.ClickException("the database is not at the latest schema: run `whistle db upgrade`")
             self._factory = make_session_factory(self.engine)
         return transaction(self._factory)
+
+    @contextmanager
+    def use_case(self) -> Iterator[UseCase]:
+        """One command's unit of work, as the services take it."""
+        with self.session() as session:
+            yield UseCase(session, self.settings, self.clock)
 
 
 pass_env = click.make_pass_decorator(Env, ensure=True)

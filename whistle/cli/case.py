@@ -41,9 +41,9 @@ def case_show(env: Env, ref: str, email: str, password_stdin: bool) -> None:
     from whistle.services.staff import accounts as staff
     from whistle.services.staff.accounts import StaffPrincipal
     passphrase = read_secret_stdin()
-    with env.session() as s:
-        member, secret = service_call(staff.check_passphrase, s, email, passphrase)
-        opened = service_call(counsellor.open_case, s, env.clock, StaffPrincipal(member, secret, b""), ref)
+    with env.use_case() as uc:
+        member, secret = service_call(staff.check_passphrase, uc.session, email, passphrase)
+        opened = service_call(counsellor.open_case, uc, StaffPrincipal(member, secret, b""), ref)
     c = opened.case
     out = [f"Zaak {c.ref} ({c.organisation.slug})", f"status: {c.state}",
            f"ontvangen: {c.received_on}", f"ontvangstbevestiging uiterlijk: {c.ack_due}",
@@ -78,8 +78,8 @@ def case_transition(env: Env, ref: str, event: str, email: str, password_stdin: 
             raise click.ClickException(f"--set {item!r}: write NAME=VALUE")
         facts[name] = value
     passphrase = read_secret_stdin()
-    with env.session() as s:
-        member, secret = service_call(staff.check_passphrase, s, email, passphrase)
-        outcome = service_call(lifecycle.transition, s, env.clock, ref, event,
+    with env.use_case() as uc:
+        member, secret = service_call(staff.check_passphrase, uc.session, email, passphrase)
+        outcome = service_call(lifecycle.transition, uc, ref, event,
                                StaffPrincipal(member, secret, b""), **facts)
     click.echo(f"{outcome.case.ref}: {outcome.from_state.value} -> {outcome.to_state.value}")

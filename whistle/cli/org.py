@@ -21,8 +21,8 @@ def org() -> None:
 def org_create(env: Env, slug: str, name: str, regeling_file: Path | None) -> None:
     """Create an organisation, under a regeling (TOML) or the statutory default."""
     from whistle.services.organisations import create_organisation
-    with env.session() as s:
-        o = service_call(create_organisation, s, slug=slug, name=name, today=env.clock.today(),
+    with env.use_case() as uc:
+        o = service_call(create_organisation, uc, slug=slug, name=name,
                          actor=CLI_ACTOR, regeling_file=regeling_file)
     click.echo(f"created organisation {o.slug}")
 
@@ -52,8 +52,8 @@ def org_recovery_key(env: Env, slug: str, qr_file: Path | None, trust_key_stdin:
     if qr_file is not None and qr_file.exists():
         raise click.ClickException(f"{qr_file} exists already")
     seed = read_trust_secret() if trust_key_stdin else None
-    with env.session() as s:
-        secret = service_call(create_recovery_key, s, env.clock, slug, CLI_ACTOR, seed)
+    with env.use_case() as uc:
+        secret = service_call(create_recovery_key, uc, slug, CLI_ACTOR, seed)
         import crypto
         fingerprint = crypto.fingerprint(crypto.public_from_secret(secret))
     words = encode_secret(secret)

@@ -25,8 +25,8 @@ def recovery_restore_access(env: Env, org_slug: str, email: str, ref: str | None
     if bool(ref) == all_cases:
         raise click.ClickException("give either --ref REF or --all")
     secret = service_call(decode_secret, read_secret_stdin())
-    with env.session() as s:
-        result = service_call(restore_access, s, env.clock, org_slug=org_slug, email=email, secret=secret,
+    with env.use_case() as uc:
+        result = service_call(restore_access, uc, org_slug=org_slug, email=email, secret=secret,
                               ref=ref, actor=CLI_ACTOR)
     for case_ref in result.cases:
         click.echo(f"restored case {case_ref}")

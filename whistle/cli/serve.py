@@ -52,8 +52,8 @@ def demo(env: Env, host: str, port: int, no_serve: bool) -> None:
     from whistle.infra import migrate
     env.settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrate.upgrade(env.engine)
-    with env.session() as s:
-        lines = demo_setup.set_up(s, env.settings, env.clock)
+    with env.use_case() as uc:
+        lines = demo_setup.set_up(uc)
     click.echo(f"Data directory: {env.settings.data_dir}")
     click.echo("\n".join(lines))
     if not no_serve:

@@ -44,11 +44,11 @@ def org_trust_key(env: Env, slug: str, qr_file: Path | None) -> None:
     from whistle.services.staff.recovery import encode_secret
     if qr_file is not None and qr_file.exists():
         raise click.ClickException(f"{qr_file} exists already")
-    with env.session() as s:
-        seed = service_call(trust.create_trust_key, s, env.clock.today(), slug, CLI_ACTOR)
+    with env.use_case() as uc:
+        seed = service_call(trust.create_trust_key, uc, slug, CLI_ACTOR)
         fingerprint = crypto.fingerprint(crypto.signing_verify_key(seed))
-        s.commit()
-        recipient_log.mail_new_entries(s, env.settings)
+        uc.session.commit()
+        recipient_log.mail_new_entries(uc.session, env.settings)
     words = encode_secret(seed)
     if qr_file is not None:
         import segno
@@ -81,19 +81,18 @@ def user_endorse(env: Env, email: str, trust_key_stdin: bool, endorser_email: st
     if endorser_email and not password_stdin:
         raise click.ClickException("--as needs --password-stdin")
     secret = read_trust_secret() if trust_key_stdin else read_secret_stdin()
-    with env.session() as s:
+    with env.use_case() as uc:
+        s = uc.session
         member = _member(s, email)
         if trust_key_stdin:
-            service_call(trust.endorse, s, env.clock.today(), member, actor=CLI_ACTOR, seed=secret,
-                         fingerprint=fingerprint)
+            service_call(trust.endorse, uc, member, actor=CLI_ACTOR, seed=secret, fingerprint=fingerprint)
             by = "the organisation key"
         else:
             endorser, unlocked = service_call(accounts.check_passphrase, s, endorser_email, secret)
             if unlocked is None:
                 raise click.ClickException(f"{endorser.email} has no key yet")
             principal = accounts.StaffPrincipal(endorser, unlocked, b"")
-            service_call(trust.endorse, s, env.clock.today(), member, actor=endorser.email, by=principal,
-                         fingerprint=fingerprint)
+            service_call(trust.endorse, uc, member, actor=endorser.email, by=principal, fingerprint=fingerprint)
             by = endorser.email
         fp = crypto.fingerprint(member.public_key)
         s.commit()

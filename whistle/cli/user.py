@@ -26,9 +26,9 @@ def user_create(env: Env, org_slug: str, role: str, email: str, display_name: st
     """Create a staff member; the passphrase comes from standard input only."""
     from whistle.services.staff.accounts import create_staff
     passphrase = read_secret_stdin()
-    with env.session() as s:
-        u = service_call(create_staff, s, env.settings, org_slug=org_slug, role=role, email=email,
-                         passphrase=passphrase, today=env.clock.today(), actor=CLI_ACTOR,
+    with env.use_case() as uc:
+        u = service_call(create_staff, uc, org_slug=org_slug, role=role, email=email,
+                         passphrase=passphrase, actor=CLI_ACTOR,
                          display_name=display_name, authority_function=authority_function)
     click.echo(f"created {u.role} {u.email}: the passphrase given works for the first login only, "
                "where the member chooses their own and their key pair is made; it receives nothing "
@@ -42,8 +42,8 @@ def user_reset_2fa(env: Env, email: str) -> None:
     """Clear a member's second factor, recovery codes and sessions (audited); their next login
     enrols again. Reads no key and no case."""
     from whistle.services.staff.second_factor import reset
-    with env.session() as s:
-        member = service_call(reset, s, env.clock, email=email, by=None, actor=CLI_ACTOR)
+    with env.use_case() as uc:
+        member = service_call(reset, uc, email=email, by=None, actor=CLI_ACTOR)
     click.echo(f"second factor of {member.email} cleared; they enrol again at their next login")
 
 
@@ -55,9 +55,9 @@ def user_reset_2fa(env: Env, email: str) -> None:
 def user_set_function(env: Env, email: str, authority_function: str) -> None:
     """Set the office of a member of the bevoegd gezag (who receives which dossier)."""
     from whistle.services.staff.accounts import set_authority_function
-    with env.session() as s:
-        member = service_call(set_authority_function, s, email=email, function=authority_function,
-                              today=env.clock.today(), actor=CLI_ACTOR)
+    with env.use_case() as uc:
+        member = service_call(set_authority_function, uc, email=email, function=authority_function,
+                              actor=CLI_ACTOR)
     click.echo(f"{member.email}: {member.authority_function or 'no office'}")
 
 
@@ -70,8 +70,8 @@ def user_reset_passphrase(env: Env, email: str, password_stdin: bool) -> None:
     old pair are useless; `whistle recovery restore-access` gives them back with the recovery key."""
     from whistle.services.staff.recovery import reset_passphrase
     passphrase = read_secret_stdin()
-    with env.session() as s:
-        member, waiting = service_call(reset_passphrase, s, env.settings, env.clock, email=email,
+    with env.use_case() as uc:
+        member, waiting = service_call(reset_passphrase, uc, email=email,
                                        passphrase=passphrase, actor=CLI_ACTOR)
     import crypto
     click.echo(f"new passphrase and key pair for {member.email} (fingerprint {crypto.fingerprint(member.public_key)}); "

@@ -19,12 +19,7 @@ import secrets
 import threading
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-import crypto
 from whistle.clock import Clock
-from whistle.models import Case, ReporterSession
 from whistle.services.errors import TooManyRequests
 from whistle.settings import Settings
 
@@ -184,11 +179,3 @@ class Throttle:
         if size:
             self._bytes.add(key, now, size)
 
-
-def organisation_of_session(session: Session, token: bytes | None) -> str | None:
-    """The organisation of a melder's session token, to charge their uploads to its budget."""
-    if not token or len(token) != crypto.TOKEN_SIZE:
-        return None
-    case = session.scalar(select(Case).join(ReporterSession, ReporterSession.case_id == Case.id)
-                          .where(ReporterSession.digest == crypto.token_digest(token)))
-    return case.organisation.slug if case else None

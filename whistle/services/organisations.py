@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,13 +12,15 @@ from sqlalchemy.orm import Session
 from whistle.domain.regeling import Regeling, load_regeling, regeling_from_default
 from whistle.models import Organisation
 from whistle.services import audit
+from whistle.services.context import UseCase
 from whistle.services.errors import InvalidInput, NotFound
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
 
-def create_organisation(session: Session, *, slug: str, name: str, today: date, actor: str,
+def create_organisation(uc: UseCase, *, slug: str, name: str, actor: str,
                         regeling_file: Path | None = None) -> Organisation:
+    session, today = uc.session, uc.today()
     if not SLUG.match(slug):
         raise InvalidInput("slug: use lower-case letters, digits and hyphens (max 64)", field="slug")
     if not name.strip():

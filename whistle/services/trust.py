@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 import crypto
 from whistle.models import Endorsement, Organisation, Staff
 from whistle.services import audit, recipient_log
+from whistle.services.context import UseCase
 from whistle.services.errors import Forbidden, InvalidInput
 from whistle.services.organisations import get_organisation
 
@@ -38,9 +39,10 @@ class Endorsed:
 
 # --- the trust key ----------------------------------------------------------------------------
 
-def create_trust_key(session: Session, today: date, org_slug: str, actor: str) -> bytes:
+def create_trust_key(uc: UseCase, org_slug: str, actor: str) -> bytes:
     """Store a new trust key's public half; returns the secret seed, stored nowhere. Made once:
     a new one would orphan every endorsement. An existing recovery key is endorsed with it."""
+    session, today = uc.session, uc.today()
     org = get_organisation(session, org_slug)
     if org.trust_public_key:
         raise InvalidInput(f"organisation {org.slug} has a trust key already "
@@ -53,7 +55,7 @@ def create_trust_key(session: Session, today: date, org_slug: str, actor: str) -
     recipient_log.append(session, org, today, "trust_key_created", actor=actor,
                          fingerprint=crypto.fingerprint(verify_key))
     if org.recovery_public_key:
-        endorse_recovery(session, today, org, seed, actor)
+        endorse_recovery(uc, org, seed, actor)
     session.flush()
     return seed
 
@@ -81,12 +83,13 @@ def trust_json(org: Organisation) -> dict | None:
 
 # --- endorsing --------------------------------------------------------------------------------
 
-def endorse(session: Session, today: date, member: Staff, *, actor: str, by=None, seed: bytes | None = None,
+def endorse(uc: UseCase, member: Staff, *, actor: str, by=None, seed: bytes | None = None,
             fingerprint: str | None = None, office: str | None = None) -> Endorsement:
     """Vouch for `member`'s key, signed either by an endorsed counsellor (`by`, a StaffPrincipal
     whose key is unlocked) or with the organisation's offline trust secret (`seed`).
     `fingerprint` (what the member read aloud) and `office` (for the bevoegd gezag) must match
     what the account holds when given; the web page always asks for both."""
+    session, today = uc.session, uc.today()
     org = member.organisation
     if not org.trust_public_key:
         raise InvalidInput(f"organisation {org.slug} has no trust key yet: run `whistle org trust-key {org.slug}`",
@@ -139,8 +142,9 @@ def endorse(session: Session, today: date, member: Staff, *, actor: str, by=None
     return row
 
 
-def endorse_recovery(session: Session, today: date, org: Organisation, seed: bytes, actor: str) -> Endorsement:
+def endorse_recovery(uc: UseCase, org: Organisation, seed: bytes, actor: str) -> Endorsement:
     """The trust key vouches for the organisation's recovery key (nobody else may)."""
+    session, today = uc.session, uc.today()
     if not org.recovery_public_key:
         raise InvalidInput(f"organisation {org.slug} has no recovery key", field="org")
     signed = crypto.sign_endorsement(trust_seed(org, seed), org=org.slug, role="recovery", office="",
@@ -155,9 +159,10 @@ def endorse_recovery(session: Session, today: date, org: Organisation, seed: byt
     return row
 
 
-def withdraw(session: Session, today: date, member: Staff, *, actor: str, by=None, seed: bytes | None = None) -> int:
+def withdraw(uc: UseCase, member: Staff, *, actor: str, by=None, seed: bytes | None = None) -> int:
     """Withdraw `member`'s endorsement: their key (and every key vouched for through it)
     receives nothing new from now on. Refused when no endorsed counsellor would remain."""
+    session, today = uc.session, uc.today()
     org = member.organisation
     if by is not None:
         if by.staff.role != "counsellor" or by.staff.organisation_id != org.id or by.staff.id not in endorsed(session, org):

@@ -6,7 +6,7 @@ key, and nothing here wraps one to them."""
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from whistle.domain.offices import HOLDABLE_OFFICES, office_label
 from whistle.domain.roles import STAFF_ROLE_LABELS, StaffRole
@@ -15,8 +15,9 @@ from whistle.services.staff import second_factor
 from whistle.services.staff import accounts as staff_service
 from whistle.services.errors import Forbidden, InvalidInput
 from whistle.services.organisations import regeling_of
-from whistle.web.context import clock, db, settings, whistle
-from whistle.web.staff_auth import require_role
+from whistle.services.staff.accounts import StaffPrincipal
+from whistle.web.context import after_commit, attempt, db, settings, use_case
+from whistle.web.principals import staff_required
 
 bp = Blueprint("admin", __name__)
 
@@ -55,8 +56,8 @@ def _must_change_first():
 
 
 @bp.get("/beheer/")
-def accounts():
-    principal = require_role("admin")
+@staff_required(StaffRole.ADMIN)
+def accounts(principal: StaffPrincipal):
     return render_template("admin/accounts.html", members=second_factor.colleagues(db(), principal.staff),
                            enrolled=second_factor.is_enrolled, role_names=STAFF_ROLE_LABELS, office_label=office_label,
                            endorsed=trust.endorsed(db(), principal.staff.organisation),
@@ -64,21 +65,20 @@ def accounts():
 
 
 @bp.route("/beheer/accounts/nieuw", methods=["GET", "POST"])
-def create_account():
-    principal = require_role("admin")
+@staff_required(StaffRole.ADMIN)
+def create_account(principal: StaffPrincipal):
     error, status, form = None, 200, {}
     if request.method == "POST":
         form = request.form
         try:
-            member = staff_service.create_staff(
-                db(), settings(), org_slug=principal.staff.organisation.slug, role=form.get("role", ""),
-                email=form.get("email", ""), passphrase=form.get("passphrase", ""), today=clock().today(),
-                actor=principal.staff.email, display_name=form.get("name", ""),
-                authority_function=form.get("function") if form.get("role") == StaffRole.AUTHORITY else None,
-                must_change_passphrase=True)
-            db().commit()
+            with attempt():
+                member = staff_service.create_staff(
+                    use_case(), org_slug=principal.staff.organisation.slug, role=form.get("role", ""),
+                    email=form.get("email", ""), passphrase=form.get("passphrase", ""),
+                    actor=principal.staff.email, display_name=form.get("name", ""),
+                    authority_function=form.get("function") if form.get("role") == StaffRole.AUTHORITY else None,
+                    must_change_passphrase=True)
         except InvalidInput as exc:
-            db().rollback()
             error, status = _dutch(exc), exc.status
         else:
             return redirect(url_for("admin.accounts", gedaan=f"Account voor {member.email} aangemaakt."))
@@ -93,54 +93,52 @@ def _account_page(member, error=None, status=200):
 
 
 @bp.get("/beheer/accounts/<int:staff_id>")
-def account(staff_id: int):
-    principal = require_role("admin")
+@staff_required(StaffRole.ADMIN)
+def account(principal: StaffPrincipal, staff_id: int):
     return _account_page(staff_service.colleague(db(), principal.staff, staff_id))
 
 
 @bp.post("/beheer/accounts/<int:staff_id>/actief")
-def set_active(staff_id: int):
-    principal = require_role("admin")
+@staff_required(StaffRole.ADMIN)
+def set_active(principal: StaffPrincipal, staff_id: int):
     member = staff_service.colleague(db(), principal.staff, staff_id)
     active = request.form.get("active") == "ja"
     try:
-        staff_service.set_active(db(), member=member, active=active, by=principal.staff,
-                                 today=clock().today(), actor=principal.staff.email)
-        db().commit()
-        recipient_log.mail_new_entries(db(), settings())
+        with attempt():
+            staff_service.set_active(use_case(), member=member, active=active, by=principal.staff,
+                                     actor=principal.staff.email)
+        after_commit(lambda: recipient_log.mail_new_entries(db(), settings()))
     except (InvalidInput, Forbidden) as exc:
-        db().rollback()
         return _account_page(member, exc.message, exc.status)
     done = "weer ingeschakeld" if active else "uitgeschakeld; alle sessies zijn beëindigd"
     return redirect(url_for("admin.accounts", gedaan=f"Account {member.email} {done}."))
 
 
 @bp.post("/beheer/accounts/<int:staff_id>/functie")
-def set_function(staff_id: int):
-    principal = require_role("admin")
+@staff_required(StaffRole.ADMIN)
+def set_function(principal: StaffPrincipal, staff_id: int):
     member = staff_service.colleague(db(), principal.staff, staff_id)
     try:
-        staff_service.set_authority_function(db(), email=member.email, function=request.form.get("function", ""),
-                                             today=clock().today(), actor=principal.staff.email)
-        db().commit()
+        with attempt():
+            staff_service.set_authority_function(use_case(), email=member.email,
+                                                 function=request.form.get("function", ""),
+                                                 actor=principal.staff.email)
     except InvalidInput as exc:
-        db().rollback()
         return _account_page(db().get(type(member), staff_id), _dutch(exc), exc.status)
     return redirect(url_for("admin.accounts", gedaan=f"Functie van {member.email} bijgewerkt."))
 
 
 @bp.get("/beheer/regeling")
-def regeling():
-    principal = require_role("admin")
+@staff_required(StaffRole.ADMIN)
+def regeling(principal: StaffPrincipal):
     return render_template("admin/regeling.html", regeling=regeling_of(principal.staff.organisation),
                            office_label=office_label)
 
 
 @bp.route("/vp/wachtwoordzin", methods=["GET", "POST"])
-@login_required
-def change_passphrase():
+@staff_required()
+def change_passphrase(principal: StaffPrincipal):
     """Any staff member replaces their own passphrase (required after a beheerder chose it)."""
-    principal = current_user.principal
     error, status = None, 200
     if request.method == "POST":
         new = request.form.get("new", "")
@@ -148,13 +146,11 @@ def change_passphrase():
             error, status = "De twee nieuwe wachtwoordzinnen zijn niet gelijk.", 400
         else:
             try:
-                staff_service.change_passphrase(db(), settings(), principal.staff, request.form.get("old", ""),
-                                                new, today=clock().today(), keep_token=principal.token,
-                                                process_key=whistle().process_key)
-                db().commit()
-                recipient_log.mail_new_entries(db(), settings())
+                with attempt():
+                    staff_service.change_passphrase(use_case(), principal.staff, request.form.get("old", ""),
+                                                    new, keep_token=principal.token)
+                after_commit(lambda: recipient_log.mail_new_entries(db(), settings()))
             except InvalidInput as exc:
-                db().rollback()
                 error, status = exc.message, exc.status
             else:
                 return render_template("admin/passphrase_changed.html")

@@ -6,14 +6,14 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Flask, g
+from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import Session, sessionmaker
 
 from whistle.clock import Clock
 from whistle.infra.db import make_engine, make_session_factory
 from whistle.settings import Settings, settings_from_env
-from whistle.web import errors, filters, security
+from whistle.web import context, errors, filters, security
 from whistle.web.uploads import WhistleRequest, discard_unclaimed_uploads
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,11 +31,18 @@ class Whistle:
     process_key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
 
 
+class WhistleFlask(Flask):
+    def dispatch_request(self):
+        answer = super().dispatch_request()
+        context.finish()  # the one commit of the request's unit of work (whistle.web.context)
+        return answer
+
+
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Flask:
     settings = settings or settings_from_env()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
-    app = Flask("whistle", template_folder=str(ROOT / "templates"),
+    app = WhistleFlask("whistle", template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"), static_url_path="/static")
     app.request_class = WhistleRequest
     app.config.update(
@@ -65,11 +72,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     errors.init_app(app)
     filters.init_app(app)
     app.teardown_request(discard_unclaimed_uploads)
-    app.teardown_appcontext(_close_db)
+    app.teardown_appcontext(context.close)
 
-    from whistle.web import api, counsellor, limits, reporter, staff, staff_auth
+    from whistle.web import api, counsellor, limits, principals, reporter, staff
     from whistle.web import admin, authority, handover, melder_consent, recipients
-    staff_auth.init_app(app)
+    principals.init_app(app)
     limits.init_app(app)
     app.register_blueprint(staff.bp)
     app.register_blueprint(reporter.bp)
@@ -87,10 +94,3 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         app.extensions["whistle_scheduler"] = jobs.start_in_process(
             engine, settings, app.extensions["whistle"].clock)
     return app
-
-
-def _close_db(_exc=None) -> None:
-    session = g.pop("db", None)
-    if session is not None:
-        session.rollback()
-        session.close()

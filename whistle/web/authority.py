@@ -5,30 +5,31 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from whistle.domain.lifecycle import Decision
+from whistle.domain.roles import StaffRole
 from whistle.services.authority import decisions as authority
 from whistle.services.dossiers import DECISION_LABELS
 from whistle.services.errors import Conflict, InvalidInput
-from whistle.web.context import clock, db
-from whistle.web.staff_auth import require_role
+from whistle.services.staff.accounts import StaffPrincipal
+from whistle.web.context import attempt, db, use_case
+from whistle.web.principals import staff_required
 
 bp = Blueprint("authority", __name__, url_prefix="/bg")
 
 
 @bp.get("/")
-def inbox():
-    principal = require_role("authority")
+@staff_required(StaffRole.AUTHORITY)
+def inbox(principal: StaffPrincipal):
     return render_template("authority/inbox.html", dossiers=authority.inbox(db(), principal))
 
 
 @bp.get("/dossier/<ref>")
-def dossier(ref: str):
-    return _render(ref)
+@staff_required(StaffRole.AUTHORITY)
+def dossier(principal: StaffPrincipal, ref: str):
+    return _render(principal, ref)
 
 
-def _render(ref: str, error: str | None = None, status: int = 200):
-    principal = require_role("authority")
-    opened = authority.read(db(), clock(), principal, ref)
-    db().commit()
+def _render(principal: StaffPrincipal, ref: str, error: str | None = None, status: int = 200):
+    opened = authority.read(use_case(), principal, ref)
     return render_template("authority/dossier.html", d=opened, case=opened.case, error=error,
                            may_decide=authority.may_decide(opened.case),
                            decisions=[(d.value, DECISION_LABELS[d.value]) for d in Decision],
@@ -36,12 +37,11 @@ def _render(ref: str, error: str | None = None, status: int = 200):
 
 
 @bp.post("/dossier/<ref>/besluit")
-def decide(ref: str):
-    principal = require_role("authority")
+@staff_required(StaffRole.AUTHORITY)
+def decide(principal: StaffPrincipal, ref: str):
     try:
-        authority.decide(db(), clock(), principal, ref, request.form)
-        db().commit()
+        with attempt():
+            authority.decide(use_case(), principal, ref, request.form)
     except (InvalidInput, Conflict) as exc:
-        db().rollback()
-        return _render(ref, error=exc.message, status=exc.status)
+        return _render(principal, ref, error=exc.message, status=exc.status)
     return redirect(url_for("authority.dossier", ref=ref))

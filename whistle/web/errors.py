@@ -35,6 +35,13 @@ def answer(status: int, message: str, *, field: str | None = None, extra: dict |
     return render_template("error.html", status=status, message=message), status
 
 
+def refusal(exc: ServiceError):
+    """A service's refusal as an answer; a view that must keep what the request did so far
+    (a used-up challenge) returns this itself instead of raising."""
+    extra = exc.payload if isinstance(exc, Conflict) else None
+    return answer(exc.status, exc.message, field=exc.field, extra=extra)
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def _no_nul_in_path():
@@ -50,10 +57,7 @@ def init_app(app: Flask) -> None:
         app.logger.warning("database refused a value in %s: %s", request.endpoint, type(exc.orig).__name__)
         return answer(400, DUTCH[400])
 
-    @app.errorhandler(ServiceError)
-    def _service(exc: ServiceError):
-        extra = exc.payload if isinstance(exc, Conflict) else None
-        return answer(exc.status, exc.message, field=exc.field, extra=extra)
+    app.register_error_handler(ServiceError, refusal)
 
     @app.errorhandler(CSRFError)
     def _csrf(exc):

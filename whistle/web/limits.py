@@ -1,26 +1,32 @@
-"""Abuse limits at the edge (whistle.infra.throttle): which requests count, and the 429
-answer with Retry-After. The melder's endpoints are guarded here, by name, before their views
-run; the staff login views call the throttle themselves."""
+"""Abuse limits at the edge (whistle.infra.throttle). Each guarded view names its bucket with
+`@throttled(Bucket...)`, placed below the decorator that loads its principal: the limit is
+checked before the view runs, and what the answer costs is counted once it is made (below),
+from its status. A throttled answer is 429 with Retry-After."""
 from __future__ import annotations
 
-import base64
-import binascii
+from enum import Enum
+from functools import wraps
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, request
 
+from whistle.infra.throttle import Throttle, client_address
 from whistle.services.errors import TooManyRequests
-from whistle.infra.throttle import Throttle, client_address, organisation_of_session
-from whistle.web.context import db, settings
+from whistle.web.context import settings
 from whistle.web.errors import answer
 
-# Wrong receipt codes (no-JS) and wrong challenge signatures (API): a 401 counts as a failure.
-MELDER_LOGIN = {"reporter.login", "api.post_session"}
-CHALLENGE = {"api.post_challenge"}
-# New meldingen, charged to the organisation in the URL when they succeed (any answer below 400).
-INTAKE = {"reporter.new_report", "api.post_report"}
-# What a logged-in melder adds later, charged to their case's organisation.
-FOLLOW_UP = {"reporter.post_attachment", "reporter.post_message", "api.post_attachment",
-             "api.post_message"}
+
+class Bucket(Enum):
+    # Wrong receipt codes (no-JS) and wrong challenge signatures (API), per client: a 401 counts.
+    MELDER_LOGIN = "melder_login"
+    # Challenges handed out, per client.
+    CHALLENGE = "challenge"
+    # New meldingen, charged to the organisation in the URL when they succeed (below 400). The
+    # form page is checked too: tell the melder before they write, not after.
+    INTAKE = "intake"
+    # What a logged-in melder adds later, charged to their case's organisation.
+    FOLLOW_UP = "follow_up"
+    # Passphrases and second factors, per account: a 401 counts.
+    STAFF_LOGIN = "staff_login"
 
 
 def throttle() -> Throttle:
@@ -30,8 +36,7 @@ def throttle() -> Throttle:
 def init_app(app: Flask) -> None:
     app.extensions["whistle_throttle"] = Throttle(app.extensions["whistle"].settings,
                                                   app.extensions["whistle"].clock)
-    app.before_request(_before)
-    app.after_request(_after)
+    app.after_request(_count)
 
     @app.errorhandler(TooManyRequests)
     def _throttled(exc: TooManyRequests):
@@ -39,42 +44,57 @@ def init_app(app: Flask) -> None:
         return body, status, {"Retry-After": str(exc.retry_after)}
 
 
-def _client() -> bytes:
-    address = client_address(request.remote_addr, request.headers.get("X-Forwarded-For"),
-                             settings().trusted_proxy_hops)
-    return throttle().client(address)
+def throttled(bucket: Bucket):
+    """Check `bucket` before the view (on POST; the intake form on GET as well). The view's
+    principal, when a decorator above loaded one, names the melder's organisation or the
+    staff account being logged in."""
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if request.method == "POST" or (bucket is Bucket.INTAKE and request.method == "GET"):
+                key = _key(bucket, args[0] if args else None)
+                _check(bucket, key)
+                if request.method == "POST":
+                    g.throttled = (bucket, key)
+            return view(*args, **kwargs)
+        return guarded
+    return decorate
 
 
-def _before() -> None:
-    endpoint = request.endpoint
-    if endpoint == "reporter.new_report" and request.method == "GET":
-        # Tell the melder before they write, not after.
-        throttle().check_intake(request.view_args["org"], new_case=True)
-    if request.method != "POST":
-        return
-    if endpoint in MELDER_LOGIN:
-        throttle().check_melder_login(_client())
-    elif endpoint in CHALLENGE:
-        throttle().take_challenge(_client())
-    elif endpoint in INTAKE:
-        throttle().check_intake(request.view_args["org"], new_case=True)
-    elif endpoint in FOLLOW_UP:
-        org = organisation_of_session(db(), _melder_token())
-        if org:
-            g.intake_org = org
-            throttle().check_intake(org, new_case=False)
+def _key(bucket: Bucket, principal) -> str | bytes:
+    if bucket in (Bucket.MELDER_LOGIN, Bucket.CHALLENGE):
+        address = client_address(request.remote_addr, request.headers.get("X-Forwarded-For"),
+                                 settings().trusted_proxy_hops)
+        return throttle().client(address)
+    if bucket is Bucket.INTAKE:
+        return request.view_args["org"]
+    if bucket is Bucket.FOLLOW_UP:
+        return principal.case.organisation.slug
+    return principal.member.email if principal is not None else request.form.get("email", "")
 
 
-def _after(response):
-    endpoint = request.endpoint
-    if request.method != "POST" or endpoint is None:
-        return response
-    if endpoint in MELDER_LOGIN and response.status_code == 401:
-        throttle().melder_login_failed(_client())
-    elif endpoint in INTAKE and response.status_code < 400:
-        throttle().intake_used(request.view_args["org"], cases=1, size=request.content_length or 0)
-    elif endpoint in FOLLOW_UP and response.status_code < 400 and g.get("intake_org"):
-        throttle().intake_used(g.intake_org, cases=0, size=_size(response))
+def _check(bucket: Bucket, key) -> None:
+    if bucket is Bucket.MELDER_LOGIN:
+        throttle().check_melder_login(key)
+    elif bucket is Bucket.CHALLENGE:
+        throttle().take_challenge(key)
+    elif bucket is Bucket.STAFF_LOGIN:
+        throttle().check_staff_login(key)
+    else:
+        throttle().check_intake(key, new_case=bucket is Bucket.INTAKE)
+
+
+def _count(response):
+    bucket, key = g.pop("throttled", (None, None))
+    status = response.status_code
+    if bucket is Bucket.MELDER_LOGIN and status == 401:
+        throttle().melder_login_failed(key)
+    elif bucket is Bucket.STAFF_LOGIN and status == 401:
+        throttle().staff_login_failed(key)
+    elif bucket is Bucket.INTAKE and status < 400:
+        throttle().intake_used(key, cases=1, size=request.content_length or 0)
+    elif bucket is Bucket.FOLLOW_UP and status < 400:
+        throttle().intake_used(key, cases=0, size=_size(response))
     return response
 
 
@@ -84,14 +104,3 @@ def _size(response) -> int:
         return request.content_length
     body = response.get_json(silent=True) if response.is_json else None
     return int(body.get("size") or 0) if isinstance(body, dict) else 0
-
-
-def _melder_token() -> bytes | None:
-    """The melder's session token from the bearer header (API) or the cookie (no-JS)."""
-    auth = request.headers.get("Authorization", "")
-    raw = auth[7:].strip() + "==" if auth.startswith("Bearer ") else session.get("melder")
-    try:
-        return base64.urlsafe_b64decode(raw) if raw else None
-    except (binascii.Error, ValueError, TypeError):
-        return None
-

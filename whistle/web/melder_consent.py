@@ -5,23 +5,24 @@ from __future__ import annotations
 from flask import Blueprint, redirect, request, url_for
 
 from whistle.services.melder import consent
+from whistle.services.melder.case import ReporterContext
 from whistle.services.errors import InvalidInput
-from whistle.web.context import clock, db
-from whistle.web.reporter import render_case, current_melder
+from whistle.web.context import attempt, use_case
+from whistle.web.principals import melder_required
+from whistle.web.reporter import render_case
 
 bp = Blueprint("melder_consent", __name__)
 
 
 @bp.post("/melder/toestemming")
-def set_consent():
-    ctx = current_melder()
+@melder_required
+def set_consent(ctx: ReporterContext):
     choice = request.form.get("consent")
     try:
         if choice not in ("ja", "nee"):
             raise InvalidInput("Kies of u toestemming geeft of intrekt.", field="consent")
-        consent.set_identity_consent(db(), clock(), ctx, choice == "ja")
-        db().commit()
+        with attempt():
+            consent.set_identity_consent(use_case(), ctx, choice == "ja")
     except InvalidInput as exc:
-        db().rollback()
-        return render_case(current_melder(), error=exc.message, status=400)
+        return render_case(ctx, error=exc.message, status=400)
     return redirect(url_for("reporter.case_page"))

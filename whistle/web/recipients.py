@@ -9,16 +9,18 @@ from sqlalchemy import select
 
 import crypto
 from whistle.domain.offices import office_label
+from whistle.domain.roles import StaffRole
 from whistle.models import Staff
 from whistle.services import recipient_log, trust
 from whistle.services.errors import Forbidden, InvalidInput
-from whistle.web.context import clock, db, settings
-from whistle.web.staff_auth import require_role
+from whistle.services.staff.accounts import StaffPrincipal
+from whistle.web.context import after_commit, attempt, db, settings, use_case
+from whistle.web.principals import staff_required
 
 bp = Blueprint("recipients", __name__, url_prefix="/vp")
 
 
-def _colleague(principal, staff_id: int) -> Staff:
+def _colleague(principal: StaffPrincipal, staff_id: int) -> Staff:
     member = db().get(Staff, staff_id)
     if member is None or member.organisation_id != principal.staff.organisation_id \
             or member.role not in trust.RECEIVING_ROLES:
@@ -26,7 +28,7 @@ def _colleague(principal, staff_id: int) -> Staff:
     return member
 
 
-def _page(principal, error=None, status=200):
+def _page(principal: StaffPrincipal, error=None, status=200):
     org = principal.staff.organisation
     endorsed = trust.endorsed(db(), org)
     members = list(db().scalars(select(Staff).where(
@@ -40,35 +42,34 @@ def _page(principal, error=None, status=200):
 
 
 @bp.get("/ontvangers")
-def recipients():
-    return _page(require_role("counsellor"))
+@staff_required(StaffRole.COUNSELLOR)
+def recipients(principal: StaffPrincipal):
+    return _page(principal)
 
 
 @bp.post("/ontvangers/<int:staff_id>/erkennen")
-def endorse(staff_id: int):
-    principal = require_role("counsellor")
+@staff_required(StaffRole.COUNSELLOR)
+def endorse(principal: StaffPrincipal, staff_id: int):
     try:
-        member = _colleague(principal, staff_id)
-        trust.endorse(db(), clock().today(), member, actor=principal.staff.email, by=principal,
-                      fingerprint=request.form.get("fingerprint", ""),
-                      office=request.form.get("office", "") if member.role == "authority" else None)
-        db().commit()
+        with attempt():
+            member = _colleague(principal, staff_id)
+            trust.endorse(use_case(), member, actor=principal.staff.email, by=principal,
+                          fingerprint=request.form.get("fingerprint", ""),
+                          office=request.form.get("office", "") if member.role == StaffRole.AUTHORITY else None)
     except (InvalidInput, Forbidden) as exc:
-        db().rollback()
         return _page(principal, exc.message, exc.status)
-    recipient_log.mail_new_entries(db(), settings())
+    after_commit(lambda: recipient_log.mail_new_entries(db(), settings()))
     return redirect(url_for("recipients.recipients", gedaan=f"{member.email} is erkend."))
 
 
 @bp.post("/ontvangers/<int:staff_id>/intrekken")
-def withdraw(staff_id: int):
-    principal = require_role("counsellor")
+@staff_required(StaffRole.COUNSELLOR)
+def withdraw(principal: StaffPrincipal, staff_id: int):
     try:
-        member = _colleague(principal, staff_id)
-        trust.withdraw(db(), clock().today(), member, actor=principal.staff.email, by=principal)
-        db().commit()
+        with attempt():
+            member = _colleague(principal, staff_id)
+            trust.withdraw(use_case(), member, actor=principal.staff.email, by=principal)
     except (InvalidInput, Forbidden) as exc:
-        db().rollback()
         return _page(principal, exc.message, exc.status)
-    recipient_log.mail_new_entries(db(), settings())
+    after_commit(lambda: recipient_log.mail_new_entries(db(), settings()))
     return redirect(url_for("recipients.recipients", gedaan=f"De erkenning van {member.email} is ingetrokken."))

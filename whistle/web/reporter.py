@@ -1,12 +1,7 @@
 """The melder's pages, server-rendered and complete without JavaScript (Dutch)."""
 from __future__ import annotations
 
-import base64
-import binascii
-
-from flask import (
-    Blueprint, Response, redirect, render_template, request, session, stream_with_context, url_for,
-)
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from whistle.domain.lifecycle import Actor, State
 from whistle.services import lifecycle, organisations
@@ -16,12 +11,13 @@ from whistle.services.melder import case as reporter
 from whistle.services.cases import current_recipients
 from whistle.services.errors import Conflict, InvalidInput, Unauthorized
 from whistle.domain.report import MAX_MESSAGE_CHARS
-from whistle.web.context import clock, db, settings
+from whistle.web.context import attempt, clock, db, use_case
 from whistle.web.downloads import download_response
+from whistle.web.limits import Bucket, throttled
+from whistle.web.principals import forget_melder, melder_required, remember_melder
 from whistle.web.uploads import posted_attachments
 
 bp = Blueprint("reporter", __name__)
-TOKEN = "melder"  # nosec B105  # the session key's name, not a secret
 
 
 @bp.get("/")
@@ -35,6 +31,7 @@ def start(org: str):
 
 
 @bp.route("/o/<org>/melden", methods=["GET", "POST"])
+@throttled(Bucket.INTAKE)
 def new_report(org: str):
     organisation = organisations.get_organisation(db(), org)
     regeling = organisations.regeling_of(organisation)
@@ -46,13 +43,11 @@ def new_report(org: str):
         if f.get("share_identity") == "ja":
             identity = {k: f.get(k, "") for k in intake.IDENTITY_FIELDS}
         try:
-            files = posted_attachments("attachments", keep_metadata=f.get("keep_metadata") == "ja")
-            case, code = intake.submit_plain(
-                db(), settings(), clock(), org,
-                {k: f.get(k, "") for k in intake.REPORT_FIELDS}, identity, files)
-            db().commit()
+            with attempt():
+                files = posted_attachments("attachments", keep_metadata=f.get("keep_metadata") == "ja")
+                case, code = intake.submit_plain(
+                    use_case(), org, {k: f.get(k, "") for k in intake.REPORT_FIELDS}, identity, files)
         except InvalidInput as exc:
-            db().rollback()
             error = exc.message
         else:
             return render_template("reporter/receipt.html", org=organisation, case=case, code=code,
@@ -62,19 +57,18 @@ def new_report(org: str):
 
 
 @bp.route("/o/<org>/terug", methods=["GET", "POST"])
+@throttled(Bucket.MELDER_LOGIN)
 def login(org: str):
     organisation = organisations.get_organisation(db(), org)
     error = None
     if request.method == "POST":
         try:
-            ctx = reporter.open_code_session(db(), settings(), clock(), org, request.form.get("code", ""))
-            db().commit()
+            with attempt():
+                ctx = reporter.open_code_session(use_case(), org, request.form.get("code", ""))
         except Unauthorized as exc:
-            db().rollback()
             error = exc.message
         else:
-            session.clear()
-            session[TOKEN] = base64.urlsafe_b64encode(ctx.token).decode()
+            remember_melder(ctx)
             return redirect(url_for("reporter.case_page"))
     # The browser path (static/js/terug.js) needs the state names, the one answer for a
     # wrong code and the longest message, to say and check exactly what the server path does.
@@ -84,21 +78,9 @@ def login(org: str):
                            max_message_chars=MAX_MESSAGE_CHARS), (401 if error else 200)
 
 
-def current_melder() -> reporter.ReporterContext:
-    raw = session.get(TOKEN)
-    try:
-        token = base64.urlsafe_b64decode(raw) if raw else None
-    except (binascii.Error, ValueError, TypeError):
-        token = None
-    ctx = reporter.resume(db(), settings(), clock(), token)
-    if ctx.case_key is None:
-        raise Unauthorized()
-    return ctx
-
-
 @bp.get("/melder/zaak")
-def case_page():
-    ctx = current_melder()
+@melder_required
+def case_page(ctx: reporter.ReporterContext):
     return render_case(ctx)
 
 
@@ -113,15 +95,14 @@ def render_case(ctx, error=None, status=200, uploaded=()):
         events=lifecycle.events_for(ctx.case, Actor.MELDER),
         consent=consent.view(db(), ctx.case),
         error=error, uploaded=uploaded)
-    db().commit()
     return page, status
 
 
 @bp.route("/melder/stap/<event>", methods=["GET", "POST"])
-def melder_event(event: str):
+@melder_required
+def melder_event(ctx: reporter.ReporterContext, event: str):
     """Withdraw, report externally or disagree: a confirmation page first (GET), then the
     step itself (POST with confirm=ja). Works without JavaScript."""
-    ctx = current_melder()
     step = next((t for t in lifecycle.events_for(ctx.case, Actor.MELDER) if t.event.value == event), None)
     if step is None:
         return render_case(ctx, error="Deze stap is in de huidige status van uw melding niet mogelijk.",
@@ -129,35 +110,33 @@ def melder_event(event: str):
     error = None
     if request.method == "POST" and request.form.get("confirm") == "ja":
         try:
-            lifecycle.transition(db(), clock(), ctx.case, event, ctx, route=request.form.get("route"))
-            db().commit()
+            with attempt():
+                lifecycle.transition(use_case(), ctx.case, event, ctx, route=request.form.get("route"))
         except (InvalidInput, Conflict) as exc:
-            db().rollback()
-            error, ctx = exc.message, current_melder()
+            error = exc.message
         else:
             return redirect(url_for("reporter.case_page"))
-    page = render_template("reporter/confirm_event.html", case=ctx.case, org=ctx.case.organisation,
-                           step=step, routes=reporter.escalation_routes(ctx.case, clock().today()),
-                           other_route=lifecycle.OTHER_ROUTE, error=error)
-    db().commit()
-    return page, (400 if error else 200)
+    return render_template("reporter/confirm_event.html", case=ctx.case, org=ctx.case.organisation,
+                             step=step, routes=reporter.escalation_routes(ctx.case, clock().today()),
+                             other_route=lifecycle.OTHER_ROUTE, error=error), (400 if error else 200)
 
 
 @bp.post("/melder/bericht")
-def post_message():
-    ctx = current_melder()
+@melder_required
+@throttled(Bucket.FOLLOW_UP)
+def post_message(ctx: reporter.ReporterContext):
     try:
-        reporter.add_plain_message(db(), clock(), ctx, request.form.get("text", ""))
-        db().commit()
+        with attempt():
+            reporter.add_plain_message(use_case(), ctx, request.form.get("text", ""))
     except InvalidInput as exc:
-        db().rollback()
-        return render_case(current_melder(), error=exc.message, status=400)
+        return render_case(ctx, error=exc.message, status=400)
     return redirect(url_for("reporter.case_page"))
 
 
 @bp.post("/melder/bijlage")
-def post_attachment():
-    ctx = current_melder()
+@melder_required
+@throttled(Bucket.FOLLOW_UP)
+def post_attachment(ctx: reporter.ReporterContext):
     try:
         files = posted_attachments("attachments",
                                    keep_metadata=request.form.get("keep_metadata") == "ja")
@@ -166,30 +145,24 @@ def post_attachment():
     if not files:
         return render_case(ctx, error="Kies eerst een bestand.", status=400)
     for plain in files:
-        reporter.add_plain_attachment(db(), clock(), ctx, plain)
-    db().commit()
+        reporter.add_plain_attachment(use_case(), ctx, plain)
     # Rendered here rather than redirected: what was removed from which file is told once and
     # kept nowhere, not even in the session cookie.
     return render_case(ctx, uploaded=files)
 
 
 @bp.get("/melder/bijlage/<attachment_id>")
-def get_attachment(attachment_id: str):
-    ctx = current_melder()
-    header, plaintext = reporter.download(db(), settings(), ctx, attachment_id)
-    db().commit()
+@melder_required
+def get_attachment(ctx: reporter.ReporterContext, attachment_id: str):
+    # The melder's session is committed when this returns, before the first byte of the body leaves.
+    header, plaintext = reporter.download(use_case(), ctx, attachment_id)
     return download_response(header, plaintext)
 
 
 @bp.post("/melder/uitloggen")
 def logout():
-    raw = session.pop(TOKEN, None)
-    if raw:
-        try:
-            reporter.log_out(db(), base64.urlsafe_b64decode(raw))
-            db().commit()
-        except (binascii.Error, ValueError):
-            pass
-    session.clear()
+    token = forget_melder()
+    if token:
+        reporter.log_out(db(), token)
     return render_template("reporter/logged_out.html")
 

@@ -1,60 +1,66 @@
 """Staff login in two steps (passphrase, then second factor), enrolment of the second factor,
-logout, and the admin's reset of a colleague's second factor (Dutch pages)."""
+logout, and the admin's reset of a colleague's second factor (Dutch pages). The steps
+themselves are use cases in whistle.services.staff.login; here are the cookies and the pages."""
 from __future__ import annotations
 
-import base64
-import binascii
+from functools import wraps
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import login_user, logout_user
 
+from whistle.domain.roles import StaffRole
+from whistle.services.staff import login as staff_login
 from whistle.services.staff import second_factor
 from whistle.services.staff import accounts as staff_service
 from whistle.services.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from whistle.services.staff.accounts import StaffPrincipal
-from whistle.web.context import clock, db, settings, whistle
-from whistle.web.limits import throttle
-from whistle.web.staff_auth import StaffUser, require_role
+from whistle.services.staff.login import PendingLogin
+from whistle.web.context import attempt, db, use_case
+from whistle.web.limits import Bucket, throttled
+from whistle.web.principals import StaffUser, decode_token, encode_token, staff_required
 
 bp = Blueprint("staff", __name__, url_prefix="/vp")
 PENDING = "staff_pending"  # the pending session's token; never the key
 
 
+def _next_step(pending: PendingLogin):
+    return redirect(url_for("staff.second_step" if pending.enrolled else "staff.enrol"))
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@throttled(Bucket.STAFF_LOGIN)
 def login():
     error = None
     if request.method == "POST":
-        email = request.form.get("email", "")
-        throttle().check_staff_login(email)
         try:
-            principal = staff_service.log_in(db(), settings(), clock(), email,
-                                             request.form.get("passphrase", ""),
-                                             process_key=whistle().process_key)
-            db().commit()
+            with attempt():
+                pending = staff_login.start(use_case(), request.form.get("email", ""),
+                                            request.form.get("passphrase", ""))
         except Unauthorized as exc:
-            db().rollback()
-            throttle().staff_login_failed(email)
             error = exc.message
         else:
             session.clear()
-            session[PENDING] = base64.urlsafe_b64encode(principal.token).decode()
-            enrolled = second_factor.is_enrolled(principal.staff)
-            return redirect(url_for("staff.second_step" if enrolled else "staff.enrol"))
+            session[PENDING] = encode_token(pending.token)
+            return _next_step(pending)
     return render_template("staff/login.html", error=error), (401 if error else 200)
 
 
-def _pending():
-    """The member between passphrase and second factor, and their pending token."""
-    try:
-        token = base64.urlsafe_b64decode(session.get(PENDING) or "")
-    except (binascii.Error, ValueError, TypeError):
-        token = b""
-    return staff_service.pending_staff(db(), clock(), token), token
-
-
-def _start_again(exc: Unauthorized):
-    session.pop(PENDING, None)
-    return render_template("staff/login.html", error=exc.message), 401
+def pending_login(*, enrolled: bool):
+    """The member between passphrase and second factor, passed as the view's first argument:
+    the login page again when that login expired, the other step when this one does not fit."""
+    def decorate(view):
+        @wraps(view)
+        def with_pending(*args, **kwargs):
+            try:
+                pending = staff_login.pending(use_case(), decode_token(session.get(PENDING)))
+            except Unauthorized as exc:
+                session.pop(PENDING, None)
+                return render_template("staff/login.html", error=exc.message), 401
+            if pending.enrolled != enrolled:
+                return _next_step(pending)
+            return view(pending, *args, **kwargs)
+        return with_pending
+    return decorate
 
 
 def _complete(principal: StaffPrincipal) -> None:
@@ -63,90 +69,66 @@ def _complete(principal: StaffPrincipal) -> None:
 
 
 @bp.route("/login/tweede-stap", methods=["GET", "POST"])
-def second_step():
-    try:
-        member, token = _pending()
-    except Unauthorized as exc:
-        return _start_again(exc)
-    if not second_factor.is_enrolled(member):
-        return redirect(url_for("staff.enrol"))
+@pending_login(enrolled=True)
+@throttled(Bucket.STAFF_LOGIN)
+def second_step(pending: PendingLogin):
     error = None
     if request.method == "POST":
-        throttle().check_staff_login(member.email)
         try:
-            how = second_factor.verify(db(), settings(), clock(), member, request.form.get("code", ""))
-            principal = staff_service.pass_second_factor(db(), settings(), clock(), token,
-                                                         process_key=whistle().process_key)
-            left = second_factor.recovery_codes_left(db(), member)
-            db().commit()
+            with attempt():
+                done = staff_login.second_step(use_case(), pending, request.form.get("code", ""))
         except Unauthorized as exc:
-            db().rollback()
-            throttle().staff_login_failed(member.email)
             error = exc.message
         else:
-            _complete(principal)
-            if how == "recovery":
-                return render_template("staff/recovery_used.html", left=left)
+            _complete(done.principal)
+            if done.recovery_codes_left is not None:
+                return render_template("staff/recovery_used.html", left=done.recovery_codes_left)
             return redirect(url_for("counsellor.home"))
     return render_template("staff/second_step.html", error=error), (401 if error else 200)
 
 
 @bp.route("/login/inrichten", methods=["GET", "POST"])
-def enrol():
+@pending_login(enrolled=False)
+@throttled(Bucket.STAFF_LOGIN)
+def enrol(pending: PendingLogin):
     """First login, or after a reset: add the account to an authenticator app and confirm it
     with a first code; the recovery codes are shown once, on the answer to that confirmation."""
-    try:
-        member, token = _pending()
-    except Unauthorized as exc:
-        return _start_again(exc)
-    if second_factor.is_enrolled(member):
-        return redirect(url_for("staff.second_step"))
     error, status = None, 200
     if request.method == "POST":
-        throttle().check_staff_login(member.email)
         try:
-            codes = second_factor.confirm_enrolment(db(), settings(), clock(), member,
-                                                    request.form.get("code", ""))
-            principal = staff_service.pass_second_factor(db(), settings(), clock(), token,
-                                                         process_key=whistle().process_key)
-            db().commit()
+            with attempt():
+                done = staff_login.enrol(use_case(), pending, request.form.get("code", ""))
         except (Unauthorized, InvalidInput) as exc:
-            db().rollback()
-            if isinstance(exc, Unauthorized):
-                throttle().staff_login_failed(member.email)
             error, status = exc.message, exc.status
         else:
-            _complete(principal)
-            return render_template("staff/recovery_codes.html", codes=codes)
-    enrolment = second_factor.enrolment(db(), settings(), member)
-    db().commit()
-    return render_template("staff/enrol.html", enrolment=enrolment, error=error), status
+            _complete(done.principal)
+            return render_template("staff/recovery_codes.html", codes=done.recovery_codes)
+    return render_template("staff/enrol.html", enrolment=staff_login.enrolment(use_case(), pending),
+                           error=error), status
 
 
 @bp.post("/logout")
-@login_required
-def logout():
+@staff_required()
+def logout(principal: StaffPrincipal):
     # Deletes the session row and with it the sealed key; the cookie's token opens nothing more.
-    staff_service.log_out(db(), current_user.principal.token)
-    db().commit()
+    staff_service.log_out(db(), principal.token)
     logout_user()
     session.clear()
     return redirect(url_for("staff.login"))
 
 
 @bp.route("/beheer/tweede-factor", methods=["GET", "POST"])
-def reset_second_factor():
+@staff_required(StaffRole.ADMIN)
+def reset_second_factor(principal: StaffPrincipal):
     """An admin resets a colleague's second factor. It reads nothing: no key, no case."""
-    principal = require_role("admin")
     message = error = None
     status = 200
     if request.method == "POST":
         try:
-            target = second_factor.reset(db(), clock(), email=request.form.get("email", ""),
-                                         by=principal.staff, actor=principal.staff.email)
-            db().commit()
+            with attempt():
+                target = second_factor.reset(use_case(), email=request.form.get("email", ""),
+                                             by=principal.staff, actor=principal.staff.email)
         except (NotFound, InvalidInput, Forbidden) as exc:
-            db().rollback()
             error, status = exc.message, exc.status
         else:
             message = (f"De tweede factor van {target.email} is gewist. Bij de volgende keer "
@@ -154,4 +136,3 @@ def reset_second_factor():
     return render_template("staff/reset_second_factor.html",
                            members=second_factor.colleagues(db(), principal.staff),
                            enrolled=second_factor.is_enrolled, message=message, error=error), status
-

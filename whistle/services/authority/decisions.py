@@ -9,10 +9,10 @@ from typing import Any, Mapping
 
 from sqlalchemy.orm import Session
 
-from whistle.clock import Clock
 from whistle.domain.lifecycle import Actor, Event
 from whistle.domain.roles import StaffRole
 from whistle.models import Case
+from whistle.services.context import UseCase
 from whistle.services import audit, dossiers
 from whistle.services.errors import Forbidden
 from whistle.services.lifecycle import Outcome, events_for, transition
@@ -40,8 +40,9 @@ def inbox(session: Session, principal: StaffPrincipal) -> list[DossierLine]:
             for d, c in dossiers.held_dossiers(session, principal.staff)]
 
 
-def read(session: Session, clock: Clock, principal: StaffPrincipal, ref: str) -> dossiers.OpenedDossier:
+def read(uc: UseCase, principal: StaffPrincipal, ref: str) -> dossiers.OpenedDossier:
     """Decrypt a dossier for the member; every opening is an audit event."""
+    session, clock = uc.session, uc.clock
     require_authority(principal)
     dossier = dossiers.held_dossier(session, ref, principal.staff)
     key = dossiers.authority_key(session, dossier, principal.staff, principal.secret_key)
@@ -57,12 +58,12 @@ def may_decide(case: Case) -> bool:
     return any(t.event is Event.DECIDE for t in events_for(case, Actor.AUTHORITY))
 
 
-def decide(session: Session, clock: Clock, principal: StaffPrincipal, ref: str,
-           form: Mapping[str, Any]) -> Outcome:
+def decide(uc: UseCase, principal: StaffPrincipal, ref: str, form: Mapping[str, Any]) -> Outcome:
     """Record the decision (onderzoek / geen_onderzoek / doorverwijzen) with its motivation,
     sealed in the dossier for the counsellor; the case moves to `besluit_genomen`."""
+    session = uc.session
     require_authority(principal)
     dossier = dossiers.held_dossier(session, ref, principal.staff)
     case = session.get(Case, dossier.case_id)
     facts = {k: form.get(k) for k in ("decision", "motivation")}
-    return transition(session, clock, case, Event.DECIDE, principal, **facts)
+    return transition(uc, case, Event.DECIDE, principal, **facts)

@@ -15,9 +15,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 import crypto
-from whistle.clock import Clock
 from whistle.domain.roles import StaffRole
 from whistle.models import Case, CaseConcerned, CaseKey, Staff
+from whistle.services.context import UseCase
 from whistle.services import audit, dossiers
 from whistle.services.cases import case_by_ref, staff_case_key
 from whistle.services.errors import Forbidden, InvalidInput
@@ -59,8 +59,9 @@ def parse_ids(values: Iterable) -> set[int]:
     return {whole_number(value, FIELD, "Kies betrokkenen uit de lijst van accounts.") for value in values}
 
 
-def mark(session: Session, clock: Clock, principal: StaffPrincipal, ref: str, staff_ids: Iterable) -> Marked:
+def mark(uc: UseCase, principal: StaffPrincipal, ref: str, staff_ids: Iterable) -> Marked:
     """Replace the case's betrokkenen with `staff_ids`; those among them who hold a key lose it."""
+    session, clock = uc.session, uc.clock
     require_counsellor(principal)
     case = case_by_ref(session, ref)
     key = staff_case_key(session, case, principal.staff, principal.secret_key)

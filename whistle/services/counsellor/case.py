@@ -9,18 +9,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import crypto
-from whistle.clock import Clock
 from whistle.domain.records import Author, RecordKind
 from whistle.domain.roles import StaffRole
 from whistle.models import Case, CaseKey, Record
 from whistle.services import audit
 from whistle.services.staff import recovery
 from whistle.services.cases import attachment_of, case_by_ref, open_attachment, staff_case_key
+from whistle.services.context import UseCase
 from whistle.services.errors import Forbidden
 from whistle.services.input import message_text
 from whistle.services.melder.case import attachments_of, records_of
 from whistle.services.staff.accounts import StaffPrincipal
-from whistle.settings import Settings
 
 
 def _require_counsellor(principal: StaffPrincipal) -> None:
@@ -66,8 +65,9 @@ class OpenedCase:
     attachments: list[OpenedAttachment]
 
 
-def open_case(session: Session, clock: Clock, principal: StaffPrincipal, ref: str) -> OpenedCase:
+def open_case(uc: UseCase, principal: StaffPrincipal, ref: str) -> OpenedCase:
     """Decrypt a case for the member. Every opening is an audit event (access to content)."""
+    session, clock = uc.session, uc.clock
     _require_counsellor(principal)
     case = case_by_ref(session, ref)
     key = staff_case_key(session, case, principal.staff, principal.secret_key)
@@ -92,7 +92,8 @@ def open_case(session: Session, clock: Clock, principal: StaffPrincipal, ref: st
     return OpenedCase(case, report, identity, messages, attachments)
 
 
-def reply(session: Session, clock: Clock, principal: StaffPrincipal, ref: str, text: str) -> Record:
+def reply(uc: UseCase, principal: StaffPrincipal, ref: str, text: str) -> Record:
+    session, clock = uc.session, uc.clock
     _require_counsellor(principal)
     text = message_text(text)
     case = case_by_ref(session, ref)
@@ -107,9 +108,10 @@ def reply(session: Session, clock: Clock, principal: StaffPrincipal, ref: str, t
     return rec
 
 
-def download(session: Session, settings: Settings, clock: Clock, principal: StaffPrincipal, ref: str,
+def download(uc: UseCase, principal: StaffPrincipal, ref: str,
              attachment_id: str) -> tuple[dict, Iterator[bytes]]:
     """The decrypted attachment as a stream, with its header (name, type, size)."""
+    session, settings, clock = uc.session, uc.settings, uc.clock
     _require_counsellor(principal)
     case = case_by_ref(session, ref)
     key = staff_case_key(session, case, principal.staff, principal.secret_key)

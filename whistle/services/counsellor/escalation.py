@@ -14,24 +14,22 @@ from typing import Any, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from whistle.clock import Clock
 from whistle.domain.lifecycle import Event
 from whistle.domain.recusal import Entitlement, Member, entitled
 from whistle.domain.offices import OFFICE_LABELS
 from whistle.domain.report import IDENTITY_FIELD_NAMES, MAX_FIELD_CHARS, REPORT_FIELD_NAMES
 from whistle.domain.roles import StaffRole
-from whistle.infra.mail import Mailer
 from whistle.models import Case, Dossier, Staff
 from whistle.services import audit, dossiers, trust
 from whistle.services.counsellor import case as counsellor
 from whistle.services.cases import case_by_ref, staff_case_key
 from whistle.services.counsellor.betrokkenen import concerned_ids, require_counsellor
+from whistle.services.context import UseCase
 from whistle.services.errors import InvalidInput
 from whistle.services.input import bounded_text, checked, listed, whole_number
 from whistle.services.lifecycle import transition
 from whistle.services.organisations import regeling_of
 from whistle.services.staff.accounts import StaffPrincipal
-from whistle.settings import Settings
 
 NOBODY_LEFT = ("Er is niemand van het bevoegd gezag over die dit dossier mag ontvangen: volgens de "
                "regeling en de wrakingsregels zijn alle ontvangers betrokkene, of er is geen account "
@@ -74,8 +72,9 @@ class Compose:
     identity_allowed: bool
 
 
-def compose(session: Session, clock: Clock, principal: StaffPrincipal, ref: str) -> Compose:
-    opened = counsellor.open_case(session, clock, principal, ref)
+def compose(uc: UseCase, principal: StaffPrincipal, ref: str) -> Compose:
+    session = uc.session
+    opened = counsellor.open_case(uc, principal, ref)
     key = staff_case_key(session, opened.case, principal.staff, principal.secret_key)
     return Compose(opened, recipients_for(session, opened.case, key), identity_allowed(opened.case, opened.identity))
 
@@ -84,20 +83,21 @@ def identity_allowed(case: Case, identity: dict | None) -> bool:
     return identity is not None and case.identity_consent_on is not None
 
 
-def escalate(session: Session, clock: Clock, principal: StaffPrincipal, ref: str,
+def escalate(uc: UseCase, principal: StaffPrincipal, ref: str,
              form: Mapping[str, Any]) -> tuple[Dossier, list[Staff]]:
     """Seal and send the dossier; returns it and its recipients. Raises before anything is
     written when the input is bad, nobody is entitled, or the case may not be escalated."""
+    session, clock = uc.session, uc.clock
     require_counsellor(principal)
     case = case_by_ref(session, ref)
     key = staff_case_key(session, case, principal.staff, principal.secret_key)
-    opened = counsellor.open_case(session, clock, principal, case.ref)
+    opened = counsellor.open_case(uc, principal, case.ref)
     entries = _entries(session, case, opened, form)
     who = recipients_for(session, case, key)
     if not who.recipients:
         raise InvalidInput(NOBODY_LEFT, field="recipients")
     today = clock.today()
-    transition(session, clock, case, Event.ESCALATE, principal, dossier_sent=True)
+    transition(uc, case, Event.ESCALATE, principal, dossier_sent=True)
     dossier = dossiers.store(session, case, key, today, entries, who.recipients)
     audit.record(session, chain=case.organisation.slug, actor=principal.staff.email, event="dossier_sent",
                  today=today, case_ref=case.ref, dossier=dossiers.ref_of(dossier),
@@ -159,11 +159,11 @@ def notice_text(base_url: str) -> tuple[str, str]:
             "Dit bericht bevat bewust niets over de inhoud van de melding of over de melder.\n")
 
 
-def notify(settings: Settings, recipients: list[Staff]) -> None:
+def notify(uc: UseCase, recipients: list[Staff]) -> None:
     """Mail each recipient the notice; raises whistle.infra.mail.MailError when the server fails.
     Only the dossier's recipients are mailed: nobody else learns that a dossier exists."""
-    subject, body = notice_text(settings.base_url)
-    with Mailer(settings.mail, timeout=10) as mailer:
+    subject, body = notice_text(uc.settings.base_url)
+    with uc.mailer(timeout=10) as mailer:
         for member in recipients:
             mailer.send(member.email, subject, body)
 

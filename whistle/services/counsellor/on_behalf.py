@@ -7,17 +7,14 @@ counsellor they spoke to. The code is shown once, to hand over on paper, when th
 wants to follow the case; otherwise it is dropped and nobody holds it."""
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
-from whistle.clock import Clock
 from whistle.models import Case
+from whistle.services.context import UseCase
 from whistle.services import audit
 from whistle.services.melder import intake
 from whistle.services.counsellor.betrokkenen import require_counsellor
 from whistle.services.errors import Forbidden
 from whistle.services.organisations import regeling_of
 from whistle.services.staff.accounts import StaffPrincipal
-from whistle.settings import Settings
 
 NOT_IN_REGELING = ("De regeling van deze organisatie voorziet niet in een melding door de "
                    "vertrouwenspersoon namens de melder.")
@@ -28,14 +25,14 @@ def allowed(principal: StaffPrincipal) -> bool:
     return regeling.counsellor_may_report_on_behalf or regeling.anonymous_via_counsellor
 
 
-def report_on_behalf(session: Session, settings: Settings, clock: Clock, principal: StaffPrincipal,
-                     report: dict[str, str], *, give_code: bool) -> tuple[Case, str | None]:
+def report_on_behalf(uc: UseCase, principal: StaffPrincipal, report: dict[str, str], *,
+                     give_code: bool) -> tuple[Case, str | None]:
     """Store the melding; returns the case and, when asked for, the melder's code (once)."""
+    session, clock = uc.session, uc.clock
     require_counsellor(principal)
     if not allowed(principal):
         raise Forbidden(NOT_IN_REGELING)
-    case, code = intake.submit_plain(session, settings, clock, principal.staff.organisation.slug,
-                                     report, None, [])
+    case, code = intake.submit_plain(uc, principal.staff.organisation.slug, report, None, [])
     audit.record(session, chain=case.organisation.slug, actor=principal.staff.email,
                  event="case_reported_on_behalf", today=clock.today(), case_ref=case.ref,
                  code_handed_over=give_code)

@@ -10,9 +10,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 import crypto
-from whistle.clock import Clock
 from whistle.domain.roles import StaffRole
 from whistle.models import Case, CaseKey, Staff
+from whistle.services.context import UseCase
 from whistle.services import audit, trust
 from whistle.services.cases import case_by_ref, staff_case_key
 from whistle.services.counsellor.betrokkenen import concerned_ids, require_counsellor
@@ -39,7 +39,8 @@ def colleagues(session: Session, principal: StaffPrincipal, ref: str) -> list[Co
     return [Colleague(s, s.id in holders, s.id in concerned) for s in _counsellors(session, case)]
 
 
-def grant(session: Session, clock: Clock, principal: StaffPrincipal, ref: str, staff_id) -> Staff:
+def grant(uc: UseCase, principal: StaffPrincipal, ref: str, staff_id) -> Staff:
+    session, clock = uc.session, uc.clock
     require_counsellor(principal)
     case = case_by_ref(session, ref)
     key = staff_case_key(session, case, principal.staff, principal.secret_key)
@@ -57,7 +58,8 @@ def grant(session: Session, clock: Clock, principal: StaffPrincipal, ref: str, s
     return colleague
 
 
-def withdraw(session: Session, clock: Clock, principal: StaffPrincipal, ref: str, staff_id) -> Staff:
+def withdraw(uc: UseCase, principal: StaffPrincipal, ref: str, staff_id) -> Staff:
+    session, clock = uc.session, uc.clock
     require_counsellor(principal)
     case = case_by_ref(session, ref)
     staff_case_key(session, case, principal.staff, principal.secret_key)  # only a holder may

@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from whistle.clock import Clock
 from whistle.domain.errors import TransitionNotAllowed
 from whistle.domain.lifecycle import (
     FINAL_STATES, IS_MELDINGSWAARDIG, NOT_YET_EXTENDED, Actor, Event, State, Transition, available_events,
@@ -29,6 +28,7 @@ from whistle.domain.roles import StaffRole
 from whistle.models import Case
 from whistle.services import audit
 from whistle.services.cases import case_by_ref, staff_case_key
+from whistle.services.context import UseCase
 from whistle.services.dossiers import held_dossier_of_case
 from whistle.services.errors import Conflict, Forbidden, NotFound, StepRefused
 from whistle.services.lifecycle.effects import (  # noqa: F401 - SCHEDULER and OTHER_ROUTE are public
@@ -60,7 +60,7 @@ def events_for(case: Case, actor: Actor) -> list[Transition]:
     return available_events(case.state, actor, **stored_facts(case))
 
 
-def transition(session: Session, clock: Clock, case_ref_or_case: str | Case, event: Event | str,
+def transition(uc: UseCase, case_ref_or_case: str | Case, event: Event | str,
                principal: Principal, /, **facts: Any) -> Outcome:
     """Fire `event` on the case as `principal`, store its effects and the audit event.
 
@@ -68,6 +68,7 @@ def transition(session: Session, clock: Clock, case_ref_or_case: str | Case, eve
     Forbidden for an actor who has no part in the lifecycle, InvalidInput naming the field
     when the table or a deadline rule refuses, Conflict when another request changed the
     case first. Nothing is changed when it raises."""
+    session, clock = uc.session, uc.clock
     event = parse_event(event)
     case = case_ref_or_case if isinstance(case_ref_or_case, Case) else case_by_ref(session, case_ref_or_case)
     actor, actor_name, case_key = _authorise(session, case, principal)

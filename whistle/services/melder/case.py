@@ -26,8 +26,8 @@ from whistle.services.cases import attachment_of, deadlines_json, open_attachmen
 from whistle.services.errors import InvalidInput, NotFound, Unauthorized
 from whistle.services.input import b64, case_locator, message_text, sealed_record, unb64
 from whistle.services.melder.intake import attachment_header
+from whistle.services.context import UseCase
 from whistle.services.organisations import get_organisation, regeling_of
-from whistle.settings import Settings
 
 
 @dataclass
@@ -48,9 +48,10 @@ def _now(clock: Clock):
 
 # --- logging in --------------------------------------------------------------------------
 
-def issue_challenge(session: Session, settings: Settings, clock: Clock, locator: Any) -> bytes:
+def issue_challenge(uc: UseCase, locator: Any) -> bytes:
     """A single-use challenge. The locator is checked for form only and never looked up, so
     the answer is the same for every locator."""
+    session, settings, clock = uc.session, uc.settings, uc.clock
     case_locator(locator)
     now = _now(clock)
     session.execute(delete(ReporterChallenge).where(ReporterChallenge.expires_at <= now))
@@ -60,7 +61,8 @@ def issue_challenge(session: Session, settings: Settings, clock: Clock, locator:
     return challenge
 
 
-def open_api_session(session: Session, settings: Settings, clock: Clock, payload: Any) -> tuple[bytes, int]:
+def open_api_session(uc: UseCase, payload: Any) -> tuple[bytes, int]:
+    session, settings, clock = uc.session, uc.settings, uc.clock
     if not isinstance(payload, dict):
         raise Unauthorized()
     try:
@@ -84,14 +86,14 @@ def open_api_session(session: Session, settings: Settings, clock: Clock, payload
         raise Unauthorized() from None
     if case is None:
         raise Unauthorized()
-    token = _new_session(session, settings, clock, case, None)
+    token = _new_session(uc, case, None)
     return token, settings.reporter_session_minutes * 60
 
 
-def open_code_session(session: Session, settings: Settings, clock: Clock, org_slug: str,
-                      code: str) -> ReporterContext:
+def open_code_session(uc: UseCase, org_slug: str, code: str) -> ReporterContext:
     """The server path: derive the keys from the typed code in memory, find the case, unwrap
     the case key, and keep it only sealed under a token that lives in the melder's cookie."""
+    session, settings = uc.session, uc.settings
     try:
         org = get_organisation(session, org_slug)
         with cpu_slot():
@@ -107,13 +109,12 @@ def open_code_session(session: Session, settings: Settings, clock: Clock, org_sl
                                           keys.box_secret, case.key_commitment)
     except crypto.CryptoError:
         raise Unauthorized() from None
-    token = _new_session(session, settings, clock, case, case_key)
+    token = _new_session(uc, case, case_key)
     return ReporterContext(case, token, case_key)
 
 
-def _new_session(session: Session, settings: Settings, clock: Clock, case: Case,
-                 case_key: bytes | None) -> bytes:
-    now = _now(clock)
+def _new_session(uc: UseCase, case: Case, case_key: bytes | None) -> bytes:
+    session, settings, now = uc.session, uc.settings, _now(uc.clock)
     session.execute(delete(ReporterSession).where(ReporterSession.expires_at <= now))
     token = crypto.new_session_token()
     session.add(ReporterSession(
@@ -123,8 +124,9 @@ def _new_session(session: Session, settings: Settings, clock: Clock, case: Case,
     return token
 
 
-def resume(session: Session, settings: Settings, clock: Clock, token: bytes | None) -> ReporterContext:
+def resume(uc: UseCase, token: bytes | None) -> ReporterContext:
     """The melder behind a token, with the idle timeout moved on; Unauthorized otherwise."""
+    session, settings, clock = uc.session, uc.settings, uc.clock
     if not token or len(token) != crypto.TOKEN_SIZE:
         raise Unauthorized()
     row = session.get(ReporterSession, crypto.token_digest(token))
@@ -148,9 +150,9 @@ def log_out(session: Session, token: bytes) -> None:
 
 # --- the case as the melder sees it --------------------------------------------------------
 
-def case_json(session: Session, clock: Clock, ctx: ReporterContext) -> dict[str, Any]:
-    case = ctx.case
-    return case_state_json(case, clock.today()) | {
+def case_json(uc: UseCase, ctx: ReporterContext) -> dict[str, Any]:
+    session, case = uc.session, ctx.case
+    return case_state_json(case, uc.today()) | {
         "reporter_sealed_key": b64(case.reporter_sealed_key),
         "key_commitment": b64(case.key_commitment),
         "records": [{"id": r.id, "kind": r.kind, "author": r.author,
@@ -233,22 +235,22 @@ def open_attachment_headers(session: Session, ctx: ReporterContext) -> list[tupl
 
 # --- writing ------------------------------------------------------------------------------
 
-def add_sealed_message(session: Session, clock: Clock, ctx: ReporterContext, payload: Any) -> Record:
+def add_sealed_message(uc: UseCase, ctx: ReporterContext, payload: Any) -> Record:
     if not isinstance(payload, dict):
         raise InvalidInput("body: expected a JSON object")
     blob = sealed_record(payload.get("ciphertext"), "ciphertext")
-    return _store_message(session, clock, ctx, blob)
+    return _store_message(uc, ctx, blob)
 
 
-def add_plain_message(session: Session, clock: Clock, ctx: ReporterContext, text: str) -> Record:
+def add_plain_message(uc: UseCase, ctx: ReporterContext, text: str) -> Record:
     text = message_text(text)
     assert ctx.case_key is not None
     blob = crypto.seal_record(ctx.case_key, "message", ctx.locator_hex, {"text": text})
-    return _store_message(session, clock, ctx, blob)
+    return _store_message(uc, ctx, blob)
 
 
-def _store_message(session: Session, clock: Clock, ctx: ReporterContext, blob: bytes) -> Record:
-    today = clock.today()
+def _store_message(uc: UseCase, ctx: ReporterContext, blob: bytes) -> Record:
+    session, today = uc.session, uc.today()
     rec = Record(case_id=ctx.case.id, kind=RecordKind.MESSAGE, author=Author.MELDER, created_on=today,
                  ciphertext=blob)
     session.add(rec)
@@ -258,25 +260,24 @@ def _store_message(session: Session, clock: Clock, ctx: ReporterContext, blob: b
     return rec
 
 
-def add_sealed_attachment(session: Session, settings: Settings, clock: Clock, ctx: ReporterContext,
-                          header_b64: str | None, body: BinaryIO) -> Attachment:
+def add_sealed_attachment(uc: UseCase, ctx: ReporterContext, header_b64: str | None,
+                          body: BinaryIO) -> Attachment:
     """The API: a client-encrypted body, streamed to disk in bounded memory."""
     header = sealed_record(header_b64, "Whistle-Attachment-Record")
-    upload = attachment_store.receive_encrypted(settings.attachments_dir, body,
-                                                crypto.encrypted_size(settings.max_attachment_bytes))
-    return _store_attachment(session, clock, ctx, header, upload)
+    upload = attachment_store.receive_encrypted(uc.attachments_dir, body,
+                                                crypto.encrypted_size(uc.settings.max_attachment_bytes))
+    return _store_attachment(uc, ctx, header, upload)
 
 
-def add_plain_attachment(session: Session, clock: Clock, ctx: ReporterContext,
-                         plain: PlainAttachment) -> Attachment:
+def add_plain_attachment(uc: UseCase, ctx: ReporterContext, plain: PlainAttachment) -> Attachment:
     assert ctx.case_key is not None
     header = attachment_header(ctx.case_key, ctx.locator_hex, plain)
-    return _store_attachment(session, clock, ctx, header, plain.upload)
+    return _store_attachment(uc, ctx, header, plain.upload)
 
 
-def _store_attachment(session: Session, clock: Clock, ctx: ReporterContext, header: bytes,
+def _store_attachment(uc: UseCase, ctx: ReporterContext, header: bytes,
                       upload: attachment_store.EncryptedUpload) -> Attachment:
-    today = clock.today()
+    session, today = uc.session, uc.today()
     attachment_id = upload.path.stem
     try:
         att = Attachment(id=attachment_id, case_id=ctx.case.id, author=Author.MELDER,
@@ -292,20 +293,19 @@ def _store_attachment(session: Session, clock: Clock, ctx: ReporterContext, head
     return att
 
 
-def attachment_body(session: Session, settings: Settings, ctx: ReporterContext,
+def attachment_body(uc: UseCase, ctx: ReporterContext,
                     attachment_id: str) -> tuple[Attachment, Iterator[bytes]]:
     """The API: the body as stored (ciphertext); the melder's browser decrypts it."""
-    att = attachment_of(session, ctx.case, attachment_id)
-    return att, attachment_store.open_body(settings.attachments_dir, att.id)
+    att = attachment_of(uc.session, ctx.case, attachment_id)
+    return att, attachment_store.open_body(uc.attachments_dir, att.id)
 
 
-def download(session: Session, settings: Settings, ctx: ReporterContext,
-             attachment_id: str) -> tuple[dict, Iterator[bytes]]:
+def download(uc: UseCase, ctx: ReporterContext, attachment_id: str) -> tuple[dict, Iterator[bytes]]:
     """The server path: the melder's own attachment decrypted as a stream, with its header
     (name, type, size). As the counsellor's download: only an attachment of this case, and
     the case key checked against the case's commitment before anything is decrypted."""
     if ctx.case_key is None:
         raise Unauthorized()  # a browser-path session: the server holds no key for it
     crypto.check_commitment(ctx.case_key, ctx.case.key_commitment)
-    return open_attachment(ctx.case_key, ctx.case, attachment_of(session, ctx.case, attachment_id),
-                           settings.attachments_dir)
+    return open_attachment(ctx.case_key, ctx.case, attachment_of(uc.session, ctx.case, attachment_id),
+                           uc.attachments_dir)

@@ -11,9 +11,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from whistle.clock import Clock
 from whistle.models import Case, Dossier, Record
 from whistle.services import audit
+from whistle.services.context import UseCase
 from whistle.services.errors import Forbidden, InvalidInput
 from whistle.services.melder.case import ReporterContext
 
@@ -41,8 +41,9 @@ def view(session: Session, case: Case) -> ConsentView:
     return ConsentView(has_identity(session, case), case.identity_consent_on, dossier_sent(session, case))
 
 
-def set_identity_consent(session: Session, clock: Clock, principal, consent: bool) -> Case:
+def set_identity_consent(uc: UseCase, principal, consent: bool) -> Case:
     """Give (`consent=True`) or revoke the consent for the melder's own case."""
+    session, clock = uc.session, uc.clock
     if not isinstance(principal, ReporterContext):
         raise Forbidden(NOT_THE_MELDER)
     if not isinstance(consent, bool):

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import crypto
-from whistle.clock import Clock
 from whistle.domain import report as report_fields
 from whistle.domain.lifecycle import State
 from whistle.domain.records import Author, RecordKind
@@ -23,6 +22,7 @@ from whistle.infra.attachments import EncryptedUpload
 from whistle.services.cases import (
     Recipient, current_recipients, deadlines_json, new_ref, store_deadlines, verify_recipients,
 )
+from whistle.services.context import UseCase
 from whistle.services.errors import Conflict, InvalidInput
 from whistle.services.input import b64, case_locator, sealed_record, unb64
 from whistle.infra.metadata import Outcome
@@ -34,9 +34,9 @@ NO_COUNSELLOR = "Deze organisatie heeft nog geen vertrouwenspersoon ingesteld; m
 SEALED_KEY_BYTES = 48 + 32  # crypto_box_SEALBYTES (ephemeral public key 32 + tag 16) + the case key
 
 
-def intake_info(session: Session, settings: Settings, org_slug: str) -> dict[str, Any]:
-    org = get_organisation(session, org_slug)
-    return _intake(session, settings, org)
+def intake_info(uc: UseCase, org_slug: str) -> dict[str, Any]:
+    org = get_organisation(uc.session, org_slug)
+    return _intake(uc.session, uc.settings, org)
 
 
 def _intake(session: Session, settings: Settings, org: Organisation) -> dict[str, Any]:
@@ -113,16 +113,15 @@ def parse_submission(payload: Any) -> SealedSubmission:
     )
 
 
-def submit_sealed(session: Session, settings: Settings, clock: Clock, org_slug: str,
-                  payload: Any) -> Case:
+def submit_sealed(uc: UseCase, org_slug: str, payload: Any) -> Case:
     """The JSON API: store a case a client sealed. Nothing is stored unless all is valid."""
-    org = get_organisation(session, org_slug)
+    org = get_organisation(uc.session, org_slug)
     submission = parse_submission(payload)
-    return _store_case(session, settings, clock, org, submission)
+    return _store_case(uc, org, submission)
 
 
-def _store_case(session: Session, settings: Settings, clock: Clock, org: Organisation,
-                sub: SealedSubmission) -> Case:
+def _store_case(uc: UseCase, org: Organisation, sub: SealedSubmission) -> Case:
+    session, settings, clock = uc.session, uc.settings, uc.clock
     recipients = current_recipients(session, org)
     if not recipients:
         raise InvalidInput(NO_COUNSELLOR)
@@ -173,11 +172,11 @@ REPORT_FIELDS = report_fields.REPORT_FIELD_NAMES
 IDENTITY_FIELDS = report_fields.IDENTITY_FIELD_NAMES
 
 
-def submit_plain(session: Session, settings: Settings, clock: Clock, org_slug: str,
-                 report: dict[str, str], identity: dict[str, str] | None,
+def submit_plain(uc: UseCase, org_slug: str, report: dict[str, str], identity: dict[str, str] | None,
                  attachments: list[PlainAttachment]) -> tuple[Case, str]:
     """Do in memory exactly what a JavaScript client does, and store only what it would send.
     Returns the case and the receipt code, which is shown once and kept nowhere."""
+    session, settings = uc.session, uc.settings
     org = get_organisation(session, org_slug)
     report = {k: v.strip() for k, v in report.items() if k in REPORT_FIELDS and v and v.strip()}
     for f in report_fields.REPORT_FIELDS:
@@ -205,7 +204,7 @@ def submit_plain(session: Session, settings: Settings, clock: Clock, org_slug: s
         sealed_keys=prepared.sealed_keys, reporter_sealed_key=prepared.reporter_sealed_key,
         attachments=[(attachment_header(prepared.case_key, keys.locator_hex, a), a.upload)
                      for a in attachments])
-    return _store_case(session, settings, clock, org, sub), code
+    return _store_case(uc, org, sub), code
 
 
 def attachment_header(case_key: bytes, locator_hex: str, a: PlainAttachment) -> bytes:

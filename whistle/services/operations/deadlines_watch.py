@@ -30,6 +30,7 @@ from whistle.domain.states import OverdueDeadline, states_awaiting
 from whistle.domain.roles import StaffRole
 from whistle.infra.mail import Mailer, MailError
 from whistle.models import Case, CaseKey, Staff
+from whistle.services.context import UseCase
 from whistle.services import audit
 from whistle.infra import job_runs
 from whistle.services.cases import due_of, overdue
@@ -110,7 +111,7 @@ def watch(factory: sessionmaker[Session], settings: Settings, clock: Clock, *,
         for case_id in ids:
             try:
                 for deadline in _DEADLINES:
-                    _record_overdue(factory, clock, case_id, deadline, report)
+                    _record_overdue(factory, settings, clock, case_id, deadline, report)
                 _remind(factory, settings, clock, mailer, case_id, window, report)
             except (SQLAlchemyError, MailError, ServiceError) as exc:
                 # One case's trouble must not stop the others; no content is logged.
@@ -127,14 +128,16 @@ def run_daily(factory: sessionmaker[Session], settings: Settings, clock: Clock, 
                                  lambda: watch(factory, settings, clock, window=window))
 
 
-def _record_overdue(factory, clock: Clock, case_id: int, deadline: _Deadline, report: WatchReport) -> None:
+def _record_overdue(factory, settings: Settings, clock: Clock, case_id: int, deadline: _Deadline,
+                    report: WatchReport) -> None:
     today = clock.today()
     with transaction(factory) as s:
         case = s.get(Case, case_id)
         if case is None or not overdue(case, deadline.name, today) or getattr(case, deadline.overdue) is not None:
             return
         try:
-            transition(s, clock, case, Event.MARK_OVERDUE, SCHEDULER, deadline=deadline.name.value)
+            transition(UseCase(s, settings, clock), case, Event.MARK_OVERDUE, SCHEDULER,
+                       deadline=deadline.name.value)
         except ServiceError:
             # Another worker recorded it first, or the case moved on meanwhile: nothing to do.
             s.rollback()

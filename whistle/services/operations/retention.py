@@ -28,6 +28,7 @@ from whistle.domain.report import MAX_MESSAGE_CHARS
 from whistle.domain.retention import UPCOMING_DAYS, check_extension, deletion_date, latest_extension
 from whistle.domain.roles import StaffRole
 from whistle.models import Attachment, Case, CaseKey, Organisation, RetentionExtension, Staff
+from whistle.services.context import UseCase
 from whistle.services import audit
 from whistle.infra import attachments as attachment_store
 from whistle.infra import job_runs
@@ -121,11 +122,11 @@ def case_view(session: Session, principal: StaffPrincipal, case: Case, today: da
 
 # --- postponing ---------------------------------------------------------------------------
 
-def extend(session: Session, clock: Clock, principal: StaffPrincipal, ref: str, until: Any,
-           reason: Any) -> date:
+def extend(uc: UseCase, principal: StaffPrincipal, ref: str, until: Any, reason: Any) -> date:
     """Postpone the deletion of a closed case to `until`, with a reason sealed under the case
     key (the counsellor's note; it may say something about the melding). Audited as
     `retention_extended` with the dates only. Returns the new deletion day."""
+    session, clock = uc.session, uc.clock
     _require_counsellor(principal)
     case = case_by_ref(session, ref)
     key = staff_case_key(session, case, principal.staff, principal.secret_key)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -29,10 +29,10 @@ from whistle.models import Staff, StaffSession
 from whistle.infra.work_slots import cpu_slot
 from whistle.services import audit
 from whistle.infra import session_expiry
+from whistle.services.context import UseCase
 from whistle.services.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from whistle.services.staff import keys
 from whistle.services.organisations import get_organisation
-from whistle.settings import Settings
 
 # What the organisation presents when no name is given. Never the e-mail address: the intake
 # endpoint publishes counsellors' names to anyone.
@@ -59,14 +59,15 @@ class StaffPrincipal:
     token: bytes
 
 
-def create_staff(session: Session, settings: Settings, *, org_slug: str, role: str, email: str,
-                 passphrase: str, today: date, actor: str, display_name: str = "",
-                 authority_function: str | None = None, must_change_passphrase: bool = False) -> Staff:
+def create_staff(uc: UseCase, *, org_slug: str, role: str, email: str, passphrase: str, actor: str,
+                 display_name: str = "", authority_function: str | None = None,
+                 must_change_passphrase: bool = False) -> Staff:
     """A new account without a key pair: whoever made it (a beheerder, an operator) chose the
     passphrase, so it is a first passphrase only. At the first login the member enrols the
     second factor and chooses their own passphrase; only then is their key pair made
     (`change_passphrase`). `must_change_passphrase` is always set; the parameter stays for
     callers that pass it."""
+    session, settings, today = uc.session, uc.settings, uc.today()
     org = get_organisation(session, org_slug)
     email = email.strip().lower()
     if role not in STAFF_ROLE_LABELS:
@@ -108,10 +109,10 @@ def check_authority_function(role: str, function: str | None) -> str | None:
     return function
 
 
-def set_authority_function(session: Session, *, email: str, function: str | None, today: date,
-                           actor: str) -> Staff:
+def set_authority_function(uc: UseCase, *, email: str, function: str | None, actor: str) -> Staff:
     """Set (or clear) the office of a member of the bevoegd gezag; it decides which dossiers they
     receive from now on (dossiers sent before keep their recipients)."""
+    session, today = uc.session, uc.today()
     member = session.scalar(select(Staff).where(Staff.email == (email or "").strip().lower()))
     if member is None:
         raise InvalidInput(f"email: no account for {email}", field="email")
@@ -124,8 +125,8 @@ def set_authority_function(session: Session, *, email: str, function: str | None
     return member
 
 
-def change_passphrase(session: Session, settings: Settings, staff: Staff, old: str, new: str, *,
-                      today: date, keep_token: bytes | None = None, process_key: bytes | None = None) -> Staff:
+def change_passphrase(uc: UseCase, staff: Staff, old: str, new: str, *,
+                      keep_token: bytes | None = None) -> Staff:
     """The member replaces their own passphrase; the login hash follows and their other
     sessions end.
 
@@ -135,7 +136,9 @@ def change_passphrase(session: Session, settings: Settings, staff: Staff, old: s
     opened with the first passphrase and a copy of the database from before. A key the operator
     had locked (a reset) is replaced, and what it held is wrapped to the new one. Otherwise
     the same private key is locked again under the new passphrase. The session in use
-    (`keep_token`, sealed with `process_key`) carries the key from now on."""
+    (`keep_token`) carries the key from now on."""
+    session, settings, today = uc.session, uc.settings, uc.today()
+    process_key = uc.process_key
     if len(new) < MIN_PASSPHRASE:
         raise InvalidInput(f"De nieuwe wachtwoordzin heeft minstens {MIN_PASSPHRASE} tekens.", field="new")
     if new == old:
@@ -150,7 +153,7 @@ def change_passphrase(session: Session, settings: Settings, staff: Staff, old: s
         except (VerificationError, InvalidHashError, crypto.CryptoError):
             raise InvalidInput("De huidige wachtwoordzin klopt niet.", field="old") from None
         if first:
-            secret = keys.make_own_key_pair(session, settings, staff, new, today, replacing=secret)
+            secret = keys.make_own_key_pair(uc, staff, new, replacing=secret)
         else:
             staff.locked_secret = crypto.lock_staff_secret(secret, new, settings.staff_kdf)
         staff.password_hash = _hasher.hash(new)
@@ -176,11 +179,12 @@ def colleague(session: Session, admin: Staff, staff_id: int) -> Staff:
     return member
 
 
-def set_active(session: Session, *, member: Staff, active: bool, by: Staff, today: date, actor: str) -> Staff:
+def set_active(uc: UseCase, *, member: Staff, active: bool, by: Staff, actor: str) -> Staff:
     """Deactivate (no login, every session ends now, and no new case or dossier key is wrapped
     to them) or reactivate an account. Nothing about its keys or endorsement changes: a
     reactivated member reads again what they could read before. Deactivating the last endorsed
     counsellor is refused: nobody could read a new melding. Both go into the recipient log."""
+    session, today = uc.session, uc.today()
     if by.role != StaffRole.ADMIN or by.organisation_id != member.organisation_id:
         raise Forbidden("Alleen een beheerder van deze organisatie beheert dit account.")
     if member.id == by.id and not active:
@@ -230,30 +234,28 @@ def check_passphrase(session: Session, email: str, passphrase: str) -> tuple[Sta
     return staff, secret
 
 
-def log_in(session: Session, settings: Settings, clock: Clock, email: str, passphrase: str, *,
-           process_key: bytes) -> StaffPrincipal:
+def log_in(uc: UseCase, email: str, passphrase: str) -> StaffPrincipal:
     """Step one: the passphrase. The session it opens waits PENDING_MINUTES for the second
     factor and opens nothing before that (resume() ignores it)."""
-    staff, secret = check_passphrase(session, email, passphrase)
-    session_expiry.purge_expired(session, clock)
-    token = _open_session(session, clock, staff, secret, process_key, done=False,
-                          minutes=PENDING_MINUTES)
+    staff, secret = check_passphrase(uc.session, email, passphrase)
+    session_expiry.purge_expired(uc.session, uc.clock)
+    token = _open_session(uc, staff, secret, done=False, minutes=PENDING_MINUTES)
     return StaffPrincipal(staff, secret, token)
 
 
-def pending_staff(session: Session, clock: Clock, token: bytes | None) -> Staff:
+def pending_staff(uc: UseCase, token: bytes | None) -> Staff:
     """The member whose passphrase step opened `token`; Unauthorized when there is none."""
-    row = _pending_row(session, clock, token)
-    return session.get(Staff, row.staff_id)
+    row = _pending_row(uc.session, uc.clock, token)
+    return uc.session.get(Staff, row.staff_id)
 
 
-def pass_second_factor(session: Session, settings: Settings, clock: Clock, token: bytes, *,
-                       process_key: bytes) -> StaffPrincipal:
+def pass_second_factor(uc: UseCase, token: bytes) -> StaffPrincipal:
     """Step two, after the second factor was verified: the pending session is replaced by a
     usable one under a fresh token (a token seen before the second factor is never promoted)."""
-    row = _pending_row(session, clock, token)
+    session = uc.session
+    row = _pending_row(session, uc.clock, token)
     try:
-        secret = crypto.open_for_session(_sealing_token(token, process_key), row.sealed_secret)
+        secret = crypto.open_for_session(_sealing_token(token, uc.staff_process_key()), row.sealed_secret)
     except crypto.CryptoError:
         raise Unauthorized(EXPIRED) from None
     secret = secret or None  # an account without a key pair yet seals an empty secret
@@ -261,17 +263,16 @@ def pass_second_factor(session: Session, settings: Settings, clock: Clock, token
     if staff.must_change_passphrase:
         staff.first_passphrase_used = True  # this login is the one it was for
     session.delete(row)
-    fresh = _open_session(session, clock, staff, secret, process_key, done=True,
-                          minutes=settings.staff_session_minutes)
+    fresh = _open_session(uc, staff, secret, done=True, minutes=uc.settings.staff_session_minutes)
     audit.record(session, chain=staff.organisation.slug, actor=staff.email, event="staff_login",
-                 today=clock.today())
+                 today=uc.today())
     return StaffPrincipal(staff, secret, fresh)
 
 
-def resume(session: Session, settings: Settings, clock: Clock, token: bytes, *,
-           process_key: bytes) -> StaffPrincipal | None:
+def resume(uc: UseCase, token: bytes) -> StaffPrincipal | None:
     """The member behind a session token, with the idle timeout moved on; None when expired,
     not past the second factor, or sealed by another (or an earlier) server process."""
+    session, settings, clock, process_key = uc.session, uc.settings, uc.clock, uc.staff_process_key()
     if len(token) != crypto.TOKEN_SIZE:
         return None
     row = session.get(StaffSession, crypto.token_digest(token))
@@ -297,14 +298,13 @@ def log_out(session: Session, token: bytes) -> None:
     session.execute(delete(StaffSession).where(StaffSession.digest == crypto.token_digest(token)))
 
 
-def _open_session(session: Session, clock: Clock, staff: Staff, secret: bytes, process_key: bytes, *,
-                  done: bool, minutes: int) -> bytes:
+def _open_session(uc: UseCase, staff: Staff, secret: bytes, *, done: bool, minutes: int) -> bytes:
     token = crypto.new_session_token()
-    session.add(StaffSession(
+    uc.session.add(StaffSession(
         digest=crypto.token_digest(token), staff_id=staff.id, second_factor_done=done,
-        expires_at=_naive(clock) + timedelta(minutes=minutes),
-        sealed_secret=crypto.seal_for_session(_sealing_token(token, process_key), secret or b"")))
-    session.flush()
+        expires_at=_naive(uc.clock) + timedelta(minutes=minutes),
+        sealed_secret=crypto.seal_for_session(_sealing_token(token, uc.staff_process_key()), secret or b"")))
+    uc.session.flush()
     return token
 
 

@@ -3,24 +3,22 @@ themselves (never under one a beheerder or an operator chose), and the verify ke
 endorsements name (crypto.trust)."""
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import crypto
 from whistle.models import Case, CaseKey, Dossier, DossierKey, Staff
 from whistle.services import recipient_log
-from whistle.settings import Settings
+from whistle.services.context import UseCase
 
 
-def make_own_key_pair(session: Session, settings: Settings, staff: Staff, passphrase: str, today: date, *,
-                      replacing: bytes | None = None) -> bytes:
+def make_own_key_pair(uc: UseCase, staff: Staff, passphrase: str, *, replacing: bytes | None = None) -> bytes:
     """Make and lock the member's key pair; returns the secret. With `replacing` (the key an
     operator's reset had locked under a passphrase they chose), every case and dossier key the
     old pair held is wrapped to the new one, so the old key opens nothing sealed from now on.
     The new key receives nothing until it is endorsed; its fingerprint goes into the recipient
     log as `added`."""
+    session, settings, today = uc.session, uc.settings, uc.today()
     public, secret = crypto.new_box_keypair()
     if replacing is not None and staff.public_key is not None:
         _rewrap(session, staff, staff.public_key, replacing, public)

@@ -20,14 +20,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 import crypto
-from whistle.clock import Clock
 from whistle.models import AccessToRestore, Case, CaseKey, Dossier, DossierKey, Organisation, Staff, StaffSession
+from whistle.services.context import UseCase
 from whistle.services import audit, dossiers
 from whistle.services.counsellor.betrokkenen import concerned_ids
 from whistle.services.errors import InvalidInput
 from whistle.services.organisations import get_organisation
 from whistle.services.staff.accounts import MIN_PASSPHRASE, hash_passphrase
-from whistle.settings import Settings
 
 ALPHABET = crypto.CODE_ALPHABET  # Crockford base32: no I, L, O, U to misread on paper
 SYMBOLS = 60                     # 12 groups of 5; 300 bits hold the 32-byte key and a 4-byte check
@@ -75,12 +74,12 @@ def decode_secret(words: str) -> bytes:
 
 # --- the key pair ---------------------------------------------------------------------------------
 
-def create_recovery_key(session: Session, clock: Clock, org_slug: str, actor: str,
-                        trust_seed: bytes | None = None) -> bytes:
+def create_recovery_key(uc: UseCase, org_slug: str, actor: str, trust_seed: bytes | None = None) -> bytes:
     """Store a new recovery public key for the organisation; returns the private half, which
     is stored nowhere. An organisation keeps its key: replacing it would strand the cases
     wrapped to the old one. It receives case keys only once the trust key endorsed it: here
     with `trust_seed`, or when the trust key is made after it."""
+    session, clock = uc.session, uc.clock
     org = get_organisation(session, org_slug)
     if org.recovery_public_key:
         raise InvalidInput(f"organisation {org.slug} has a recovery key already "
@@ -91,7 +90,7 @@ def create_recovery_key(session: Session, clock: Clock, org_slug: str, actor: st
                  fingerprint=crypto.fingerprint(public))
     if trust_seed is not None:
         from whistle.services import trust
-        trust.endorse_recovery(session, clock.today(), org, trust_seed, actor)
+        trust.endorse_recovery(uc, org, trust_seed, actor)
     session.flush()
     return secret
 
@@ -111,11 +110,11 @@ def cover_with_recovery(session: Session, case: Case, case_key: bytes) -> bool:
 
 # --- a lost passphrase ----------------------------------------------------------------------------
 
-def reset_passphrase(session: Session, settings: Settings, clock: Clock, *, email: str, passphrase: str,
-                     actor: str) -> tuple[Staff, int]:
+def reset_passphrase(uc: UseCase, *, email: str, passphrase: str, actor: str) -> tuple[Staff, int]:
     """Give the member a new passphrase and key pair. Their wrapped keys become useless: they
     are deleted and remembered for `restore_access`. Their sessions end. Returns the member
     and how many keys are waiting to be restored."""
+    session, settings, clock = uc.session, uc.settings, uc.clock
     member = session.scalar(select(Staff).where(Staff.email == (email or "").strip().lower()))
     if member is None:
         raise InvalidInput(f"email: no account for {email}", field="email")
@@ -151,10 +150,11 @@ class Restored:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (case ref, why)
 
 
-def restore_access(session: Session, clock: Clock, *, org_slug: str, email: str, secret: bytes,
+def restore_access(uc: UseCase, *, org_slug: str, email: str, secret: bytes,
                    ref: str | None, actor: str) -> Restored:
     """Re-wrap the keys the member lost at their passphrase reset (all, or one case's) to their
     new key pair, opening each case key with the organisation's recovery secret."""
+    session, clock = uc.session, uc.clock
     org = get_organisation(session, org_slug)
     if not org.recovery_public_key:
         raise InvalidInput(f"organisation {org.slug} has no recovery key", field="org")

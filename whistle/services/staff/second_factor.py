@@ -26,6 +26,7 @@ import crypto
 from whistle.clock import Clock
 from whistle.domain.roles import StaffRole
 from whistle.models import Staff, StaffRecoveryCode, StaffSession
+from whistle.services.context import UseCase
 from whistle.services import audit
 from whistle.services.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from whistle.settings import Settings
@@ -108,8 +109,9 @@ def authenticator_secret(settings: Settings, staff: Staff) -> str:
 
 # --- enrolment --------------------------------------------------------------------------------
 
-def enrolment(session: Session, settings: Settings, staff: Staff) -> Enrolment:
+def enrolment(uc: UseCase, staff: Staff) -> Enrolment:
     """The pending secret (made once, kept until confirmed) as text, URI and QR code."""
+    session, settings = uc.session, uc.settings
     if is_enrolled(staff):
         raise Conflict("De tweede factor is voor dit account al ingesteld.")
     if staff.totp_secret is None:
@@ -121,9 +123,9 @@ def enrolment(session: Session, settings: Settings, staff: Staff) -> Enrolment:
     return Enrolment(" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)), uri, qr)
 
 
-def confirm_enrolment(session: Session, settings: Settings, clock: Clock, staff: Staff,
-                      code: str) -> list[str]:
+def confirm_enrolment(uc: UseCase, staff: Staff, code: str) -> list[str]:
     """Confirm the pending secret with a first code; returns the recovery codes, shown once."""
+    session, settings, clock = uc.session, uc.settings, uc.clock
     if is_enrolled(staff):
         raise Conflict("De tweede factor is voor dit account al ingesteld.")
     if staff.totp_secret is None:
@@ -144,9 +146,10 @@ def confirm_enrolment(session: Session, settings: Settings, clock: Clock, staff:
 
 # --- checking a code --------------------------------------------------------------------------
 
-def verify(session: Session, settings: Settings, clock: Clock, staff: Staff, code: str) -> str:
+def verify(uc: UseCase, staff: Staff, code: str) -> str:
     """Accept a TOTP code (each time-step once) or an unused recovery code (then deleted).
     Returns "totp" or "recovery"; raises Unauthorized with a clear message otherwise."""
+    session, settings, clock = uc.session, uc.settings, uc.clock
     if not is_enrolled(staff):
         raise Unauthorized(WRONG)
     code = _clean(code)
@@ -202,10 +205,11 @@ def _new_recovery_codes(session: Session, settings: Settings, staff: Staff) -> l
 
 # --- reset by an admin ------------------------------------------------------------------------
 
-def reset(session: Session, clock: Clock, *, email: str, by: Staff | None, actor: str) -> Staff:
+def reset(uc: UseCase, *, email: str, by: Staff | None, actor: str) -> Staff:
     """Clear a member's second factor, recovery codes and sessions, so that their next login
     starts a fresh enrolment. `by` is the admin doing it (None for the operator's CLI): they
     must belong to the same organisation. Nothing is read: no key, no case, no secret."""
+    session, clock = uc.session, uc.clock
     target = session.scalar(select(Staff).where(Staff.email == email.strip().lower()))
     if by is not None:
         if by.role != StaffRole.ADMIN:
