@@ -1,6 +1,6 @@
 """`whistle ...`: the operator's command line, a module per command group. Every command
 calls the same services as the web; none writes to the models directly."""
 from whistle.cli.base import main
-from whistle.cli import audit, backup, case, config, db, org, recovery, scheduler, serve, user  # noqa: F401  (each registers its commands)
+from whistle.cli import audit, backup, case, config, db, org, recovery, register, report, scheduler, serve, user  # noqa: F401  (each registers its commands)
 
 __all__ = ["main"]
