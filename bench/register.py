@@ -71,7 +71,7 @@ def main() -> int:
     from whistle.clock import Clock
     from whistle.infra import migrate
     from whistle.infra.db import make_engine, make_session_factory, transaction
-    from whistle.models import Case, Organisation
+    from whistle.models import Case
     from whistle.services.context import UseCase
     from whistle.services.organisations import create_organisation
     from whistle.services.register.annual import annual_report, shared_overview

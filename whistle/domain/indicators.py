@@ -11,9 +11,6 @@ from whistle.domain.lifecycle import MeldingKind
 from whistle.domain.register import Channel, Fact, Outcome, Route
 from whistle.domain.suppression import THRESHOLD, Cell, breakdown, share, total_cell
 
-UNTRIAGED = "nog_niet_beoordeeld"
-OPEN = "lopend"
-
 
 @dataclass(frozen=True)
 class Breakdown:

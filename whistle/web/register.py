@@ -3,8 +3,6 @@ of the bevoegd gezag holding the regeling's annual_report_to office (nobody else
 exports, delivering it to that office, and the case and dossier PDFs."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_login import current_user
 from markupsafe import Markup
@@ -83,7 +81,7 @@ def deliver(principal: StaffPrincipal, year: int):
 def register_csv(principal: StaffPrincipal):
     body = exports.register_csv(use_case(), principal, principal.staff.organisation.slug).encode()
     return _attachment(body, "text/csv; charset=utf-8",
-                       f"register-{principal.staff.organisation.slug}-{date.today().isoformat()}.csv")
+                       f"register-{principal.staff.organisation.slug}-{clock().today().isoformat()}.csv")
 
 
 @bp.get("/vp/zaak/<ref>/pdf")

@@ -38,32 +38,33 @@ def _days(start: date, end: date | None) -> int | None:
     return None if end is None else (end - start).days
 
 
-def fact_of(case: Case) -> Fact:
+def _fact(received_on: date, acknowledged_on: date | None, feedback_given_on: date | None, feedback_due: date,
+          feedback_extended_to: date | None, kind: str | None, channel: str, named: bool | None,
+          outcome: str | None, route: str | None) -> Fact:
     fb_in_time = None
-    if case.feedback_given_on is not None:
-        fb_in_time = case.feedback_given_on <= (case.feedback_extended_to or case.feedback_due)
-    return Fact(year=case.received_on.year, kind=case.category, channel=case.channel, named=bool(case.named),
-                outcome=case.outcome, route=case.route or Route.INTERNAL.value,
-                ack_days=_days(case.received_on, case.acknowledged_on),
-                feedback_days=_days(case.received_on, case.feedback_given_on),
-                feedback_in_time=fb_in_time, extended=case.feedback_extended_to is not None)
+    if feedback_given_on is not None:
+        fb_in_time = feedback_given_on <= (feedback_extended_to or feedback_due)
+    return Fact(year=received_on.year, kind=kind, channel=channel, named=bool(named), outcome=outcome,
+                route=route or Route.INTERNAL.value, ack_days=_days(received_on, acknowledged_on),
+                feedback_days=_days(received_on, feedback_given_on), feedback_in_time=fb_in_time,
+                extended=feedback_extended_to is not None)
 
 
 _CASE_COLUMNS = (Case.received_on, Case.acknowledged_on, Case.feedback_given_on, Case.feedback_due,
                  Case.feedback_extended_to, Case.category, Case.channel, Case.named, Case.outcome, Case.route)
 
 
+def fact_of(case: Case) -> Fact:
+    return _fact(*(getattr(case, c.key) for c in _CASE_COLUMNS))
+
+
 def facts(session: Session, organisation_ids: Iterable[int], years: Iterable[int]) -> list[Fact]:
     """The facts of the given organisations' meldingen received in the given years."""
     org_ids, years = list(organisation_ids), sorted(set(years))
     first, last = date(years[0], 1, 1), date(years[-1], 12, 31)
-    out: list[Fact] = []
     rows = session.execute(select(*_CASE_COLUMNS).where(
         Case.organisation_id.in_(org_ids), Case.received_on >= first, Case.received_on <= last))
-    for r in rows:
-        out.append(fact_of(Case(received_on=r[0], acknowledged_on=r[1], feedback_given_on=r[2],
-                                feedback_due=r[3], feedback_extended_to=r[4], category=r[5], channel=r[6],
-                                named=r[7], outcome=r[8], route=r[9])))
+    out = [_fact(*r) for r in rows]
     for c in session.scalars(select(RegisterCount).where(
             RegisterCount.organisation_id.in_(org_ids), RegisterCount.year.in_(years))):
         out.append(Fact(c.year, c.kind, c.channel, c.named, c.outcome, c.route, c.ack_days, c.feedback_days,
