@@ -3,6 +3,7 @@ from the register's facts of one organisation (or several, for a shared service)
 small counts suppressed (whistle.domain.suppression)."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from statistics import median
 from typing import Iterable
@@ -42,14 +43,21 @@ class AnnualFigures:
 
 
 def _count(facts: list[Fact], key, values: list[tuple[str, str | None]], title: str) -> Breakdown:
-    counts = [sum(f.count for f in facts if key(f) == v) for _label, v in values]
+    tally: Counter = Counter()
+    for f in facts:
+        tally[key(f)] += f.count
+    counts = [tally[v] for _label, v in values]
     return Breakdown(title, tuple((label, cell) for (label, _v), cell in zip(values, breakdown(counts))))
 
 
 def _median(days: list[tuple[int, int]]) -> str:
-    flat = [d for d, n in days for _ in range(n)]
-    if len(flat) < THRESHOLD:
-        return "niet getoond (< 5)" if flat else "-"
+    tally: Counter = Counter()
+    for d, n in days:
+        tally[d] += n
+    total = sum(tally.values())
+    if total < THRESHOLD:
+        return "niet getoond (< 5)" if total else "-"
+    flat = [d for d in sorted(tally) for _ in range(tally[d])]  # days are few distinct values
     return f"{median(flat):g}"
 
 
