@@ -73,6 +73,7 @@ def test_only_the_counsellor_and_the_annual_report_office_see_the_report(town, b
         html = r.get_data(as_text=True)
         assert f"Jaarverslag meldingen {year}: Samenwerking" in html and "Voor: Directeur-bestuurder" in html
         assert "<svg" in html and "<script" not in html and "style=" not in html
+        assert f"<th>{year - 1}</th>" in html  # the comparison with the previous year
         assert not re.search(r'(?:src|href)="(?:https?:)?//', html), "nothing from another origin"
         assert "Jaarverslag</a>" in html
         pdf = browser.client.get(f"/jaarverslag/{year}.pdf")

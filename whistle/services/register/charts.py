@@ -1,31 +1,34 @@
 """Charts as SVG written on the server by hand. pygal was tried: even with `js=[]` its output
 carries an inline config <script> and inline styles, which the pages' CSP refuses; a bar chart
 needs only rectangles and text with presentation attributes, so nothing runs and nothing is
-loaded from anywhere. A suppressed cell gets no bar: its label says "< 5"."""
+loaded from anywhere. A suppressed cell gets no bar: its label says "< 5". Built from literal
+markup with escaped values (markupsafe), so the pages can embed it as it is."""
 from __future__ import annotations
 
-from html import escape
+from markupsafe import Markup
 
 from whistle.domain.indicators import Breakdown
 
 WIDTH, LABEL_W, ROW_H, BAR_MAX = 640, 300, 26, 280
 BAR_COLOUR = "#1f5f8b"
+_TEXT = Markup('<text x="{}" y="{}" font-family="sans-serif" font-size="13">{}</text>')
+_BAR = Markup('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>')
 
 
-def bar_svg(b: Breakdown) -> str:
+def bar_svg(b: Breakdown) -> Markup:
     shown = [cell.value for _label, cell in b.rows if not cell.hidden]
     top = max(shown, default=0) or 1
     height = 34 + ROW_H * len(b.rows)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
-             f'viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(b.title)}">',
-             f'<text x="0" y="18" font-family="sans-serif" font-size="15" font-weight="bold">{escape(b.title)}</text>']
+    parts = [Markup('<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
+                    'role="img" aria-label="{t}">').format(w=WIDTH, h=height, t=b.title),
+             Markup('<text x="0" y="18" font-family="sans-serif" font-size="15" font-weight="bold">{}</text>')
+             .format(b.title)]
     for i, (label, cell) in enumerate(b.rows):
         y = 30 + i * ROW_H
-        parts.append(f'<text x="0" y="{y + 16}" font-family="sans-serif" font-size="13">{escape(label)}</text>')
+        parts.append(_TEXT.format(0, y + 16, label))
         width = 0 if cell.hidden else round(BAR_MAX * cell.value / top)
         if width:
-            parts.append(f'<rect x="{LABEL_W}" y="{y + 4}" width="{width}" height="{ROW_H - 8}" fill="{BAR_COLOUR}"/>')
-        parts.append(f'<text x="{LABEL_W + width + 6}" y="{y + 16}" font-family="sans-serif" '
-                     f'font-size="13">{escape(str(cell))}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+            parts.append(_BAR.format(LABEL_W, y + 4, width, ROW_H - 8, BAR_COLOUR))
+        parts.append(_TEXT.format(LABEL_W + width + 6, y + 16, str(cell)))
+    parts.append(Markup("</svg>"))
+    return Markup("").join(parts)
