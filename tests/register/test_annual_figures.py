@@ -72,7 +72,7 @@ def test_figures_against_hand_built_cases(world, db, use_case):
     assert cells(rep, "Met naam of anoniem") == {"Met naam": "6", "Anoniem": "6"}
     assert (str(f.acknowledged.in_time), str(f.acknowledged.late), f.acknowledged.share) == ("6", "6", "50%")
     assert f.acknowledged.median_days == "6.5"  # six of 3 days, six of 10
-    assert (str(f.feedback.in_time), str(f.feedback.late), f.feedback.counted) == ("0", "6", 6)
+    assert (str(f.feedback.in_time), str(f.feedback.late), str(f.feedback.counted)) == ("0", "6", "6")
     assert str(f.extensions) == "6"
     assert cells(rep, "Uitkomst")["Nog lopend"] == "12"
 

@@ -48,6 +48,7 @@ def test_the_annual_figures_suppress_at_the_boundary():
     assert str(four.total) == HIDDEN
     assert str(four.breakdown("Kanaal").rows[0][1]) == HIDDEN
     assert four.acknowledged.median_days.startswith("niet getoond")
+    assert str(four.acknowledged.counted) == HIDDEN  # "< 5 van 4" would give the four away
     five = annual_figures([_fact(5)], 2026)
     assert str(five.total) == "5"
     assert dict(five.breakdown("Kanaal").rows)["Web (met JavaScript)"].value == 5

@@ -21,7 +21,7 @@ class Breakdown:
 
 @dataclass(frozen=True)
 class Timeliness:
-    counted: int              # meldingen with the step taken
+    counted: Cell             # meldingen with the step taken
     in_time: Cell
     late: Cell
     share: str
@@ -65,7 +65,7 @@ def _timeliness(pairs: list[tuple[bool, int | None, int]]) -> Timeliness:
     in_time = sum(n for ok, _d, n in pairs if ok)
     late = sum(n for ok, _d, n in pairs if not ok)
     cells = breakdown([in_time, late])
-    return Timeliness(in_time + late, cells[0], cells[1], share(in_time, in_time + late),
+    return Timeliness(total_cell(in_time + late), cells[0], cells[1], share(in_time, in_time + late),
                       _median([(d, n) for _ok, d, n in pairs if d is not None]))
 
 
