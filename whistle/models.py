@@ -159,8 +159,33 @@ class Case(Base):
     reporter_sign_public: Mapped[bytes] = mapped_column(LargeBinary(32))
     key_commitment: Mapped[bytes] = mapped_column(LargeBinary(32))
     reporter_sealed_key: Mapped[bytes] = mapped_column(LargeBinary(80))
+    # The register's metadata (whistle.domain.register), recorded when it happens: the
+    # channel and named/anonymous at intake, the route and the outcome by the lifecycle.
+    channel: Mapped[str] = mapped_column(String(16), default="onbekend", server_default="onbekend")
+    named: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    route: Mapped[str] = mapped_column(String(16), default="intern", server_default="intern")
+    outcome: Mapped[str | None] = mapped_column(String(16))
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class RegisterCount(Base):
+    """What the annual figures need of deleted cases, as anonymous counts: retention adds each
+    case it deletes to the row of its kind (whistle.domain.register.Fact), never its reference."""
+    __tablename__ = "register_counts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str | None] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(16))
+    named: Mapped[bool] = mapped_column(Boolean)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    route: Mapped[str] = mapped_column(String(16))
+    ack_days: Mapped[int | None] = mapped_column(Integer)
+    feedback_days: Mapped[int | None] = mapped_column(Integer)
+    feedback_in_time: Mapped[bool | None] = mapped_column(Boolean)
+    extended: Mapped[bool] = mapped_column(Boolean)
+    count: Mapped[int] = mapped_column(Integer)
 
 
 class CaseKey(Base):

@@ -34,3 +34,11 @@ def test_attachments_bench_round_trips_a_file_with_its_hash(database_url):
     for row in ("upload (melder, no-JS form)", "download (melder)", "download (vertrouwenspersoon)",
                 "downloads at once", "raw secretstream in-process", "memory goal", "machine:"):
         assert row in out, out
+
+
+def test_register_bench_prints_the_report_beside_the_bare_query(database_url):
+    out = run_bench("register.py", database_url)
+    for row in ("bare aggregate query, 1 organisation", "annual report, 1 organisation",
+                "annual report of each of 15 organisations", "one overview across 15 organisations",
+                "machine:"):
+        assert row in out, out

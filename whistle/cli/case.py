@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -56,6 +57,26 @@ def case_show(env: Env, ref: str, email: str, password_stdin: bool) -> None:
     out += ["", "== Bijlagen =="]
     out += [f"{a.id} {a.name} ({a.size} bytes, {a.media_type})" for a in opened.attachments]
     click.echo("\n".join(out))
+
+
+@case.command("export")
+@click.argument("ref")
+@click.option("--as", "email", required=True, help="the counsellor whose key decrypts")
+@click.option("--password-stdin", is_flag=True, required=True)
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@pass_env
+def case_export(env: Env, ref: str, email: str, password_stdin: bool, out: Path) -> None:
+    """Write the case, decrypted with the counsellor's key, as PDF (each page marked with who
+    made it and the date); an audit event. Writes nothing on any failure."""
+    from whistle.services.register.exports import case_export as export
+    from whistle.services.staff import accounts as staff
+    from whistle.services.staff.accounts import StaffPrincipal
+    passphrase = read_secret_stdin()
+    with env.use_case() as uc:
+        member, secret = service_call(staff.check_passphrase, uc.session, email, passphrase)
+        body = service_call(export, uc, StaffPrincipal(member, secret, b""), ref)
+    out.write_bytes(body)
+    click.echo(f"zaak {ref} naar {out}")
 
 
 @case.command("transition")

@@ -75,7 +75,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.teardown_appcontext(context.close)
 
     from whistle.web import api, counsellor, limits, principals, reporter, staff
-    from whistle.web import admin, authority, handover, melder_consent, recipients
+    from whistle.web import admin, authority, handover, melder_consent, recipients, register
     principals.init_app(app)
     limits.init_app(app)
     app.register_blueprint(staff.bp)
@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.register_blueprint(melder_consent.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(recipients.bp)
+    app.register_blueprint(register.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # bearer tokens, no cookies: cross-site forgery has nothing to ride on
     if settings.run_scheduler:

@@ -7,6 +7,7 @@ counsellor they spoke to. The code is shown once, to hand over on paper, when th
 wants to follow the case; otherwise it is dropped and nobody holds it."""
 from __future__ import annotations
 
+from whistle.domain.register import Channel
 from whistle.models import Case
 from whistle.services.context import UseCase
 from whistle.services import audit
@@ -32,7 +33,8 @@ def report_on_behalf(uc: UseCase, principal: StaffPrincipal, report: dict[str, s
     require_counsellor(principal)
     if not allowed(principal):
         raise Forbidden(NOT_IN_REGELING)
-    case, code = intake.submit_plain(uc, principal.staff.organisation.slug, report, None, [])
+    case, code = intake.submit_plain(uc, principal.staff.organisation.slug, report, None, [],
+                                     channel=Channel.ON_BEHALF)
     audit.record(session, chain=case.organisation.slug, actor=principal.staff.email,
                  event="case_reported_on_behalf", today=clock.today(), case_ref=case.ref,
                  code_handed_over=give_code)

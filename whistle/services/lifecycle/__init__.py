@@ -24,6 +24,7 @@ from whistle.domain.lifecycle import (
     FINAL_STATES, IS_MELDINGSWAARDIG, NOT_YET_EXTENDED, Actor, Event, State, Transition, available_events,
     event_label, fire, permitted,
 )
+from whistle.domain.register import outcome_of, route_after
 from whistle.domain.roles import StaffRole
 from whistle.models import Case
 from whistle.services import audit
@@ -90,8 +91,10 @@ def transition(uc: UseCase, case_ref_or_case: str | Case, event: Event | str,
     _claim(session, case, before, after, given)
     effect.apply(step, given)
     case.state = after.value
+    case.route = route_after(after, case.route)
     if after in FINAL_STATES and case.closed_on is None:
         case.closed_on = step.today  # the internal procedure ended; retention counts from here
+        case.outcome = outcome_of(after, case.meldingswaardig, case.route)
     audit.record(session, chain=case.organisation.slug, actor=actor_name, event=f"case_{event.value}",
                  today=step.today, case_ref=case.ref, from_state=before.value, to_state=after.value,
                  **given.audit())

@@ -14,6 +14,7 @@ import crypto
 from whistle.domain import report as report_fields
 from whistle.domain.lifecycle import State
 from whistle.domain.records import Author, RecordKind
+from whistle.domain.register import Channel
 from whistle.models import Attachment, Case, CaseKey, Organisation, Record
 from whistle.infra.work_slots import cpu_slot
 from whistle.services import audit, trust
@@ -120,7 +121,7 @@ def submit_sealed(uc: UseCase, org_slug: str, payload: Any) -> Case:
     return _store_case(uc, org, submission)
 
 
-def _store_case(uc: UseCase, org: Organisation, sub: SealedSubmission) -> Case:
+def _store_case(uc: UseCase, org: Organisation, sub: SealedSubmission, channel: Channel = Channel.WEB_JS) -> Case:
     session, settings, clock = uc.session, uc.settings, uc.clock
     recipients = current_recipients(session, org)
     if not recipients:
@@ -134,7 +135,8 @@ def _store_case(uc: UseCase, org: Organisation, sub: SealedSubmission) -> Case:
     case = Case(organisation_id=org.id, ref=new_ref(), locator=sub.locator, state=State.ONTVANGEN,
                 received_on=today, reporter_box_public=sub.box_public,
                 reporter_sign_public=sub.sign_public, key_commitment=sub.commitment,
-                reporter_sealed_key=sub.reporter_sealed_key)
+                reporter_sealed_key=sub.reporter_sealed_key,
+                channel=channel.value, named=sub.identity is not None)
     case.organisation = org
     store_deadlines(case, org)
     session.add(case)
@@ -173,7 +175,8 @@ IDENTITY_FIELDS = report_fields.IDENTITY_FIELD_NAMES
 
 
 def submit_plain(uc: UseCase, org_slug: str, report: dict[str, str], identity: dict[str, str] | None,
-                 attachments: list[PlainAttachment]) -> tuple[Case, str]:
+                 attachments: list[PlainAttachment], *,
+                 channel: Channel = Channel.WEB_NO_JS) -> tuple[Case, str]:
     """Do in memory exactly what a JavaScript client does, and store only what it would send.
     Returns the case and the receipt code, which is shown once and kept nowhere."""
     session, settings = uc.session, uc.settings
@@ -204,7 +207,7 @@ def submit_plain(uc: UseCase, org_slug: str, report: dict[str, str], identity: d
         sealed_keys=prepared.sealed_keys, reporter_sealed_key=prepared.reporter_sealed_key,
         attachments=[(attachment_header(prepared.case_key, keys.locator_hex, a), a.upload)
                      for a in attachments])
-    return _store_case(uc, org, sub), code
+    return _store_case(uc, org, sub, channel), code
 
 
 def attachment_header(case_key: bytes, locator_hex: str, a: PlainAttachment) -> bytes:

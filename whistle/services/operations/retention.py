@@ -30,6 +30,7 @@ from whistle.domain.roles import StaffRole
 from whistle.models import Attachment, Case, CaseKey, Organisation, RetentionExtension, Staff
 from whistle.services.context import UseCase
 from whistle.services import audit
+from whistle.services.register import facts as register
 from whistle.infra import attachments as attachment_store
 from whistle.infra import job_runs
 from whistle.services.cases import case_by_ref, staff_case_key
@@ -206,6 +207,7 @@ def _delete_case(factory: sessionmaker[Session], case_id: int, today: date) -> t
             audit.record(s, chain=org_slug, actor="scheduler", event="case_deleted", today=today,
                          case_ref=ref, received_on=case.received_on.isoformat(),
                          closed_on=case.closed_on.isoformat(), due=due.isoformat())
+            register.keep_counts(s, case)
             # The same conditions again in the DELETE: an extension committed since we read
             # the row makes it match nothing (PostgreSQL re-checks a row updated meanwhile).
             gone = s.execute(delete(Case).where(

@@ -1,0 +1,141 @@
+"""The audited exports: the register as CSV (metadata only), the annual report as CSV, HTML or
+PDF, a case as PDF for the vertrouwenspersoon (decrypted with their key) and a dossier as PDF
+for the bevoegd gezag."""
+from __future__ import annotations
+
+import csv
+import io
+from html import escape
+
+from whistle.domain.roles import StaffRole
+from whistle.services import audit
+from whistle.services.authority import decisions as authority
+from whistle.services.context import UseCase
+from whistle.services.counsellor import case as counsellor
+from whistle.services.errors import Forbidden
+from whistle.services.organisations import get_organisation
+from whistle.services.register import pdf
+from whistle.services.register.annual import CLI, AnnualReport, actor_name, annual_report
+from whistle.services.register.charts import bar_svg
+from whistle.services.register.facts import FIELDS, register_rows
+from whistle.services.staff.accounts import StaffPrincipal
+
+FORMATS = ("pdf", "csv", "html")
+
+
+def register_csv(uc: UseCase, member: StaffPrincipal | str, org_slug: str) -> str:
+    """Every melding of the organisation, one row each: reference, dates, kind, channel,
+    named, route, outcome, state. The vertrouwenspersoon of the organisation or the operator."""
+    org = get_organisation(uc.session, org_slug)
+    if member != CLI and (member.staff.role != StaffRole.COUNSELLOR or member.staff.organisation_id != org.id):
+        raise Forbidden("Alleen de vertrouwenspersoon exporteert het register.")
+    rows = register_rows(uc.session, org.id)
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(FIELDS)
+    for r in rows:
+        w.writerow(["" if v is None else ("ja" if v is True else "nee" if v is False else v)
+                    for v in (getattr(r, f) for f in FIELDS)])
+    audit.record(uc.session, chain=org.slug, actor=actor_name(member), event="register_exported",
+                 today=uc.today(), rows=len(rows))
+    return out.getvalue()
+
+
+def annual_csv(report: AnnualReport) -> str:
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["indicator", "waarde", str(report.figures.year), str(report.previous.year)])
+    w.writerow(["meldingen", "totaal", str(report.figures.total), str(report.previous.total)])
+    prev = {b.title: dict(b.rows) for b in report.previous.breakdowns}
+    for b in report.figures.breakdowns:
+        for label, cell in b.rows:
+            w.writerow([b.title, label, str(cell), str(prev[b.title][label])])
+    for name, t, p in (("ontvangst bevestigd binnen 7 dagen", report.figures.acknowledged, report.previous.acknowledged),
+                       ("terugkoppeling binnen de termijn", report.figures.feedback, report.previous.feedback)):
+        w.writerow([name, "op tijd", str(t.in_time), str(p.in_time)])
+        w.writerow([name, "te laat", str(t.late), str(p.late)])
+        w.writerow([name, "aandeel op tijd", t.share, p.share])
+        w.writerow([name, "mediaan dagen", t.median_days, p.median_days])
+    w.writerow(["terugkoppeling", "termijn verlengd", str(report.figures.extensions), str(report.previous.extensions)])
+    return out.getvalue()
+
+
+def annual_html(report: AnnualReport) -> str:
+    """A standalone page: no script, no style, nothing from another origin; the charts inline SVG."""
+    lines = "".join(f"<p>{escape(x)}</p>" for x in pdf.summary_lines(report.figures, report.previous))
+    charts = "".join(f"<figure>{bar_svg(b)}</figure>" for b in report.figures.breakdowns)
+    title = escape(f"Jaarverslag meldingen {report.figures.year}: {report.title}")
+    return (f'<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>{title}</title></head>'
+            f"<body><h1>{title}</h1>{lines}{charts}</body></html>\n")
+
+
+def annual_export(uc: UseCase, member: StaffPrincipal | str, org_slug: str, year: object, fmt: str) -> bytes:
+    """The annual report in `fmt` (pdf, csv, html); audited as annual_report_exported."""
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    report = annual_report(uc, member, org_slug, year, purpose="exported")
+    if fmt == "csv":
+        return annual_csv(report).encode()
+    if fmt == "html":
+        return annual_html(report).encode()
+    return pdf.annual_pdf(report.title, report.figures, report.previous, report.report_to,
+                          actor_name(member), uc.today())
+
+
+def case_export(uc: UseCase, principal: StaffPrincipal, ref: str) -> bytes:
+    """The case decrypted with the counsellor's key (open_case audits the opening), as PDF."""
+    opened = counsellor.open_case(uc, principal, ref)
+    c = opened.case
+    sections = [
+        ("Gegevens", [f"Organisatie: {c.organisation.name}", f"Status: {c.state}",
+                      f"Ontvangen: {c.received_on}", f"Ontvangst bevestigd: {c.acknowledged_on or '-'}",
+                      f"Terugkoppeling gegeven: {c.feedback_given_on or '-'}", f"Afgesloten: {c.closed_on or '-'}"]),
+        ("Melding", [f"{k}: {v}" for k, v in opened.report.items()]),
+        ("Identiteit", [f"{k}: {v}" for k, v in (opened.identity or {"melder": "anoniem"}).items()]),
+        ("Berichten", [f"[{m.created_on} {m.author}] {m.body.get('text', '')}" for m in opened.messages] or ["-"]),
+        ("Bijlagen", [f"{a.name} ({a.size} bytes, {a.media_type})" for a in opened.attachments] or ["-"]),
+    ]
+    made_by = _who(principal)
+    body = pdf.case_pdf(f"Zaak {c.ref}", sections, made_by, uc.today())
+    audit.record(uc.session, chain=c.organisation.slug, actor=principal.staff.email, event="case_exported",
+                 today=uc.today(), case_ref=c.ref)
+    return body
+
+
+def dossier_export(uc: UseCase, principal: StaffPrincipal, dossier_ref: str) -> bytes:
+    """A dossier decrypted with the authority member's key (read audits the opening), as PDF."""
+    opened = authority.read(uc, principal, dossier_ref)
+    lines = []
+    for entry in opened.entries:
+        lines += _entry_lines(entry)
+    sections = [("Dossier", [f"Zaak: {opened.case.ref}", f"Doorgezet op: {opened.dossier.sent_on}"]),
+                ("Inhoud", lines or ["-"])]
+    if opened.decision:
+        sections.append(("Besluit", [f"{opened.decision_label}", str(opened.decision.get("motivation", ""))]))
+    made_by = _who(principal)
+    body = pdf.case_pdf(f"Dossier {opened.ref[:8]}", sections, made_by, uc.today())
+    audit.record(uc.session, chain=opened.case.organisation.slug, actor=principal.staff.email,
+                 event="dossier_exported", today=uc.today(), case_ref=opened.case.ref)
+    return body
+
+
+_ENTRY_TITLES = {"report": "De melding (zoals doorgezet)", "message": "Bericht",
+                 "identity": "Identiteit van de melder (met toestemming)", "note": "Toelichting van de vertrouwenspersoon"}
+
+
+def _entry_lines(entry: dict) -> list[str]:
+    kind = entry.get("type", "")
+    head = _ENTRY_TITLES.get(kind, kind)
+    if kind == "report":
+        return [head] + [f"{k}: {v}" for k, v in entry.get("fields", {}).items()] + [""]
+    if kind == "message":
+        who = "de vertrouwenspersoon" if entry.get("author") == "counsellor" else "de melder"
+        return [f"{head} van {who} ({entry.get('created_on', '')}):", str(entry.get("text", "")), ""]
+    if kind == "identity":
+        return [head] + [f"{k}: {v}" for k, v in entry.items() if k != "type"] + [""]
+    return [f"{head}:", str(entry.get("text", "")), ""]
+
+
+def _who(principal: StaffPrincipal) -> str:
+    s = principal.staff
+    return f"{s.display_name} ({s.email})" if s.display_name else s.email
