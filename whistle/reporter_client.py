@@ -133,10 +133,18 @@ class ReporterClient:
         return data
 
     def read_records(self) -> list[dict]:
+        """Each record opened; one that does not open has body None and unreadable True
+        (protocol 6.4: shown as unreadable, nothing of it trusted)."""
         data = self.case()
-        return [{"kind": r["kind"], "author": r["author"], "created_on": r["created_on"],
-                 "body": crypto.open_record(self.case_key, r["kind"], self.keys.locator_hex, unb64(r["ciphertext"]))}
-                for r in data["records"]]
+        out = []
+        for r in data["records"]:
+            try:
+                body = crypto.open_record(self.case_key, r["kind"], self.keys.locator_hex, unb64(r["ciphertext"]))
+            except (crypto.CryptoError, ValueError):
+                body = None
+            out.append({"kind": r["kind"], "author": r["author"], "created_on": r["created_on"],
+                        "body": body, "unreadable": body is None})
+        return out
 
     def send_message(self, text: str) -> dict:
         if self.case_key is None:

@@ -45,9 +45,11 @@ def render_case(principal: StaffPrincipal, ref: str, error: str | None = None, s
     """The case page, also for the hand-over's forms (whistle.web.handover) to show a refusal."""
     opened = counsellor.open_case(use_case(), principal, ref)
     return render_template("counsellor/case.html", c=opened, case=opened.case,
-                           handover=escalation.handover_view(db(), principal, opened.case),
+                           handover=(None if opened.key_unreadable
+                                     else escalation.handover_view(db(), principal, opened.case)),
                            events=lifecycle.events_for(opened.case, Actor.COUNSELLOR),
-                           retention=retention.case_view(db(), principal, opened.case, clock().today()),
+                           retention=(None if opened.key_unreadable
+                                      else retention.case_view(db(), principal, opened.case, clock().today())),
                            kinds=list(MeldingKind), form=request.form if status != 200 else {},
                            today=clock().today(), error=error), status
 
