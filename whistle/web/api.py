@@ -6,6 +6,7 @@ import base64
 import json
 
 from flask import Blueprint, Response, jsonify, request, stream_with_context
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from whistle.services import lifecycle
 from whistle.services.melder import consent
@@ -23,11 +24,15 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def json_body():
+    # request.stream stops at max_json_bytes (WhistleRequest.max_content_length), chunked or not.
     length = request.content_length
     if length is not None and length > settings().max_json_bytes:
         raise TooLarge("Het verzoek is te groot.")
-    raw = request.get_data(cache=False, as_text=False)
-    if len(raw) > settings().max_json_bytes:
+    try:
+        raw = request.get_data(cache=False, as_text=False)
+    except RequestEntityTooLarge:
+        raise TooLarge("Het verzoek is te groot.") from None
+    if len(raw) >= settings().max_json_bytes:  # the stream stops at the limit: a body that reached it is too large
         raise TooLarge("Het verzoek is te groot.")
     try:
         return json.loads(raw)
