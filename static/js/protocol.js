@@ -100,8 +100,12 @@
       return sodium.crypto_generichash(16, utf8("whistle/v1/reporter/" + orgSlug), null);
     }
 
+    // Protocol section 4: 1 <= opslimit <= 4 and 8192 <= memlimit <= 1 GiB, so a hostile server
+    // cannot make the browser spend unbounded time or memory.
     function checkKdf(kdf) {
-      if (!kdf || kdf.algorithm !== "argon2id13" || !(kdf.opslimit >= 1) || !(kdf.memlimit >= 8192)) {
+      if (!kdf || kdf.algorithm !== "argon2id13" ||
+          !Number.isInteger(kdf.opslimit) || kdf.opslimit < 1 || kdf.opslimit > 4 ||
+          !Number.isInteger(kdf.memlimit) || kdf.memlimit < 8192 || kdf.memlimit > 1073741824) {
         throw ProtocolError("the published key derivation parameters are not usable", "format");
       }
     }
