@@ -25,7 +25,7 @@ class Bucket(Enum):
     INTAKE = "intake"
     # What a logged-in melder adds later, charged to their case's organisation.
     FOLLOW_UP = "follow_up"
-    # Passphrases and second factors, per account: a 401 counts.
+    # Passphrases and second factors, per account and client (and per client): a 401 counts.
     STAFF_LOGIN = "staff_login"
 
 
@@ -63,14 +63,19 @@ def throttled(bucket: Bucket):
 
 def _key(bucket: Bucket, principal) -> str | bytes:
     if bucket in (Bucket.MELDER_LOGIN, Bucket.CHALLENGE):
-        address = client_address(request.remote_addr, request.headers.get("X-Forwarded-For"),
-                                 settings().trusted_proxy_hops)
-        return throttle().client(address)
+        return _client()
     if bucket is Bucket.INTAKE:
         return request.view_args["org"]
     if bucket is Bucket.FOLLOW_UP:
         return principal.case.organisation.slug
-    return principal.member.email if principal is not None else request.form.get("email", "")
+    email = principal.member.email if principal is not None else request.form.get("email", "")
+    return (email, _client())
+
+
+def _client() -> bytes:
+    address = client_address(request.remote_addr, request.headers.get("X-Forwarded-For"),
+                             settings().trusted_proxy_hops)
+    return throttle().client(address)
 
 
 def _check(bucket: Bucket, key) -> None:
@@ -79,7 +84,7 @@ def _check(bucket: Bucket, key) -> None:
     elif bucket is Bucket.CHALLENGE:
         throttle().take_challenge(key)
     elif bucket is Bucket.STAFF_LOGIN:
-        throttle().check_staff_login(key)
+        throttle().check_staff_login(*key)
     else:
         throttle().check_intake(key, new_case=bucket is Bucket.INTAKE)
 
@@ -90,7 +95,7 @@ def _count(response):
     if bucket is Bucket.MELDER_LOGIN and status == 401:
         throttle().melder_login_failed(key)
     elif bucket is Bucket.STAFF_LOGIN and status == 401:
-        throttle().staff_login_failed(key)
+        throttle().staff_login_failed(*key)
     elif bucket is Bucket.INTAKE and status < 400:
         throttle().intake_used(key, cases=1, size=request.content_length or 0)
     elif bucket is Bucket.FOLLOW_UP and status < 400:
