@@ -38,9 +38,15 @@ def _private_database_file(database: str | None) -> None:
     if not database or database == ":memory:" or database.startswith("file:"):
         return
     path = Path(database)
-    if path.parent.exists():
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    if path.exists():
+        # Only chmod: opening and closing the file here would drop the POSIX locks this
+        # process's open connections hold on it (SQLite's own warning).
         os.chmod(path, 0o600)
+    elif path.parent.exists():
+        try:
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            os.chmod(path, 0o600)  # another process made it just now
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
