@@ -81,3 +81,35 @@ def test_a_junk_case_opens_acknowledges_and_closes(world, client, browser, db):
     with db() as s:
         case = s.scalar(select(Case))
         assert case.acknowledged_on is not None
+
+
+def test_the_counsellor_closes_junk_in_bulk_with_a_reason_and_no_deadline_runs_on(world, client, browser, db,
+                                                                                  reporter_api):
+    from whistle.domain.states import awaits_acknowledgement, awaits_feedback
+    from whistle.models import AuditEvent
+    world.org("deventer")
+    world.staff("deventer", email="vp@deventer.example")
+    reporter_api().submit({"what": "een echte melding"})
+    intake = client.get("/api/v1/orgs/deventer/intake").get_json()
+    for _ in range(5):
+        assert client.post("/api/v1/orgs/deventer/reports", json=junk_submission(intake)).status_code == 201
+    with db() as s:
+        cases = list(s.scalars(select(Case).order_by(Case.id)))
+    real, junk = cases[0].ref, [c.ref for c in cases[1:]]
+    browser.login_counsellor("vp@deventer.example")
+    inbox = client.get("/vp/").get_data(as_text=True)
+    assert all(f'value="{ref}"' in inbox for ref in junk)
+    # Without a reason nothing is closed.
+    r = browser.submit("/vp/opschonen", {"ref": junk}, form_page="/vp/")
+    assert r.status_code == 400
+    r = browser.submit("/vp/opschonen", {"ref": junk, "reason": "onleesbaar"}, form_page="/vp/")
+    assert r.status_code == 302
+    with db() as s:
+        by_ref = {c.ref: c for c in s.scalars(select(Case))}
+        events = [e.event for e in s.scalars(select(AuditEvent))]
+    for ref in junk:
+        case = by_ref[ref]
+        assert case.state == "afgesloten" and case.closed_on is not None
+        assert not awaits_acknowledgement(case.state) and not awaits_feedback(case.state)
+    assert by_ref[real].state == "ontvangen"
+    assert events.count("case_dismiss") == 5 and events.count("cases_dismissed_in_bulk") == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from whistle.domain.lifecycle import Actor, MeldingKind
+from whistle.domain.lifecycle import Actor, DismissReason, MeldingKind, State
 from whistle.domain.roles import StaffRole
 from whistle.services import lifecycle
 from whistle.services.counsellor import case as counsellor
@@ -17,6 +17,9 @@ from whistle.web.downloads import download_response
 from whistle.web.principals import staff_required
 
 bp = Blueprint("counsellor", __name__, url_prefix="/vp")
+
+# The states from which a counsellor may close a case as junk in bulk (acknowledged first).
+DISMISSABLE = frozenset(s.value for s in (State.ONTVANGEN, State.ONTVANGST_BEVESTIGD))
 
 
 @bp.get("/start")
@@ -31,8 +34,26 @@ def home(principal: StaffPrincipal):
 @bp.get("/")
 @staff_required(StaffRole.COUNSELLOR)
 def inbox(principal: StaffPrincipal):
+    return render_inbox(principal)
+
+
+def render_inbox(principal: StaffPrincipal, error: str | None = None, status: int = 200):
     return render_template("counsellor/inbox.html", cases=counsellor.inbox(db(), principal),
-                           today=clock().today())
+                           today=clock().today(), reasons=list(DismissReason),
+                           dismissable=DISMISSABLE, error=error), status
+
+
+@bp.post("/opschonen")
+@staff_required(StaffRole.COUNSELLOR)
+def dismiss(principal: StaffPrincipal):
+    """Close the ticked cases as junk, with one reason (issue 11: a flood is cleared in one go)."""
+    try:
+        with attempt():
+            counsellor.dismiss_many(use_case(), principal, request.form.getlist("ref"),
+                                    request.form.get("reason", ""))
+    except (InvalidInput, Conflict) as exc:
+        return render_inbox(principal, error=exc.message, status=exc.status)
+    return redirect(url_for("counsellor.inbox"))
 
 
 @bp.get("/zaak/<ref>")

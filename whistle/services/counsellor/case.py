@@ -17,8 +17,9 @@ from whistle.services.staff import recovery
 from whistle.services.cases import (attachment_of, case_by_ref, open_attachment, open_or_none,
                                     staff_case_key, staff_case_key_or_none)
 from whistle.services.context import UseCase
-from whistle.services.errors import Forbidden
+from whistle.services.errors import Forbidden, InvalidInput
 from whistle.services.input import message_text
+from whistle.services.lifecycle.facts import parse_facts
 from whistle.services.melder.case import attachments_of, records_of
 from whistle.services.staff.accounts import StaffPrincipal
 
@@ -142,3 +143,25 @@ def download(uc: UseCase, principal: StaffPrincipal, ref: str,
     audit.record(session, chain=case.organisation.slug, actor=principal.staff.email,
                  event="attachment_opened", today=clock.today(), case_ref=case.ref)
     return header, plaintext
+
+
+def dismiss_many(uc: UseCase, principal: StaffPrincipal, refs: list[str], reason: str) -> int:
+    """Close junk in bulk: each case acknowledged if it was not yet, then closed by the
+    lifecycle's `dismiss` step (each step its own audit event, the reason named; the case is
+    final, so no deadline runs on), and one audit event for the batch. All or nothing: a case
+    that may not be dismissed refuses the whole batch."""
+    from whistle.domain.lifecycle import Event, State
+    from whistle.services import lifecycle
+    _require_counsellor(principal)
+    refs = list(dict.fromkeys(refs))
+    if not refs:
+        raise InvalidInput("Kies eerst de meldingen die u wilt afsluiten.", field="refs")
+    parse_facts(Event.DISMISS, {"reason": reason})  # refuse a missing reason before any step
+    for ref in refs:
+        case = case_by_ref(uc.session, ref)
+        if case.state == State.ONTVANGEN.value:
+            lifecycle.transition(uc, case, Event.ACKNOWLEDGE, principal)
+        lifecycle.transition(uc, case, Event.DISMISS, principal, reason=reason)
+    audit.record(uc.session, chain=principal.staff.organisation.slug, actor=principal.staff.email,
+                 event="cases_dismissed_in_bulk", today=uc.clock.today(), count=len(refs), reason=reason)
+    return len(refs)
