@@ -4,6 +4,7 @@ Flask's test client or over HTTP to a live server."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import urllib.error
 import urllib.parse
@@ -68,8 +69,9 @@ class ReporterClient:
     intake: dict = field(default_factory=dict)
 
     # -- plumbing --
-    def _json(self, method: str, path: str, payload: Any = None, expect: Iterable[int] = (200, 201)):
-        headers = {"Content-Type": "application/json"}
+    def _json(self, method: str, path: str, payload: Any = None, expect: Iterable[int] = (200, 201),
+              extra_headers: dict | None = None):
+        headers = {"Content-Type": "application/json", **(extra_headers or {})}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         body = None if payload is None else json.dumps(payload).encode()
@@ -104,7 +106,31 @@ class ReporterClient:
         }
         if prepared.identity is not None:
             payload["identity"] = b64(prepared.identity)
-        return self._json("POST", f"/api/v1/orgs/{self.org}/reports", payload, expect=(201,))
+        work = self._json("GET", f"/api/v1/orgs/{self.org}/work")["work"]
+        for attempt in range(3):
+            try:
+                return self._json("POST", f"/api/v1/orgs/{self.org}/reports", payload, expect=(201,),
+                                  extra_headers={"Whistle-Work": self.pay(work)})
+            except ProtocolError as exc:
+                # The difficulty rose (or the challenge expired): the answer carries a fresh one.
+                refused_work = exc.status == 400 and isinstance(exc.body, dict) and exc.body.get("field") == "work"
+                if not refused_work or attempt == 2:
+                    raise
+                work = exc.body["work"]
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def pay(work: dict) -> str:
+        """The proof of work for one submission (protocol E.6): `challenge.nonce`."""
+        challenge, bits = work["challenge"], int(work["bits"])
+        raw = base64.urlsafe_b64decode(challenge + "=" * (-len(challenge) % 4))
+        counter = 0
+        while True:
+            nonce = counter.to_bytes(8, "little")
+            digest = int.from_bytes(hashlib.blake2b(raw + nonce, digest_size=32).digest(), "big")
+            if digest >> (256 - bits) == 0:
+                return f"{challenge}.{base64.urlsafe_b64encode(nonce).decode().rstrip('=')}"
+            counter += 1
 
     # -- returning --
     def log_in(self, code: str | None = None) -> None:

@@ -22,3 +22,10 @@ def junk_submission(intake: dict) -> dict:
         "keys": [{"recipient": r["key_id"], "sealed_key": b64(os.urandom(80))} for r in intake["recipients"]],
         "reporter_sealed_key": b64(os.urandom(80)),
     }
+
+
+def work_header(client, org: str = "deventer") -> dict:
+    """The proof of work a real client pays for one submission (protocol E.6)."""
+    from whistle.reporter_client import ReporterClient
+    work = client.get(f"/api/v1/orgs/{org}/work").get_json()["work"]
+    return {"Whistle-Work": ReporterClient.pay(work)}

@@ -6,7 +6,7 @@ import os
 from sqlalchemy import select
 
 from whistle.models import Case
-from tests.abuse.junk import b64, junk_record, junk_submission
+from tests.abuse.junk import b64, junk_record, junk_submission, work_header
 from tests.conftest import code_from_receipt
 
 
@@ -69,7 +69,8 @@ def test_a_junk_case_opens_acknowledges_and_closes(world, client, browser, db):
     world.org("deventer")
     world.staff("deventer", email="vp@deventer.example")
     intake = client.get("/api/v1/orgs/deventer/intake").get_json()
-    assert client.post("/api/v1/orgs/deventer/reports", json=junk_submission(intake)).status_code == 201
+    assert client.post("/api/v1/orgs/deventer/reports", json=junk_submission(intake),
+                       headers=work_header(client)).status_code == 201
     with db() as s:
         ref = s.scalar(select(Case.ref))
     browser.login_counsellor("vp@deventer.example")
@@ -92,7 +93,8 @@ def test_the_counsellor_closes_junk_in_bulk_with_a_reason_and_no_deadline_runs_o
     reporter_api().submit({"what": "een echte melding"})
     intake = client.get("/api/v1/orgs/deventer/intake").get_json()
     for _ in range(5):
-        assert client.post("/api/v1/orgs/deventer/reports", json=junk_submission(intake)).status_code == 201
+        assert client.post("/api/v1/orgs/deventer/reports", json=junk_submission(intake),
+                       headers=work_header(client)).status_code == 201
     with db() as s:
         cases = list(s.scalars(select(Case).order_by(Case.id)))
     real, junk = cases[0].ref, [c.ref for c in cases[1:]]

@@ -10,6 +10,7 @@ from functools import wraps
 from flask import Flask, current_app, g, request
 
 from whistle.infra.throttle import Throttle, client_address
+from whistle.infra.work import WorkRefused, WorkStamps
 from whistle.services.errors import TooManyRequests
 from whistle.web.context import settings
 from whistle.web.errors import answer
@@ -33,9 +34,31 @@ def throttle() -> Throttle:
     return current_app.extensions["whistle_throttle"]
 
 
+def work_stamps() -> WorkStamps:
+    return current_app.extensions["whistle_work"]
+
+
+WORK_REFUSED = ("Uw browser heeft het rekenwerk voor deze melding niet (op tijd) gedaan. Uw melding "
+                "is niet verstuurd; probeer het opnieuw.")
+
+
+def refused_work(org: str):
+    """None when the request carries a valid, unused proof of work for `org` (header
+    `Whistle-Work: challenge.nonce`); else the 400 answer, with a fresh challenge."""
+    challenge, _, nonce = request.headers.get("Whistle-Work", "").partition(".")
+    try:
+        work_stamps().check(org, challenge, nonce)
+    except WorkRefused:
+        return answer(400, WORK_REFUSED, field="work", extra={"work": work_stamps().issue(org)})
+    return None
+
+
 def init_app(app: Flask) -> None:
-    app.extensions["whistle_throttle"] = Throttle(app.extensions["whistle"].settings,
-                                                  app.extensions["whistle"].clock)
+    settings_ = app.extensions["whistle"].settings
+    app.extensions["whistle_throttle"] = Throttle(settings_, app.extensions["whistle"].clock)
+    # Made before gunicorn forks, so every worker checks the challenges any of them issued.
+    app.extensions["whistle_work"] = WorkStamps(app.extensions["whistle"].clock, settings_.work_bits,
+                                                settings_.work_max_bits)
     app.after_request(_count)
 
     @app.errorhandler(TooManyRequests)
@@ -64,10 +87,12 @@ def throttled(bucket: Bucket):
 def _key(bucket: Bucket, principal) -> str | bytes:
     if bucket in (Bucket.MELDER_LOGIN, Bucket.CHALLENGE):
         return _client()
+    # Intake is counted per organisation *and* client: a flood from one client spends its
+    # own budget, never the organisation's (issue 11: no one switch that shuts everyone out).
     if bucket is Bucket.INTAKE:
-        return request.view_args["org"]
+        return f"{request.view_args['org']}/{_client().hex()}"
     if bucket is Bucket.FOLLOW_UP:
-        return principal.case.organisation.slug
+        return f"{principal.case.organisation.slug}/{_client().hex()}"
     email = principal.member.email if principal is not None else request.form.get("email", "")
     return (email, _client())
 
