@@ -85,6 +85,8 @@ class Settings:
                      "intake_bytes_per_hour"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name}: must be positive")
+        if not 0 <= self.work_bits <= self.work_max_bits <= 32:
+            raise SettingsError("work_bits, work_max_bits: need 0 <= work_bits <= work_max_bits <= 32")
 
     @property
     def attachments_dir(self) -> Path:
