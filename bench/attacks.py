@@ -2,6 +2,8 @@
 with a Content-Length, JSON or multipart), over raw sockets so nothing in between buffers."""
 from __future__ import annotations
 
+import base64
+import os
 import socket
 import threading
 import time
@@ -93,3 +95,25 @@ def oversized_flood(port: int, org: str, total: int = 256 * MiB) -> list[tuple[s
     for t in threads:
         t.join()
     return results
+
+
+# Junk the way a flooder sends it: the shape of a sealed submission, random bytes inside.
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def junk_record() -> bytes:
+    return os.urandom(24 + 1024 + 16)  # passes the length check, opens under no key
+
+
+def junk_submission(intake: dict) -> dict:
+    return {
+        "version": 1,
+        "locator": os.urandom(16).hex(),
+        "reporter_box_public_key": b64(os.urandom(32)),
+        "reporter_sign_public_key": b64(os.urandom(32)),
+        "report": b64(junk_record()),
+        "key_commitment": b64(os.urandom(32)),
+        "keys": [{"recipient": r["key_id"], "sealed_key": b64(os.urandom(80))} for r in intake["recipients"]],
+        "reporter_sealed_key": b64(os.urandom(80)),
+    }

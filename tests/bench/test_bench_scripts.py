@@ -34,3 +34,11 @@ def test_attachments_bench_round_trips_a_file_with_its_hash(database_url):
     for row in ("upload (melder, no-JS form)", "download (melder)", "download (vertrouwenspersoon)",
                 "downloads at once", "raw secretstream in-process", "memory goal", "machine:"):
         assert row in out, out
+
+
+@pytest.mark.slow
+def test_abuse_bench_prints_each_figure_beside_its_calm_one(database_url):
+    out = run_bench("abuse.py", database_url)
+    for row in ("meldingen/s, real client", "during a flood of", "p99 latency of the form page",
+                "with 10 oversized bodies", "image bombs", "machine:"):
+        assert row in out, out
