@@ -106,7 +106,7 @@ def uploads_at_once(base: str, files: list[bytes]) -> list[int]:
     def one(data):
         client = HtmlClient(base, timeout=120)
         status, _h, _page = client.post_file(f"/o/{ORG}/melden", f"/o/{ORG}/melden", "attachments",
-                                             "foto.png", [data], len(data))
+                                             "foto.png", [data], len(data), fields={"what": "Een foto."})
         client.close()
         return status
 
