@@ -43,8 +43,19 @@ def send_oversized(port: int, path: str, content_type: str, chunked: bool, total
     head.append("Transfer-Encoding: chunked" if chunked else f"Content-Length: {total}")
     s.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
     sent, answer = 0, b""
+    if not chunked:
+        # A server that refuses by the Content-Length alone answers before any body arrives;
+        # wait for that first, as a client sending `Expect: 100-continue` would (sending into a
+        # socket the server has closed resets it, and the answer with it).
+        s.settimeout(2)
+        try:
+            answer = s.recv(65536)
+        except (socket.timeout, ConnectionResetError):
+            pass
     s.setblocking(False)
     try:
+        if answer:
+            total = 0
         while sent < total:
             piece = _body_piece(content_type, sent == 0)
             data = b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece
