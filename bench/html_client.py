@@ -83,11 +83,14 @@ class HtmlClient:
 
     def post_file(self, path: str, form_page: str, field: str, filename: str,
                   chunks: Iterable[bytes], size: int, on_sent: Callable[[], None] | None = None,
-                  ) -> tuple[int, dict[str, str], str]:
-        """A multipart form with one file field, whose content streams from `chunks`."""
+                  fields: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+        """A multipart form with one file field, whose content streams from `chunks`, after
+        the text `fields` (if any)."""
         boundary = "----whistlebench" + secrets.token_hex(12)
+        text = "".join(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                       for k, v in (fields or {}).items())
         head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n"
-                f"{self.csrf(form_page)}\r\n"
+                f"{self.csrf(form_page)}\r\n{text}"
                 f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; "
                 f"filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").encode()
         tail = f"\r\n--{boundary}--\r\n".encode()

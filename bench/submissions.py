@@ -141,10 +141,13 @@ class RecordingTransport:
     """Lets ReporterClient do all its client-side work (Argon2id, sealing, wrapping) and keeps
     the request it would send, to be replayed over HTTP once the clock runs."""
 
-    def __init__(self) -> None:
+    def __init__(self, base: str) -> None:
         self.sent: list[tuple[str, str, bytes, dict]] = []
+        self.server = HttpTransport(base)
 
     def request(self, method, path, *, body=None, headers=None):
+        if method == "GET":  # the proof-of-work challenge comes from the server (protocol E.6)
+            return self.server.request(method, path, body=body, headers=headers)
         self.sent.append((method, path, body, dict(headers or {})))
         return 201, {}, b'{"case": {}}'
 
@@ -153,7 +156,7 @@ def prepare_api_requests(base: str, n: int, workers: int) -> list[tuple[str, byt
     intake = ReporterClient(HttpTransport(base), ORG).fetch_intake()
 
     def prepare(_i):
-        recorder = RecordingTransport()
+        recorder = RecordingTransport(base)
         ReporterClient(recorder, ORG, intake=intake).submit(REPORT)
         (_method, path, body, headers), = recorder.sent
         return path, body, headers

@@ -4,6 +4,7 @@ Flask's test client or over HTTP to a live server."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import urllib.error
 import urllib.parse
@@ -117,8 +118,9 @@ class ReporterClient:
     trust_fingerprint: str | None = None   # pinned, as read on the organisation's intranet
 
     # -- plumbing --
-    def _json(self, method: str, path: str, payload: Any = None, expect: Iterable[int] = (200, 201)):
-        headers = {"Content-Type": "application/json"}
+    def _json(self, method: str, path: str, payload: Any = None, expect: Iterable[int] = (200, 201),
+              extra_headers: dict | None = None):
+        headers = {"Content-Type": "application/json", **(extra_headers or {})}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         body = None if payload is None else json.dumps(payload).encode()
@@ -153,7 +155,31 @@ class ReporterClient:
         }
         if prepared.identity is not None:
             payload["identity"] = b64(prepared.identity)
-        return self._json("POST", f"/api/v1/orgs/{self.org}/reports", payload, expect=(201,))
+        work = self._json("GET", f"/api/v1/orgs/{self.org}/work")["work"]
+        for attempt in range(3):
+            try:
+                return self._json("POST", f"/api/v1/orgs/{self.org}/reports", payload, expect=(201,),
+                                  extra_headers={"Whistle-Work": self.pay(work)})
+            except ProtocolError as exc:
+                # The difficulty rose (or the challenge expired): the answer carries a fresh one.
+                refused_work = exc.status == 400 and isinstance(exc.body, dict) and exc.body.get("field") == "work"
+                if not refused_work or attempt == 2:
+                    raise
+                work = exc.body["work"]
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def pay(work: dict) -> str:
+        """The proof of work for one submission (protocol E.7): `challenge.nonce`."""
+        challenge, bits = work["challenge"], int(work["bits"])
+        raw = base64.urlsafe_b64decode(challenge + "=" * (-len(challenge) % 4))
+        counter = 0
+        while True:
+            nonce = counter.to_bytes(8, "little")
+            digest = int.from_bytes(hashlib.blake2b(raw + nonce, digest_size=32).digest(), "big")
+            if digest >> (256 - bits) == 0:
+                return f"{challenge}.{base64.urlsafe_b64encode(nonce).decode().rstrip('=')}"
+            counter += 1
 
     # -- returning --
     def log_in(self, code: str | None = None) -> None:
@@ -182,10 +208,18 @@ class ReporterClient:
         return data
 
     def read_records(self) -> list[dict]:
+        """Each record opened; one that does not open has body None and unreadable True
+        (protocol 6.4: shown as unreadable, nothing of it trusted)."""
         data = self.case()
-        return [{"kind": r["kind"], "author": r["author"], "created_on": r["created_on"],
-                 "body": crypto.open_record(self.case_key, r["kind"], self.keys.locator_hex, unb64(r["ciphertext"]))}
-                for r in data["records"]]
+        out = []
+        for r in data["records"]:
+            try:
+                body = crypto.open_record(self.case_key, r["kind"], self.keys.locator_hex, unb64(r["ciphertext"]))
+            except (crypto.CryptoError, ValueError):
+                body = None
+            out.append({"kind": r["kind"], "author": r["author"], "created_on": r["created_on"],
+                        "body": body, "unreadable": body is None})
+        return out
 
     def send_message(self, text: str) -> dict:
         if self.case_key is None:

@@ -59,6 +59,10 @@ class Settings:
     staff_failures_per_account: int = 10
     intake_cases_per_hour: int = 60
     intake_bytes_per_hour: int = 8 * 1024**3
+    # Proof of work on API intake (whistle.infra.work): the base difficulty in leading zero
+    # bits of BLAKE2b, and the most it rises to under a flood.
+    work_bits: int = 16
+    work_max_bits: int = 24
     run_scheduler: bool = False
     mail: MailSettings = field(default_factory=MailSettings)
     testing: bool = False
@@ -81,6 +85,8 @@ class Settings:
                      "intake_bytes_per_hour"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name}: must be positive")
+        if not 0 <= self.work_bits <= self.work_max_bits <= 32:
+            raise SettingsError("work_bits, work_max_bits: need 0 <= work_bits <= work_max_bits <= 32")
 
     @property
     def attachments_dir(self) -> Path:

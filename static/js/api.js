@@ -14,8 +14,8 @@
   function create(root) {
     root = root.replace(/\/$/, "");
 
-    async function call(method, path, payload, token) {
-      var headers = {};
+    async function call(method, path, payload, token, extra) {
+      var headers = Object.assign({}, extra || {});
       if (payload !== undefined) headers["Content-Type"] = "application/json";
       if (token) headers.Authorization = "Bearer " + token;
       var response;
@@ -36,8 +36,19 @@
 
     return {
       intake: function (org) { return call("GET", "/orgs/" + encodeURIComponent(org) + "/intake"); },
-      submitReport: function (org, payload) {
-        return call("POST", "/orgs/" + encodeURIComponent(org) + "/reports", payload);
+      /* The melding with its proof of work (protocol E.7), paid here in the melder's browser;
+       * when the difficulty rose meanwhile, the refusal carries a fresh challenge. */
+      submitReport: async function (org, payload, P) {
+        var path = "/orgs/" + encodeURIComponent(org);
+        var work = (await call("GET", path + "/work")).work;
+        for (var attempt = 0; ; attempt++) {
+          try {
+            return await call("POST", path + "/reports", payload, null, { "Whistle-Work": P.solveWork(work) });
+          } catch (e) {
+            if (!(e.status === 400 && e.body.field === "work" && e.body.work) || attempt >= 2) throw e;
+            work = e.body.work;
+          }
+        }
       },
       challenge: function (locator) { return call("POST", "/reporter/challenge", { locator: locator }); },
       session: function (locator, challenge, signature) {

@@ -192,7 +192,7 @@
     progress.step("Uw melding versturen…");
     var received = null;
     try {
-      received = (await api.submitReport(org, pending.prepared.payload)).case;
+      received = (await api.submitReport(org, pending.prepared.payload, P)).case;
     } catch (e) {
       if (e.status === 409 && e.body.intake) return recipientsChanged(e.body.intake);
       // Only our own earlier attempt can hold this 80-bit locator: it landed.

@@ -56,6 +56,31 @@
 
     function wipe(bytes) { if (bytes) sodium.memzero(bytes); }
 
+    // --- proof of work (protocol E.7) -----------------------------------------------------
+    // The nonce n (8 bytes, little-endian counter) such that BLAKE2b-256(challenge || n) starts
+    // with `bits` zero bits. Answers the Whistle-Work header: challenge "." base64url(n).
+    function solveWork(work) {
+      var bits = work.bits;
+      if (!Number.isInteger(bits) || bits < 0 || bits > 32) {
+        throw ProtocolError("work: difficulty out of range", "format");
+      }
+      var raw = sodium.from_base64(work.challenge, sodium.base64_variants.URLSAFE_NO_PADDING);
+      var input = new Uint8Array(raw.length + 8);
+      input.set(raw, 0);
+      for (var counter = 0; counter < 0x100000000; counter++) {
+        var c = counter;
+        for (var i = 0; i < 8; i++) { input[raw.length + i] = i < 4 ? c & 0xff : 0; c = i < 4 ? c >>> 8 : 0; }
+        var digest = sodium.crypto_generichash(32, input, null);
+        var left = bits, j = 0;
+        while (left >= 8 && digest[j] === 0) { left -= 8; j++; }
+        if (left <= 0 || (left < 8 && (digest[j] >> (8 - left)) === 0)) {
+          return work.challenge + "." + sodium.to_base64(input.slice(raw.length),
+                                                         sodium.base64_variants.URLSAFE_NO_PADDING);
+        }
+      }
+      throw ProtocolError("work: no solution", "format");
+    }
+
     // --- the receipt code ---------------------------------------------------------------
 
     function formatCode(normalised) {
@@ -100,8 +125,12 @@
       return sodium.crypto_generichash(16, utf8("whistle/v1/reporter/" + orgSlug), null);
     }
 
+    // Protocol section 4: 1 <= opslimit <= 4 and 8192 <= memlimit <= 1 GiB, so a hostile server
+    // cannot make the browser spend unbounded time or memory.
     function checkKdf(kdf) {
-      if (!kdf || kdf.algorithm !== "argon2id13" || !(kdf.opslimit >= 1) || !(kdf.memlimit >= 8192)) {
+      if (!kdf || kdf.algorithm !== "argon2id13" ||
+          !Number.isInteger(kdf.opslimit) || kdf.opslimit < 1 || kdf.opslimit > 4 ||
+          !Number.isInteger(kdf.memlimit) || kdf.memlimit < 8192 || kdf.memlimit > 1073741824) {
         throw ProtocolError("the published key derivation parameters are not usable", "format");
       }
     }
@@ -457,7 +486,7 @@
       endorsementStatement: endorsementStatement, parseEndorsement: parseEndorsement,
       verifyChain: verifyChain, trustFromIntake: trustFromIntake,
       sameRecipients: sameRecipients, prepareCase: prepareCase,
-      encryptFile: encryptFile, decryptBody: decryptBody,
+      encryptFile: encryptFile, decryptBody: decryptBody, solveWork: solveWork,
     };
   }
 

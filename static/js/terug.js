@@ -104,8 +104,13 @@
     return node;
   }
 
+  // A record that does not open is shown as unreadable in place (protocol 6.4): null here.
   function open(kind, ciphertext) {
-    return P.openRecord(session.caseKey, kind, session.keys.locator, P.unb64(ciphertext));
+    try {
+      return P.openRecord(session.caseKey, kind, session.keys.locator, P.unb64(ciphertext));
+    } catch (e) {
+      return null;
+    }
   }
 
   function render(data) {
@@ -158,8 +163,15 @@
 
     var messages = [];
     data.records.forEach(function (r) {
-      if (r.kind === "report") slot("report").textContent = open("report", r.ciphertext).what || "";
-      if (r.kind === "message") messages.push({ r: r, body: open("message", r.ciphertext) });
+      if (r.kind === "report") {
+        var report = open("report", r.ciphertext);
+        slot("report").textContent = report ? report.what || "" :
+          "Onleesbaar: uw melding kan niet worden geopend. De rest van uw melding is wel leesbaar.";
+      }
+      if (r.kind === "message") {
+        var body = open("message", r.ciphertext);
+        messages.push({ r: r, body: body || {}, unreadable: body === null });
+      }
     });
     var box = slot("messages");
     box.replaceChildren();
@@ -168,6 +180,7 @@
       var item = WhistleTemplates.fill(template("message"), {
         from_counsellor: fromCounsellor,
         created_on: nlDate(m.r.created_on),
+        unreadable: m.unreadable,
         extension: m.body.purpose === "extension",
         until: String(m.body.until || ""),
         feedback: m.body.purpose === "feedback",
@@ -182,6 +195,11 @@
     list.replaceChildren();
     data.attachments.forEach(function (a) {
       var header = open("attachment", a.header);
+      if (header === null) {
+        list.appendChild(el("li", "unreadable", "Onleesbare bijlage (" + nlDate(a.created_on) +
+          "): de gegevens ervan kunnen niet worden geopend."));
+        return;
+      }
       var item = WhistleTemplates.fill(template("attachment"), {
         name: String(header.name || "bijlage"),
         size: WhistleFormat.sizeText(Number(header.size) || 0),

@@ -7,6 +7,7 @@ import nacl.bindings as na
 
 from tests.docs import doc_client as dc
 from tests.docs.spec import check_answer, check_request
+from whistle.reporter_client import ReporterClient
 
 ORG = "deventer"
 
@@ -29,8 +30,12 @@ class Api:
 
     def post(self, template: str, body, path: str | None = None):
         check_request("POST", template, body)
+        headers = {"Content-Type": "application/json"}
+        if template == "/orgs/{org}/reports":  # a submission pays its proof of work (protocol E.7)
+            work = self.get("/orgs/{org}/work", (path or template).replace("/reports", "/work")).get_json()["work"]
+            headers["Whistle-Work"] = ReporterClient.pay(work)
         r = self.client.post("/api/v1" + (path or template), data=json.dumps(body),
-                             headers=self._headers({"Content-Type": "application/json"}))
+                             headers=self._headers(headers))
         check_answer("POST", template, r)
         return r
 

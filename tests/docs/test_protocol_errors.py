@@ -12,6 +12,7 @@ from tests.docs import doc_client as dc
 from tests.docs.doc_melder import ORG, Api, log_in, read_case, submit
 from tests.docs.spec import errors_of
 from whistle.models import Attachment, Case, Record
+from whistle.reporter_client import ReporterClient
 
 MAX_FILE = 100_000
 
@@ -67,9 +68,13 @@ def test_a_malformed_report_is_refused_naming_the_member_and_nothing_is_stored(m
     intake = api.get("/orgs/{org}/intake", f"/orgs/{ORG}/intake").get_json()
     good = valid_submission(intake)
     before = counts(db)
+    def paid(org):  # the proof of work a client pays (protocol E.7); none for an unknown org
+        answer = api.client.get(f"/api/v1/orgs/{org}/work")
+        return {"Whistle-Work": ReporterClient.pay(answer.get_json()["work"])} if answer.status_code == 200 else {}
+
     post = lambda body, org=ORG: api.send("POST", "/orgs/{org}/reports", f"/orgs/{org}/reports",  # noqa: E731
                                           data=body if isinstance(body, bytes) else as_json(body),
-                                          headers={"Content-Type": "application/json"})
+                                          headers={"Content-Type": "application/json", **paid(org)})
     b64_of = lambda n: base64.b64encode(bytes(n)).decode()  # noqa: E731
     cases = [
         (b"not json", None),

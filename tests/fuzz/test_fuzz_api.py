@@ -7,6 +7,7 @@ import base64
 from hypothesis import given, strategies as st
 
 from whistle.domain.lifecycle import Event
+from tests.abuse.junk import work_header
 from tests.fuzz.profiles import fuzz
 from tests.fuzz.strategies import (
     b64_edge, b64_of, bearer, content_types, field, garbage_bytes, header_safe, json_any, maybe_missing,
@@ -117,5 +118,6 @@ def test_a_valid_looking_report_is_stored_whole(arena):
             "key_commitment": base64.b64encode(b"c" * 32).decode(),
             "keys": [{"recipient": r, "sealed_key": base64.b64encode(b"x" * 80).decode()} for r in recipients(arena)],
             "reporter_sealed_key": base64.b64encode(b"y" * 80).decode()}
-    assert arena.anon.post("/api/v1/orgs/deventer/reports", json=body).status_code == 201
+    assert arena.anon.post("/api/v1/orgs/deventer/reports", json=body,
+                           headers=work_header(arena.anon)).status_code == 201
     arena.check()

@@ -3,6 +3,8 @@ sessions), reading a secret from standard input, and turning a service's error i
 message and a non-zero exit."""
 from __future__ import annotations
 
+import os
+
 import sys
 from contextlib import contextmanager
 from typing import Iterator
@@ -80,3 +82,6 @@ def service_call(fn, *args, **kwargs):
 @click.group()
 def main() -> None:
     """Whistle: klokkenluidersvoorziening."""
+    # Everything the operator's commands and the server write (database, WAL, attachments,
+    # backups) is the service account's alone, whatever umask they were started with.
+    os.umask(0o077)

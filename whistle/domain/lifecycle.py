@@ -62,6 +62,7 @@ class Event(str, Enum):
     REPORT_EXTERNAL = "report_external"
     DISAGREE = "disagree"
     MARK_OVERDUE = "mark_overdue"
+    DISMISS = "dismiss"  # close junk (a flood, records that do not open) before any assessment
 
     def __str__(self) -> str:
         return self.value
@@ -83,6 +84,13 @@ class MeldingKind(str, Enum):
             "vermoeden_misstand": "Vermoeden van een misstand",
             "integriteitsschending": "Integriteitsschending",
         }[self.value]
+
+
+class DismissReason(str, Enum):
+    """Why the counsellor closes a case as junk; a choice, so the audit trail may name it."""
+
+    ONLEESBAAR = "onleesbaar"  # its records do not open
+    GEEN_MELDING = "geen_melding"  # readable, but no melding (a flood, a test, spam)
 
 
 class Decision(str, Enum):
@@ -169,6 +177,9 @@ REASON_GIVEN = Guard(
 ANY_DEADLINE = Guard(
     "ack_or_feedback_deadline", "the overdue deadline is the acknowledgement or the feedback",
     _member("deadline", OverdueDeadline), True)
+DISMISS_REASON_GIVEN = Guard(
+    "dismiss_reason_given", "a reason for closing as junk (DismissReason) is chosen",
+    _is("reason_given", True), True)
 FEEDBACK_DEADLINE = Guard(
     "feedback_deadline", "the overdue deadline is the feedback (acknowledgement already sent)",
     _one_of("deadline", [OverdueDeadline.FEEDBACK]), True)
@@ -212,6 +223,9 @@ def _rows() -> Iterable[Transition]:
             yield T(state, Event.EXTEND_FEEDBACK, state, _C, (NOT_YET_EXTENDED, REASON_GIVEN),
                     "Termijn voor terugkoppeling verlengen")
     yield T(State.TERUGKOPPELING_GEGEVEN, Event.CLOSE, State.AFGESLOTEN, _C, (), "Melding afsluiten")
+    # Junk, once acknowledged and before any assessment (the bulk close acknowledges first).
+    yield T(State.ONTVANGST_BEVESTIGD, Event.DISMISS, State.AFGESLOTEN, _C, (DISMISS_REASON_GIVEN,),
+            "Afsluiten als onbruikbaar")
     yield T(State.TERUGKOPPELING_GEGEVEN, Event.DISAGREE, State.TERUGKOPPELING_GEGEVEN, _M, (),
             "Ik ben het niet eens met de uitkomst")
     for state in sorted(OPEN_STATES, key=list(State).index):

@@ -28,6 +28,9 @@ def new_attachment_id() -> str:
 def _dirs(attachments_dir: Path) -> Path:
     incoming = attachments_dir / ".incoming"
     incoming.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for d in (attachments_dir, incoming):  # mkdir's mode passes through the umask
+        if d.stat().st_mode & 0o077:
+            d.chmod(0o700)
     return incoming
 
 
@@ -39,7 +42,7 @@ class EncryptedUpload:
         self.limit = limit
         self.size = 0
         self.path = _dirs(attachments_dir) / (new_attachment_id() + ".part")
-        self._fh: BinaryIO | None = open(self.path, "xb")
+        self._fh: BinaryIO | None = os.fdopen(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
 
     def write(self, data: bytes) -> None:
         self.size += len(data)

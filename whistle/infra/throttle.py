@@ -30,6 +30,9 @@ INTAKE = ("Bij deze organisatie komen op dit moment ongewoon veel meldingen binn
           "browser teruggaat, staat uw tekst er meestal nog.")
 
 
+STAFF_CLIENT_FACTOR = 5
+
+
 class Window:
     """Amounts per key in fixed windows of `seconds`; thread-safe, bounded in memory."""
 
@@ -120,7 +123,10 @@ class Throttle:
         self._melder_client = Window(settings.melder_failures_per_client, window)
         self._melder_global = Window(settings.melder_failures_global, window)
         self._challenges = Window(settings.challenges_per_client, window)
+        # Per account *and* client: an attacker elsewhere cannot lock the member out. One
+        # client spraying many accounts meets a wider budget of its own.
         self._staff = Window(settings.staff_failures_per_account, window)
+        self._staff_client = Window(STAFF_CLIENT_FACTOR * settings.staff_failures_per_account, window)
         self._cases = Window(settings.intake_cases_per_hour, 3600)
         self._bytes = Window(settings.intake_bytes_per_hour, 3600)
 
@@ -158,11 +164,15 @@ class Throttle:
                      self._melder_global.retry_after(b"all", now))
         self._challenges.add(client, now)
 
-    def check_staff_login(self, email: str) -> None:
-        self._refuse(STAFF, self._staff.retry_after(self._account(email), self._now()))
+    def check_staff_login(self, email: str, client: bytes) -> None:
+        now = self._now()
+        self._refuse(STAFF, self._staff.retry_after(self._account(email) + client, now),
+                     self._staff_client.retry_after(client, now))
 
-    def staff_login_failed(self, email: str) -> None:
-        self._staff.add(self._account(email), self._now())
+    def staff_login_failed(self, email: str, client: bytes) -> None:
+        now = self._now()
+        self._staff.add(self._account(email) + client, now)
+        self._staff_client.add(client, now)
 
     # What anonymous melders may add to one organisation per hour.
     def check_intake(self, org_slug: str, *, new_case: bool) -> None:

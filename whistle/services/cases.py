@@ -31,6 +31,15 @@ def new_ref() -> str:
     return f"M-{symbols[:4]}-{symbols[4:]}"
 
 
+def open_or_none(case_key: bytes, kind: str, locator_hex: str, blob: bytes) -> dict | None:
+    """A record's body, or None when it does not open (protocol 6.4): the page shows it as
+    unreadable in place and the rest of the case stays readable."""
+    try:
+        return crypto.open_record(case_key, kind, locator_hex, blob)
+    except crypto.CryptoError:
+        return None
+
+
 def deadlines_of(case: Case, org: Organisation | None = None) -> Deadlines:
     regeling = regeling_of(org or case.organisation)
     extension = (Extension(until=case.feedback_extended_to, reason="(recorded)")
@@ -131,6 +140,15 @@ def staff_case_key(session: Session, case: Case, staff: Staff, secret_key: bytes
     if sealed is None or case.organisation_id != staff.organisation_id:
         raise NotFound("Deze zaak bestaat niet of u heeft er geen toegang toe.")
     return crypto.unwrap_case_key(sealed, staff.public_key, secret_key, case.key_commitment)
+
+
+def staff_case_key_or_none(session: Session, case: Case, staff: Staff, secret_key: bytes) -> bytes | None:
+    """As staff_case_key, but None when a key is wrapped to the member and does not open
+    (junk sent with random keys): the case is theirs to see and close, its content unreadable."""
+    try:
+        return staff_case_key(session, case, staff, secret_key)
+    except crypto.CryptoError:
+        return None
 
 
 

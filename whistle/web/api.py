@@ -6,6 +6,7 @@ import base64
 import json
 
 from flask import Blueprint, Response, jsonify, request, stream_with_context
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from whistle.services import lifecycle
 from whistle.services.melder import consent
@@ -14,20 +15,25 @@ from whistle.services.melder import case as reporter
 from whistle.services.melder.case import ReporterContext
 from whistle.services.errors import InvalidInput, TooLarge, Unauthorized
 from whistle.services.input import b64
+from whistle.services.organisations import get_organisation
 from whistle.web.context import clock, db, settings, use_case
 from whistle.web.errors import refusal
-from whistle.web.limits import Bucket, throttled
+from whistle.web.limits import Bucket, refused_work, throttled, work_stamps
 from whistle.web.principals import melder_required
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def json_body():
+    # request.stream stops at max_json_bytes (WhistleRequest.max_content_length), chunked or not.
     length = request.content_length
     if length is not None and length > settings().max_json_bytes:
         raise TooLarge("Het verzoek is te groot.")
-    raw = request.get_data(cache=False, as_text=False)
-    if len(raw) > settings().max_json_bytes:
+    try:
+        raw = request.get_data(cache=False, as_text=False)
+    except RequestEntityTooLarge:
+        raise TooLarge("Het verzoek is te groot.") from None
+    if len(raw) >= settings().max_json_bytes:  # the stream stops at the limit: a body that reached it is too large
         raise TooLarge("Het verzoek is te groot.")
     try:
         return json.loads(raw)
@@ -41,11 +47,33 @@ def get_intake(org: str):
     return jsonify(intake.intake_info(use_case(), org))
 
 
+@bp.get("/orgs/<org>/work")
+def get_work(org: str):
+    """A proof-of-work challenge for one submission (protocol E.7)."""
+    get_organisation(db(), org)
+    return jsonify({"work": work_stamps().issue(org)})
+
+
 @bp.post("/orgs/<org>/reports")
 @throttled(Bucket.INTAKE)
 def post_report(org: str):
-    case = intake.submit_sealed(use_case(), org, json_body())
+    try:
+        case = intake.submit_sealed(use_case(), org, json_body(), paid=lambda: _require_work(org))
+    except _WorkRefused as exc:
+        return exc.answer
+    work_stamps().accepted(org)
     return jsonify(intake.received_json(case)), 201
+
+
+class _WorkRefused(Exception):
+    def __init__(self, answer) -> None:
+        self.answer = answer
+
+
+def _require_work(org: str) -> None:
+    answer = refused_work(org)
+    if answer is not None:
+        raise _WorkRefused(answer)
 
 
 @bp.post("/reporter/challenge")

@@ -40,8 +40,10 @@ class WhistleFlask(Flask):
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Flask:
     settings = settings or settings_from_env()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    settings.upload_dir.mkdir(parents=True, exist_ok=True)
+    # The owner's alone, whatever the umask (mkdir's mode passes through it) or an older install.
+    for directory in (settings.data_dir, settings.attachments_dir, settings.upload_dir):
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        directory.chmod(0o700)
     app = WhistleFlask("whistle", template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"), static_url_path="/static")
     app.request_class = WhistleRequest

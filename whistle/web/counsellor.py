@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from whistle.domain.lifecycle import Actor, MeldingKind
+from whistle.domain.lifecycle import Actor, DismissReason, MeldingKind, State
 from whistle.domain.roles import StaffRole
 from whistle.services import lifecycle, recipient_log, trust
 from whistle.services.counsellor import case as counsellor
@@ -17,6 +17,9 @@ from whistle.web.downloads import download_response
 from whistle.web.principals import staff_required
 
 bp = Blueprint("counsellor", __name__, url_prefix="/vp")
+
+# The states from which a counsellor may close a case as junk in bulk (acknowledged first).
+DISMISSABLE = frozenset(s.value for s in (State.ONTVANGEN, State.ONTVANGST_BEVESTIGD))
 
 
 @bp.get("/start")
@@ -31,26 +34,40 @@ def home(principal: StaffPrincipal):
 @bp.get("/")
 @staff_required(StaffRole.COUNSELLOR)
 def inbox(principal: StaffPrincipal):
+    return render_inbox(principal)
+
+
+def render_inbox(principal: StaffPrincipal, error: str | None = None, status: int = 200):
     org = principal.staff.organisation
     return render_template("counsellor/inbox.html", cases=counsellor.inbox(db(), principal),
                            today=clock().today(), log=recipient_log.entries(db(), org, limit=10),
                            log_problems=recipient_log.verify(db(), org),
-                           my_fingerprint=trust.fingerprint_of(principal.staff))
+                           my_fingerprint=trust.fingerprint_of(principal.staff),
+                           reasons=list(DismissReason), dismissable=DISMISSABLE, error=error), status
 
 
-@bp.get("/zaak/<ref>")
+@bp.post("/opschonen")
 @staff_required(StaffRole.COUNSELLOR)
-def case(principal: StaffPrincipal, ref: str):
-    return render_case(principal, ref)
+def dismiss(principal: StaffPrincipal):
+    """Close the ticked cases as junk, with one reason (issue 11: a flood is cleared in one go)."""
+    try:
+        with attempt():
+            counsellor.dismiss_many(use_case(), principal, request.form.getlist("ref"),
+                                    request.form.get("reason", ""))
+    except (InvalidInput, Conflict) as exc:
+        return render_inbox(principal, error=exc.message, status=exc.status)
+    return redirect(url_for("counsellor.inbox"))
 
 
 def render_case(principal: StaffPrincipal, ref: str, error: str | None = None, status: int = 200):
     """The case page, also for the hand-over's forms (whistle.web.handover) to show a refusal."""
     opened = counsellor.open_case(use_case(), principal, ref)
     return render_template("counsellor/case.html", c=opened, case=opened.case,
-                           handover=escalation.handover_view(db(), principal, opened.case),
+                           handover=(None if opened.key_unreadable
+                                     else escalation.handover_view(db(), principal, opened.case)),
                            events=lifecycle.events_for(opened.case, Actor.COUNSELLOR),
-                           retention=retention.case_view(db(), principal, opened.case, clock().today()),
+                           retention=(None if opened.key_unreadable
+                                      else retention.case_view(db(), principal, opened.case, clock().today())),
                            kinds=list(MeldingKind), form=request.form if status != 200 else {},
                            today=clock().today(), error=error), status
 

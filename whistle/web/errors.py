@@ -2,10 +2,13 @@
 Nothing here logs the request."""
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, jsonify, render_template, request
+from flask.logging import default_handler
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from whistle.services.errors import Conflict, ServiceError
 
@@ -19,6 +22,17 @@ DUTCH = {
     429: "Te veel pogingen. Probeer het later opnieuw.",
     500: "Er ging iets mis aan onze kant. Er is niets opgeslagen van deze poging.",
 }
+
+
+# Blueprints a melder uses: an error there is logged by its kind only, never which page or
+# call (with the date of the log line, that would say what a melder did and when).
+MELDER_BLUEPRINTS = frozenset({"reporter", "api", "melder_consent"})
+# Log lines carry the date, never the time: a melder's request must not be datable to the minute.
+DATE_ONLY = logging.Formatter("[%(asctime)s] %(levelname)s: %(message)s", datefmt="%Y-%m-%d")
+
+
+def where() -> str:
+    return "a melder's request" if request.blueprint in MELDER_BLUEPRINTS else str(request.endpoint)
 
 
 def wants_json() -> bool:
@@ -43,6 +57,7 @@ def refusal(exc: ServiceError):
 
 
 def init_app(app: Flask) -> None:
+    default_handler.setFormatter(DATE_ONLY)
     @app.before_request
     def _no_nul_in_path():
         # A NUL byte in a path parameter names nothing; PostgreSQL refuses it in any text
@@ -54,7 +69,7 @@ def init_app(app: Flask) -> None:
     def _refused_value(exc: DataError):
         # A value the database refuses (a NUL byte in an e-mail address on PostgreSQL): bad
         # input, nothing stored (teardown rolls back). Logged by kind only, never the value.
-        app.logger.warning("database refused a value in %s: %s", request.endpoint, type(exc.orig).__name__)
+        app.logger.warning("database refused a value in %s: %s", where(), type(exc.orig).__name__)
         return answer(400, DUTCH[400])
 
     app.register_error_handler(ServiceError, refusal)
@@ -65,9 +80,17 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        return answer(exc.code or 500, DUTCH.get(exc.code or 500, exc.description or ""))
+        response, status = answer(exc.code or 500, DUTCH.get(exc.code or 500, exc.description or ""))
+        response = app.make_response((response, status))
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
-        app.logger.exception("unhandled %s in %s", type(exc).__name__, request.endpoint)
+        if request.blueprint in MELDER_BLUEPRINTS:
+            # No traceback: its frames name the view, and so what the melder was doing.
+            app.logger.error("unhandled %s in %s", type(exc).__name__, where())
+        else:
+            app.logger.exception("unhandled %s in %s", type(exc).__name__, request.endpoint)
         return answer(500, DUTCH[500])

@@ -10,6 +10,7 @@ from functools import wraps
 from flask import Flask, current_app, g, request
 
 from whistle.infra.throttle import Throttle, client_address
+from whistle.infra.work import WorkRefused, WorkStamps
 from whistle.services.errors import TooManyRequests
 from whistle.web.context import settings
 from whistle.web.errors import answer
@@ -25,7 +26,7 @@ class Bucket(Enum):
     INTAKE = "intake"
     # What a logged-in melder adds later, charged to their case's organisation.
     FOLLOW_UP = "follow_up"
-    # Passphrases and second factors, per account: a 401 counts.
+    # Passphrases and second factors, per account and client (and per client): a 401 counts.
     STAFF_LOGIN = "staff_login"
 
 
@@ -33,9 +34,31 @@ def throttle() -> Throttle:
     return current_app.extensions["whistle_throttle"]
 
 
+def work_stamps() -> WorkStamps:
+    return current_app.extensions["whistle_work"]
+
+
+WORK_REFUSED = ("Uw browser heeft het rekenwerk voor deze melding niet (op tijd) gedaan. Uw melding "
+                "is niet verstuurd; probeer het opnieuw.")
+
+
+def refused_work(org: str):
+    """None when the request carries a valid, unused proof of work for `org` (header
+    `Whistle-Work: challenge.nonce`); else the 400 answer, with a fresh challenge."""
+    challenge, _, nonce = request.headers.get("Whistle-Work", "").partition(".")
+    try:
+        work_stamps().check(org, challenge, nonce)
+    except WorkRefused:
+        return answer(400, WORK_REFUSED, field="work", extra={"work": work_stamps().issue(org)})
+    return None
+
+
 def init_app(app: Flask) -> None:
-    app.extensions["whistle_throttle"] = Throttle(app.extensions["whistle"].settings,
-                                                  app.extensions["whistle"].clock)
+    settings_ = app.extensions["whistle"].settings
+    app.extensions["whistle_throttle"] = Throttle(settings_, app.extensions["whistle"].clock)
+    # Made before gunicorn forks, so every worker checks the challenges any of them issued.
+    app.extensions["whistle_work"] = WorkStamps(app.extensions["whistle"].clock, settings_.work_bits,
+                                                settings_.work_max_bits)
     app.after_request(_count)
 
     @app.errorhandler(TooManyRequests)
@@ -63,14 +86,21 @@ def throttled(bucket: Bucket):
 
 def _key(bucket: Bucket, principal) -> str | bytes:
     if bucket in (Bucket.MELDER_LOGIN, Bucket.CHALLENGE):
-        address = client_address(request.remote_addr, request.headers.get("X-Forwarded-For"),
-                                 settings().trusted_proxy_hops)
-        return throttle().client(address)
+        return _client()
+    # Intake is counted per organisation *and* client: a flood from one client spends its
+    # own budget, never the organisation's (issue 11: no one switch that shuts everyone out).
     if bucket is Bucket.INTAKE:
-        return request.view_args["org"]
+        return f"{request.view_args['org']}/{_client().hex()}"
     if bucket is Bucket.FOLLOW_UP:
-        return principal.case.organisation.slug
-    return principal.member.email if principal is not None else request.form.get("email", "")
+        return f"{principal.case.organisation.slug}/{_client().hex()}"
+    email = principal.member.email if principal is not None else request.form.get("email", "")
+    return (email, _client())
+
+
+def _client() -> bytes:
+    address = client_address(request.remote_addr, request.headers.get("X-Forwarded-For"),
+                             settings().trusted_proxy_hops)
+    return throttle().client(address)
 
 
 def _check(bucket: Bucket, key) -> None:
@@ -79,7 +109,7 @@ def _check(bucket: Bucket, key) -> None:
     elif bucket is Bucket.CHALLENGE:
         throttle().take_challenge(key)
     elif bucket is Bucket.STAFF_LOGIN:
-        throttle().check_staff_login(key)
+        throttle().check_staff_login(*key)
     else:
         throttle().check_intake(key, new_case=bucket is Bucket.INTAKE)
 
@@ -90,7 +120,7 @@ def _count(response):
     if bucket is Bucket.MELDER_LOGIN and status == 401:
         throttle().melder_login_failed(key)
     elif bucket is Bucket.STAFF_LOGIN and status == 401:
-        throttle().staff_login_failed(key)
+        throttle().staff_login_failed(*key)
     elif bucket is Bucket.INTAKE and status < 400:
         throttle().intake_used(key, cases=1, size=request.content_length or 0)
     elif bucket is Bucket.FOLLOW_UP and status < 400:

@@ -89,6 +89,7 @@ def render_case(ctx, error=None, status=200, uploaded=()):
     page = render_template(
         "reporter/case.html", case=ctx.case, org=ctx.case.organisation,
         report=next((r.body for r in records if r.kind == "report"), {}),
+        report_unreadable=any(r.unreadable for r in records if r.kind == "report"),
         messages=[r for r in records if r.kind == "message"],
         attachments=reporter.open_attachment_headers(db(), ctx),
         routes=reporter.escalation_routes(ctx.case, clock().today()),

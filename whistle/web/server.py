@@ -42,6 +42,8 @@ class PrivateLogger(Logger):
         self.error_log.addFilter(_RedactAddresses())
         for handler in self.error_log.handlers:
             handler.addFilter(_RedactAddresses())
+            # The date only: a warning about a melder's connection must not date it to the second.
+            handler.setFormatter(logging.Formatter("[%(asctime)s] [%(levelname)s] %(message)s", "%Y-%m-%d"))
 
     def access(self, resp, req, environ, request_time) -> None:  # noqa: D102
         return None

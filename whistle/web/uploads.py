@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Request, current_app, g
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wsgi import LimitedStream
 
 from whistle.infra.attachment_intake import AttachmentIntake, MemoryBudget, PlainAttachment
 from whistle.services.errors import TooLarge
@@ -37,11 +38,38 @@ class IntakeSink:
         pass
 
 
+# The views that take attachment bodies; every other request is read to a small limit.
+UPLOAD_ENDPOINTS = frozenset({"reporter.new_report", "reporter.post_attachment", "api.post_attachment"})
+
+
 class WhistleRequest(Request):
     max_form_parts = 200
 
+    @property
+    def max_content_length(self) -> int | None:
+        """No body is read past its view's limit, with or without Content-Length (a chunked
+        body is cut off as it arrives, and answered with 413): an upload view may take an
+        attachment, the API's other views a JSON body, everything else a form."""
+        if self._max_content_length is not None:
+            return self._max_content_length
+        if self.endpoint in UPLOAD_ENDPOINTS:
+            return current_app.config["MAX_CONTENT_LENGTH"]
+        settings = current_app.extensions["whistle"].settings
+        if self.blueprint == "api":
+            return settings.max_json_bytes
+        return 4 * settings.max_form_bytes
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
     def _load_form_data(self) -> None:
         super()._load_form_data()
+        # A chunked urlencoded body is read only up to the limit, and Werkzeug parses what it
+        # got: a body that reached the limit is too large, not a shorter form.
+        stream = self.__dict__.get("stream")
+        if isinstance(stream, LimitedStream) and stream._limit_is_max and stream.is_exhausted:
+            raise RequestEntityTooLarge()
         # A part whose name the parser cannot read (`name="\r"`) comes back under the key None;
         # Flask-WTF's token lookup then fails with a 500 (found by tests/fuzz). Nothing reads
         # such a part: drop it. Its file, if any, is discarded at teardown like every unclaimed one.

@@ -14,10 +14,12 @@ from whistle.domain.roles import StaffRole
 from whistle.models import Case, CaseKey, Record
 from whistle.services import audit
 from whistle.services.staff import recovery
-from whistle.services.cases import attachment_of, case_by_ref, open_attachment, staff_case_key
+from whistle.services.cases import (attachment_of, case_by_ref, open_attachment, open_or_none,
+                                    staff_case_key, staff_case_key_or_none)
 from whistle.services.context import UseCase
-from whistle.services.errors import Forbidden
+from whistle.services.errors import Forbidden, InvalidInput
 from whistle.services.input import message_text
+from whistle.services.lifecycle.facts import parse_facts
 from whistle.services.melder.case import attachments_of, records_of
 from whistle.services.staff.accounts import StaffPrincipal
 
@@ -44,6 +46,7 @@ class OpenedRecord:
     author: str
     created_on: Any
     body: dict
+    unreadable: bool = False
 
 
 @dataclass
@@ -54,6 +57,7 @@ class OpenedAttachment:
     name: str
     media_type: str
     size: int
+    unreadable: bool = False
 
 
 @dataclass
@@ -63,6 +67,9 @@ class OpenedCase:
     identity: dict | None
     messages: list[OpenedRecord]
     attachments: list[OpenedAttachment]
+    report_unreadable: bool = False
+    identity_unreadable: bool = False
+    key_unreadable: bool = False  # junk: nothing can be shared or handed over
 
 
 def open_case(uc: UseCase, principal: StaffPrincipal, ref: str) -> OpenedCase:
@@ -70,26 +77,42 @@ def open_case(uc: UseCase, principal: StaffPrincipal, ref: str) -> OpenedCase:
     session, clock = uc.session, uc.clock
     _require_counsellor(principal)
     case = case_by_ref(session, ref)
-    key = staff_case_key(session, case, principal.staff, principal.secret_key)
+    # Junk: when its case key does not open either, every record is unreadable.
+    key = staff_case_key_or_none(session, case, principal.staff, principal.secret_key)
     loc = case.locator.hex()
     report, identity, messages = {}, None, []
+    unreadable = {"report": False, "identity": False}
     for r in records_of(session, case):
-        body = crypto.open_record(key, r.kind, loc, r.ciphertext)
-        if r.kind == "report":
-            report = body
-        elif r.kind == "identity":
-            identity = body
+        body = open_or_none(key, r.kind, loc, r.ciphertext) if key else None
+        if r.kind in unreadable:
+            unreadable[r.kind] = body is None
+            if r.kind == "report":
+                report = body or {}
+            else:
+                identity = body
         else:
-            messages.append(OpenedRecord(r.id, r.kind, r.author, r.created_on, body))
+            messages.append(OpenedRecord(r.id, r.kind, r.author, r.created_on, body or {}, body is None))
     attachments = []
     for a in attachments_of(session, case):
-        h = crypto.open_record(key, "attachment", loc, a.header)
-        attachments.append(OpenedAttachment(a.id, a.author, a.created_on, str(h.get("name", "")),
-                                            str(h.get("type", "")), int(h.get("size", 0))))
-    recovery.cover_with_recovery(session, case, key)  # a case older than the recovery key
+        h = open_or_none(key, "attachment", loc, a.header) if key else None
+        attachments.append(_attachment_view(a, h))
+    if key is not None:
+        recovery.cover_with_recovery(session, case, key)  # a case older than the recovery key
     audit.record(session, chain=case.organisation.slug, actor=principal.staff.email,
                  event="case_opened", today=clock.today(), case_ref=case.ref)
-    return OpenedCase(case, report, identity, messages, attachments)
+    return OpenedCase(case, report, identity, messages, attachments,
+                      unreadable["report"], unreadable["identity"], key is None)
+
+
+def _attachment_view(a, header: dict | None) -> OpenedAttachment:
+    if header is None:
+        return OpenedAttachment(a.id, a.author, a.created_on, "", "", 0, unreadable=True)
+    try:
+        size = int(header.get("size", 0))
+    except (TypeError, ValueError):
+        size = 0
+    return OpenedAttachment(a.id, a.author, a.created_on, str(header.get("name", "")),
+                            str(header.get("type", "")), size)
 
 
 def reply(uc: UseCase, principal: StaffPrincipal, ref: str, text: str) -> Record:
@@ -120,3 +143,25 @@ def download(uc: UseCase, principal: StaffPrincipal, ref: str,
     audit.record(session, chain=case.organisation.slug, actor=principal.staff.email,
                  event="attachment_opened", today=clock.today(), case_ref=case.ref)
     return header, plaintext
+
+
+def dismiss_many(uc: UseCase, principal: StaffPrincipal, refs: list[str], reason: str) -> int:
+    """Close junk in bulk: each case acknowledged if it was not yet, then closed by the
+    lifecycle's `dismiss` step (each step its own audit event, the reason named; the case is
+    final, so no deadline runs on), and one audit event for the batch. All or nothing: a case
+    that may not be dismissed refuses the whole batch."""
+    from whistle.domain.lifecycle import Event, State
+    from whistle.services import lifecycle
+    _require_counsellor(principal)
+    refs = list(dict.fromkeys(refs))
+    if not refs:
+        raise InvalidInput("Kies eerst de meldingen die u wilt afsluiten.", field="refs")
+    parse_facts(Event.DISMISS, {"reason": reason})  # refuse a missing reason before any step
+    for ref in refs:
+        case = case_by_ref(uc.session, ref)
+        if case.state == State.ONTVANGEN.value:
+            lifecycle.transition(uc, case, Event.ACKNOWLEDGE, principal)
+        lifecycle.transition(uc, case, Event.DISMISS, principal, reason=reason)
+    audit.record(uc.session, chain=principal.staff.organisation.slug, actor=principal.staff.email,
+                 event="cases_dismissed_in_bulk", today=uc.clock.today(), count=len(refs), reason=reason)
+    return len(refs)

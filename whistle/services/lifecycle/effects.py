@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session
 
 import crypto
 from whistle.domain.deadlines import DeadlineError, extend
-from whistle.domain.lifecycle import TRANSITIONS, Actor, Decision, Event, MeldingKind, OverdueDeadline, Transition
+from whistle.domain.lifecycle import (
+    TRANSITIONS, Actor, Decision, DismissReason, Event, MeldingKind, OverdueDeadline, Transition,
+)
 from whistle.domain.records import Author, RecordKind
 from whistle.domain.routes import route as catalogue_route
 from whistle.models import Case, Record
@@ -264,6 +266,21 @@ def _disagree(step: Step, given: Given) -> None:
         step.case.melder_disagrees_on = step.today
 
 
+@dataclass(frozen=True)
+class Dismissal(Given):
+    reason: DismissReason
+
+    def guard_facts(self) -> dict[str, object]:
+        return {"reason_given": True}
+
+    def audit(self) -> dict[str, object]:
+        return {"reason": self.reason.value}
+
+
+def _read_dismissal(step: Step, raw: Mapping[str, Any]) -> Dismissal:
+    return Dismissal(DismissReason(parse_facts(Event.DISMISS, raw)["reason"]))
+
+
 def _read_overdue(step: Step, raw: Mapping[str, Any]) -> Overdue:
     deadline = OverdueDeadline(parse_facts(Event.MARK_OVERDUE, raw)["deadline"])
     case, today = step.case, step.today
@@ -296,6 +313,8 @@ EFFECTS: Mapping[Event, Effect[Any]] = MappingProxyType({
     Event.REPORT_EXTERNAL: Effect(read=_read_external_report, apply=_report_external),
     Event.DISAGREE: Effect(apply=_disagree),
     Event.MARK_OVERDUE: Effect(read=_read_overdue, apply=_mark_overdue),
+    # Closing junk writes nothing to the case; the reason goes to the audit event.
+    Event.DISMISS: Effect(read=_read_dismissal),
 })
 if {row.event for row in TRANSITIONS.values()} - set(EFFECTS):  # pragma: no cover - caught at import
     raise RuntimeError("a row of the transition table has no effect")
@@ -307,7 +326,7 @@ def effect_of(row: Transition) -> Effect[Any]:
 
 
 def _seal_message(step: Step, author: Author, body: dict) -> None:
-    if step.case_key is None:  # pragma: no cover - every path that writes a message holds the key
+    if step.case_key is None:  # junk whose case key does not open
         raise Forbidden("Zonder de sleutel van de zaak kan geen bericht worden opgeslagen.")
     _store_message(step, author, crypto.seal_record(step.case_key, "message", step.case.locator.hex(), body))
 

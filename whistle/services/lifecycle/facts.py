@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from whistle.domain.lifecycle import Decision, Event, MeldingKind, OverdueDeadline
+from whistle.domain.lifecycle import Decision, DismissReason, Event, MeldingKind, OverdueDeadline
 from whistle.domain.report import MAX_MESSAGE_CHARS
 from whistle.services.errors import InvalidInput
 from whistle.services.input import bounded_text, iso_date, member, yes_no
@@ -42,6 +42,8 @@ def parse_facts(event: Event | str, raw: Mapping[str, Any]) -> dict[str, Any]:
         if raw.get("ciphertext") is not None:
             facts["ciphertext"] = raw.get("ciphertext")
         return facts
+    if event is Event.DISMISS:
+        return {"reason": member(raw.get("reason"), "reason", DismissReason, "reden")}
     if event is Event.MARK_OVERDUE:
         return {"deadline": member(raw.get("deadline"), "deadline", OverdueDeadline, "termijn")}
     return {}

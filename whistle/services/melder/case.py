@@ -22,7 +22,7 @@ from whistle.infra.work_slots import cpu_slot
 from whistle.services import audit
 from whistle.infra import attachments as attachment_store
 from whistle.infra.attachment_intake import PlainAttachment
-from whistle.services.cases import attachment_of, deadlines_json, open_attachment, overdue
+from whistle.services.cases import attachment_of, deadlines_json, open_attachment, open_or_none, overdue
 from whistle.services.errors import InvalidInput, NotFound, Unauthorized
 from whistle.services.input import b64, case_locator, message_text, sealed_record, unb64
 from whistle.services.melder.intake import attachment_header
@@ -217,19 +217,24 @@ class ShownRecord:
     author: str
     created_on: Any
     body: dict
+    unreadable: bool = False
 
 
 def open_records(session: Session, ctx: ReporterContext) -> list[ShownRecord]:
-    """Server path: decrypt the melder's own case for display."""
+    """Server path: decrypt the melder's own case for display; a record that does not open
+    is shown as unreadable in place (protocol 6.4)."""
     assert ctx.case_key is not None
-    return [ShownRecord(r.kind, r.author, r.created_on,
-                        crypto.open_record(ctx.case_key, r.kind, ctx.locator_hex, r.ciphertext))
-            for r in records_of(session, ctx.case)]
+    shown = []
+    for r in records_of(session, ctx.case):
+        body = open_or_none(ctx.case_key, r.kind, ctx.locator_hex, r.ciphertext)
+        shown.append(ShownRecord(r.kind, r.author, r.created_on, body or {}, body is None))
+    return shown
 
 
-def open_attachment_headers(session: Session, ctx: ReporterContext) -> list[tuple[Attachment, dict]]:
+def open_attachment_headers(session: Session, ctx: ReporterContext) -> list[tuple[Attachment, dict | None]]:
+    """Each attachment with its opened header, or None for a header that does not open."""
     assert ctx.case_key is not None
-    return [(a, crypto.open_record(ctx.case_key, "attachment", ctx.locator_hex, a.header))
+    return [(a, open_or_none(ctx.case_key, "attachment", ctx.locator_hex, a.header))
             for a in attachments_of(session, ctx.case)]
 
 

@@ -5,7 +5,7 @@ same whichever way a melding came in."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -114,14 +114,17 @@ def parse_submission(payload: Any) -> SealedSubmission:
     )
 
 
-def submit_sealed(uc: UseCase, org_slug: str, payload: Any) -> Case:
-    """The JSON API: store a case a client sealed. Nothing is stored unless all is valid."""
+def submit_sealed(uc: UseCase, org_slug: str, payload: Any, paid: Callable[[], None] | None = None) -> Case:
+    """The JSON API: store a case a client sealed. Nothing is stored unless all is valid;
+    `paid` (the proof of work, checked at the edge) is asked last, so a client learns what is
+    wrong with its submission before it spends its work."""
     org = get_organisation(uc.session, org_slug)
     submission = parse_submission(payload)
-    return _store_case(uc, org, submission)
+    return _store_case(uc, org, submission, paid=paid)
 
 
-def _store_case(uc: UseCase, org: Organisation, sub: SealedSubmission, channel: Channel = Channel.WEB_JS) -> Case:
+def _store_case(uc: UseCase, org: Organisation, sub: SealedSubmission, channel: Channel = Channel.WEB_JS,
+                paid: Callable[[], None] | None = None) -> Case:
     session, settings, clock = uc.session, uc.settings, uc.clock
     recipients = current_recipients(session, org)
     if not recipients:
@@ -131,6 +134,8 @@ def _store_case(uc: UseCase, org: Organisation, sub: SealedSubmission, channel: 
                        payload={"intake": _intake(session, settings, org)})
     if session.scalar(select(Case.id).where(Case.locator == sub.locator)):
         raise InvalidInput("locator: already in use; make a new code", field="locator")
+    if paid is not None:
+        paid()
     today = clock.today()
     case = Case(organisation_id=org.id, ref=new_ref(), locator=sub.locator, state=State.ONTVANGEN,
                 received_on=today, reporter_box_public=sub.box_public,
