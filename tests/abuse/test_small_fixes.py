@@ -18,6 +18,7 @@ import crypto
 from whistle.web.downloads import download_name
 from whistle.web.errors import DATE_ONLY
 from tests.live_server import HtmlSession, LiveServer
+from tests.first_login import FIRST, first_login
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -100,8 +101,9 @@ def test_the_data_directory_is_the_owners_alone_whatever_the_umask(tmp_path):
         assert server.cli("db", "upgrade").returncode == 0
         assert server.cli("org", "create", "deventer", "--name", "Gemeente Deventer").returncode == 0
         assert server.cli("user", "create", "--org", "deventer", "--role", "counsellor", "--email",
-                          "vp@deventer.example", "--password-stdin",
-                          stdin="a long enough passphrase\n").returncode == 0
+                          "vp@deventer.example", "--password-stdin", stdin=FIRST + "\n").returncode == 0
+        # the member's first login makes their key pair, endorsed so it receives (issue 10)
+        first_login(server.env, "vp@deventer.example", "a long enough passphrase")
         server.start()
         try:
             web = HtmlSession(server.base)

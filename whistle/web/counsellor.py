@@ -59,6 +59,12 @@ def dismiss(principal: StaffPrincipal):
     return redirect(url_for("counsellor.inbox"))
 
 
+@bp.get("/zaak/<ref>")
+@staff_required(StaffRole.COUNSELLOR)
+def case(principal: StaffPrincipal, ref: str):
+    return render_case(principal, ref)
+
+
 def render_case(principal: StaffPrincipal, ref: str, error: str | None = None, status: int = 200):
     """The case page, also for the hand-over's forms (whistle.web.handover) to show a refusal."""
     opened = counsellor.open_case(use_case(), principal, ref)

@@ -67,7 +67,7 @@ def create_staff(uc: UseCase, *, org_slug: str, role: str, email: str, passphras
     second factor and chooses their own passphrase; only then is their key pair made
     (`change_passphrase`). `must_change_passphrase` is always set; the parameter stays for
     callers that pass it."""
-    session, settings, today = uc.session, uc.settings, uc.today()
+    session, today = uc.session, uc.today()
     org = get_organisation(session, org_slug)
     email = email.strip().lower()
     if role not in STAFF_ROLE_LABELS:
