@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 import crypto
 from whistle.domain.deadlines import Deadlines, Extension, compute_deadlines
-from whistle.domain.roles import StaffRole
+from whistle.domain.roles import EndorsedRole, StaffRole
 from whistle.domain.states import OverdueDeadline, is_overdue
 from whistle.infra import attachments as attachment_store
 from whistle.models import Attachment, Case, CaseKey, Organisation, Staff
@@ -98,7 +98,7 @@ def current_recipients(session: Session, org: Organisation) -> list[Recipient]:
                             Staff.active.is_(True), Staff.id.in_(list(endorsed) or [-1])).order_by(Staff.id))
     recipients = [Recipient(key_id_for(s.public_key), s.public_key, "counsellor",
                             s.display_name or "Vertrouwenspersoon", s.id, endorsed[s.id].chain)
-                  for s in counsellors if endorsed[s.id].role == "counsellor"]
+                  for s in counsellors if endorsed[s.id].role == EndorsedRole.COUNSELLOR]
     recovery_chain = trust.recovery_chain(session, org)
     if recovery_chain:
         recipients.append(Recipient(key_id_for(org.recovery_public_key), org.recovery_public_key,

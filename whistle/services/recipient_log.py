@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from whistle.domain.roles import EndorsedRole
 from whistle.models import AuditEvent, Organisation
 from whistle.services import audit
 
@@ -103,7 +104,7 @@ def mail_new_entries(session: Session, settings) -> bool:
                  + (f", vingerafdruk {e.details['fingerprint']}" if e.details.get("fingerprint") else "")
                  for e in reversed(entries(session, org)) if e.seq in seqs]
         from whistle.models import Staff
-        ids = [i for i, e in trust.endorsed(session, org).items() if e.role == "counsellor"]
+        ids = [i for i, e in trust.endorsed(session, org).items() if e.role == EndorsedRole.COUNSELLOR]
         to = list(session.scalars(select(Staff.email).where(Staff.id.in_(ids)).order_by(Staff.id))) if ids else []
         if not to:
             continue

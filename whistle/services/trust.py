@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import crypto
+from whistle.domain.roles import EndorsedRole, StaffRole
 from whistle.models import Endorsement, Organisation, Staff
 from whistle.services import audit, recipient_log
 from whistle.services.context import UseCase
@@ -106,7 +107,7 @@ def endorse(uc: UseCase, member: Staff, *, actor: str, by=None, seed: bytes | No
         raise InvalidInput("De vingerafdruk klopt niet met de sleutel van dit account. Er is niets ondertekend; "
                            "vergelijk hem opnieuw, telefonisch.", field="fingerprint")
     wanted_office = ""
-    if member.role == "authority":
+    if member.role == StaffRole.AUTHORITY:
         wanted_office = member.authority_function or ""
         if not wanted_office:
             raise InvalidInput("Dit lid van het bevoegd gezag heeft nog geen functie.", field="office")
@@ -115,7 +116,7 @@ def endorse(uc: UseCase, member: Staff, *, actor: str, by=None, seed: bytes | No
                                "Er is niets ondertekend.", field="office")
     if by is not None:
         endorser = by.staff
-        if endorser.role != "counsellor" or endorser.organisation_id != member.organisation_id \
+        if endorser.role != StaffRole.COUNSELLOR or endorser.organisation_id != member.organisation_id \
                 or endorser.id not in endorsed(session, org) or endorser.id == member.id:
             raise Forbidden("Alleen een andere, zelf erkende vertrouwenspersoon van deze organisatie kan "
                             "een sleutel erkennen.")
@@ -165,7 +166,7 @@ def withdraw(uc: UseCase, member: Staff, *, actor: str, by=None, seed: bytes | N
     session, today = uc.session, uc.today()
     org = member.organisation
     if by is not None:
-        if by.staff.role != "counsellor" or by.staff.organisation_id != org.id or by.staff.id not in endorsed(session, org):
+        if by.staff.role != StaffRole.COUNSELLOR or by.staff.organisation_id != org.id or by.staff.id not in endorsed(session, org):
             raise Forbidden("Alleen een erkende vertrouwenspersoon van deze organisatie trekt een erkenning in.")
     elif seed is not None:
         trust_seed(org, seed)
@@ -179,7 +180,7 @@ def withdraw(uc: UseCase, member: Staff, *, actor: str, by=None, seed: bytes | N
         row.withdrawn_on = today
     session.flush()
     after = endorsed(session, org)
-    if before and not any(e.role == "counsellor" for e in after.values()):
+    if before and not any(e.role == EndorsedRole.COUNSELLOR for e in after.values()):
         for row in rows:
             row.withdrawn_on = None
         session.flush()
@@ -244,7 +245,7 @@ def endorsed(session: Session, org: Organisation) -> dict[int, Endorsed]:
     if not org.trust_public_key:
         return {}
     rows = _current_rows(session, org)
-    by_verify_key = {r.verify_key: r for r in rows if r.role == "counsellor"}
+    by_verify_key = {r.verify_key: r for r in rows if r.role == EndorsedRole.COUNSELLOR}
     members = {s.id: s for s in session.scalars(select(Staff).where(
         Staff.organisation_id == org.id, Staff.active.is_(True), Staff.public_key.is_not(None)))}
     out: dict[int, Endorsed] = {}
@@ -257,7 +258,7 @@ def endorsed(session: Session, org: Organisation) -> dict[int, Endorsed]:
             final = crypto.verify_chain(org.trust_public_key, member.public_key, chain, org=org.slug)
         except crypto.CryptoError:
             continue
-        office = (member.authority_function or "") if member.role == "authority" else ""
+        office = (member.authority_function or "") if member.role == StaffRole.AUTHORITY else ""
         if final.role == member.role and final.office == office and final.verify_key == member.verify_key:
             out[member.id] = Endorsed(member.id, final.role, final.office, tuple(chain))
     return out

@@ -18,7 +18,7 @@ from whistle.domain.lifecycle import Event
 from whistle.domain.recusal import Entitlement, Member, entitled
 from whistle.domain.offices import OFFICE_LABELS
 from whistle.domain.report import IDENTITY_FIELD_NAMES, MAX_FIELD_CHARS, REPORT_FIELD_NAMES
-from whistle.domain.roles import StaffRole
+from whistle.domain.roles import EndorsedRole, StaffRole
 from whistle.models import Case, Dossier, Staff
 from whistle.services import audit, dossiers, trust
 from whistle.services.counsellor import case as counsellor
@@ -54,7 +54,7 @@ class Recipients:
 def recipients_for(session: Session, case: Case, case_key: bytes) -> Recipients:
     """Who would receive a dossier of this case now: only active members of the bevoegd gezag
     whose key an endorsed counsellor vouched for, for the office that endorsement names."""
-    endorsed = {i: e for i, e in trust.endorsed(session, case.organisation).items() if e.role == "authority"}
+    endorsed = {i: e for i, e in trust.endorsed(session, case.organisation).items() if e.role == EndorsedRole.AUTHORITY}
     members = {s.id: s for s in session.scalars(
         select(Staff).where(Staff.organisation_id == case.organisation_id, Staff.role == StaffRole.AUTHORITY,
                             Staff.active.is_(True), Staff.id.in_(list(endorsed) or [-1])).order_by(Staff.id))}

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 import crypto
-from whistle.domain.roles import StaffRole
+from whistle.domain.roles import EndorsedRole, StaffRole
 from whistle.models import Case, CaseKey, Staff
 from whistle.services.context import UseCase
 from whistle.services import audit, trust
@@ -81,7 +81,7 @@ def withdraw(uc: UseCase, principal: StaffPrincipal, ref: str, staff_id) -> Staf
 
 def _counsellors(session: Session, case: Case) -> list[Staff]:
     """Active counsellors whose key is endorsed now: nobody else is given a case key."""
-    endorsed = [i for i, e in trust.endorsed(session, case.organisation).items() if e.role == "counsellor"]
+    endorsed = [i for i, e in trust.endorsed(session, case.organisation).items() if e.role == EndorsedRole.COUNSELLOR]
     return list(session.scalars(select(Staff).where(
         Staff.organisation_id == case.organisation_id, Staff.role == StaffRole.COUNSELLOR, Staff.active.is_(True),
         Staff.id.in_(endorsed or [-1])).order_by(Staff.display_name, Staff.id)))

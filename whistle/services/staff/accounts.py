@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 import crypto
 from whistle.clock import Clock
 from whistle.domain.offices import HOLDABLE_OFFICES
-from whistle.domain.roles import STAFF_ROLE_LABELS, StaffRole
+from whistle.domain.roles import EndorsedRole, STAFF_ROLE_LABELS, StaffRole
 from whistle.models import Staff, StaffSession
 from whistle.infra.work_slots import cpu_slot
 from whistle.services import audit
@@ -194,8 +194,8 @@ def set_active(uc: UseCase, *, member: Staff, active: bool, by: Staff, actor: st
         return member
     from whistle.services import recipient_log, trust
     endorsed = trust.endorsed(session, member.organisation)
-    if not active and member.id in endorsed and endorsed[member.id].role == "counsellor" \
-            and not any(e.role == "counsellor" for i, e in endorsed.items() if i != member.id):
+    if not active and member.id in endorsed and endorsed[member.id].role == EndorsedRole.COUNSELLOR \
+            and not any(e.role == EndorsedRole.COUNSELLOR for i, e in endorsed.items() if i != member.id):
         raise InvalidInput("Dit is de laatste erkende vertrouwenspersoon: na uitschakelen kan niemand nieuwe "
                            "meldingen lezen. Laat eerst een andere vertrouwenspersoon erkennen.", field="active")
     member.active = active
