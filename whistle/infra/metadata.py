@@ -59,7 +59,10 @@ def decode_charge(data: bytes) -> tuple[int, str]:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                img = Image.open(io.BytesIO(data), formats=[fmt])
+                # The format's own opener: it reads the header only, and without Image.open's
+                # bomb check, which would refuse before we learn what to charge.
+                Image.init()
+                img = Image.OPEN[fmt][0](io.BytesIO(data))
                 width, height = img.size
                 frames = getattr(img, "n_frames", 1)
                 mode = img.mode
