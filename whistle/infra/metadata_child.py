@@ -5,6 +5,7 @@ itself before it reads a byte:
 
 - no core dump and no file written (RLIMIT_CORE, RLIMIT_FSIZE 0): a crash leaves no plaintext
   on disk;
+- a lower priority (nice 10), so other pages keep their CPU while it decodes;
 - CPU seconds (RLIMIT_CPU) and, once the file's charge is known, address space (RLIMIT_AS):
   a decoder that runs away is stopped by the kernel.
 
@@ -45,6 +46,7 @@ def _send(out, tag: bytes, *parts: bytes) -> None:
 
 
 def main() -> int:
+    os.nice(10)  # decoding yields the CPU to the pages other people are loading
     _limit(resource.RLIMIT_CORE, 0)
     _limit(resource.RLIMIT_FSIZE, 0)
     _limit(resource.RLIMIT_CPU, CPU_SECONDS)
