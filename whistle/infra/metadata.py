@@ -43,7 +43,7 @@ class Refused(ValueError):
 
 # What decoding may cost (whistle.infra.metadata_sandbox): the pixels an image will decode to,
 # in bytes, at most; a PDF is charged by its size times PDF_CHARGE_FACTOR.
-MAX_DECODE_BYTES = 128 * 1024 * 1024  # 42 megapixels in colour, 128 in grey
+MAX_DECODE_BYTES = 144 * 1024 * 1024  # 50 megapixels in colour (a 48 MP phone photo), 150 in grey
 PDF_CHARGE_FACTOR = 8
 _BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "LA": 2, "La": 2, "PA": 2, "RGB": 3, "YCbCr": 3, "LAB": 3,
                     "HSV": 3, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2}

@@ -60,6 +60,6 @@ class _Budget:
 # about 35 MiB before it decodes), and what they decode within DECODE_MEMORY together
 # (docs/performance.md: eight image bombs in parallel stay within 512 MiB above idle).
 DECODE_CHILDREN = 4
-DECODE_MEMORY = 320 * 1024 * 1024
+DECODE_MEMORY = 360 * 1024 * 1024  # 2.5 x the largest charge: one 50 MP photo, or one 80 MP bomb at a time
 decode_children = threading.BoundedSemaphore(DECODE_CHILDREN)
 decode_memory = _Budget(DECODE_MEMORY)
