@@ -79,5 +79,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    os.environ.pop("WHISTLE_CONFIG", None)
     raise SystemExit(main())
