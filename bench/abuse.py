@@ -2,10 +2,14 @@
 
 - meldingen per second a real client (the reference client, paying its proof of work) achieves
   while junk floods the intake from many threads;
-- p99 latency of a page while 200 connections trickle their headers, one line a second;
+- p99 latency of a page while 200 connections trickle their headers (one line a second),
+  straight to `whistle serve` and through the arrangement we ship (nginx in front,
+  deploy/nginx/whistle.conf; skipped where nginx is not installed) with 200 more trickling
+  bodies, and how long a melding through the API and through the no-JS form takes then;
 - the server's peak memory while ten oversized bodies arrive at once;
-- the server's peak memory while eight image bombs (small PNGs of many megapixels) arrive at
-  once through the form, which cleans image metadata.
+- the server's peak memory (its decoding children included) while eight image bombs (small
+  PNGs of many megapixels) arrive at once through the form, which cleans image metadata, and
+  the slowest answer of another page meanwhile.
 
     python3 bench/abuse.py              # full sizes
     python3 bench/abuse.py --quick      # small sizes, fastest Argon2id (smoke test)
@@ -16,7 +20,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import socket
 import sys
 import threading
 import time
@@ -26,9 +29,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.attacks import MiB, junk_submission, oversized_flood  # noqa: E402
+from bench.attacks import MiB, SlowClients, junk_submission, oversized_flood  # noqa: E402
 from bench.common import ORG, MemorySampler, WhistleServer, mib, percentile, print_header  # noqa: E402
 from bench.html_client import HtmlClient  # noqa: E402
+from bench.proxy import NginxProxy  # noqa: E402
 from whistle.reporter_client import HttpTransport, ReporterClient  # noqa: E402
 
 PROBLEMS: list[str] = []
@@ -75,25 +79,6 @@ def latencies(base: str, n: int, timeout: float) -> list[float]:
     return out
 
 
-def trickle(port: int, conns: int, stop: threading.Event) -> None:
-    socks = []
-    for _ in range(conns):
-        try:
-            s = socket.create_connection(("127.0.0.1", port), timeout=5)
-            s.sendall(f"GET /o/{ORG}/melden HTTP/1.1\r\nHost: x\r\n".encode())
-            socks.append(s)
-        except OSError:
-            pass
-    while not stop.wait(1.0):
-        for s in list(socks):
-            try:
-                s.sendall(b"X-Trickle: 1\r\n")
-            except OSError:
-                socks.remove(s)
-    for s in socks:
-        s.close()
-
-
 def bomb_png(megapixels: int) -> bytes:
     from PIL import Image
     side = int((megapixels * 1_000_000) ** 0.5)
@@ -102,7 +87,12 @@ def bomb_png(megapixels: int) -> bytes:
     return buf.getvalue()
 
 
-def uploads_at_once(base: str, files: list[bytes]) -> list[int]:
+def uploads_at_once(base: str, files: list[bytes]) -> tuple[list[int], list[float]]:
+    """Upload the files at once through the form; meanwhile another client loads the form page
+    again and again. The answers, and how long each page took."""
+    done = threading.Event()
+    pages: list[float] = []
+
     def one(data):
         client = HtmlClient(base, timeout=120)
         status, _h, _page = client.post_file(f"/o/{ORG}/melden", f"/o/{ORG}/melden", "attachments",
@@ -110,8 +100,64 @@ def uploads_at_once(base: str, files: list[bytes]) -> list[int]:
         client.close()
         return status
 
-    with ThreadPoolExecutor(len(files)) as pool:
-        return list(pool.map(one, files))
+    def other_pages():
+        while not done.is_set():
+            pages.extend(latencies(base, 4, 10.0))
+
+    watcher = threading.Thread(target=other_pages)
+    watcher.start()
+    try:
+        with ThreadPoolExecutor(len(files)) as pool:
+            return list(pool.map(one, files)), pages
+    finally:
+        done.set()
+        watcher.join()
+
+
+def melding_times(base: str) -> tuple[float, float]:
+    """Seconds for one melding through the API (paying its work) and one through the form."""
+    start = time.monotonic()
+    try:
+        ReporterClient(HttpTransport(base), ORG).submit({"what": "een echte melding"})
+    except Exception as exc:  # noqa: BLE001
+        problem(f"a melding through the API failed under slow clients: {exc}")
+    api = time.monotonic() - start
+    start = time.monotonic()
+    client = HtmlClient(base, timeout=60)
+    status, _h, _p = client.post_form(f"/o/{ORG}/melden", {"what": "een echte melding"}, multipart=True)
+    client.close()
+    if status != 200:
+        problem(f"a melding through the form answered {status} under slow clients")
+    return api, time.monotonic() - start
+
+
+def slow_clients(server: WhistleServer, m: int, conns: int, timeout: float) -> None:
+    calm = latencies(server.base, m, timeout)
+    with SlowClients(server.port, ORG, headers=conns, bodies=0):
+        time.sleep(2)
+        straight = latencies(server.base, m, timeout)
+    print(f"p99 latency of the form page, straight to whistle serve: {percentile(calm, 99) * 1000:.0f} ms "
+          f"calm, {percentile(straight, 99) * 1000:.0f} ms with {conns} connections trickling headers "
+          f"(a timeout counts as {timeout:.0f} s)")
+    if not NginxProxy.available():
+        print("through nginx: skipped (nginx is not installed)")
+        return
+    with NginxProxy([f"127.0.0.1:{server.port}"]) as proxy:
+        calm = latencies(proxy.base, m, timeout)
+        calm_api, calm_form = melding_times(proxy.base)
+        with SlowClients(proxy.port, ORG, headers=conns, bodies=conns) as slow:
+            time.sleep(3)
+            attacked = latencies(proxy.base, m, timeout)
+            api, form = melding_times(proxy.base)
+            reopened = slow.reopened
+        spooled = proxy.body_temp_files()
+    print(f"p99 latency of the form page, through nginx: {percentile(calm, 99) * 1000:.0f} ms calm, "
+          f"{percentile(attacked, 99) * 1000:.0f} ms with {conns} connections trickling headers and "
+          f"{conns} trickling bodies ({reopened} dropped and reopened)")
+    print(f"a melding through nginx: API {calm_api:.2f} s calm, {api:.2f} s attacked; "
+          f"form {calm_form:.2f} s calm, {form:.2f} s attacked; request bodies spooled by nginx: {len(spooled)}")
+    if spooled:
+        problem(f"nginx spooled request bodies: {spooled}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,7 +167,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     quick = args.quick
     print_header("abuse: the channel under attack, beside the same figure without")
-    with WhistleServer(fast_kdf=quick, database_url=args.database_url) as server:
+    # As we recommend it: 256 threads, behind one proxy (docs/operations.md). Straight requests
+    # carry no X-Forwarded-For, so they are counted by their own address as before.
+    with WhistleServer(fast_kdf=quick, database_url=args.database_url, threads=256,
+                       extra_settings="trusted_proxy_hops = 1\n") as server:
         sampler = MemorySampler(server.pid)
         try:
             n = 3 if quick else 20
@@ -141,17 +190,7 @@ def main(argv: list[str] | None = None) -> int:
                 problem("junk was accepted")
 
             m, conns, timeout = (10, 20, 5.0) if quick else (20, 200, 10.0)
-            calm_lat = latencies(server.base, m, timeout)
-            stop = threading.Event()
-            slow = threading.Thread(target=trickle, args=(server.port, conns, stop))
-            slow.start()
-            time.sleep(2)
-            slow_lat = latencies(server.base, m, timeout)
-            stop.set()
-            slow.join()
-            print(f"p99 latency of the form page: {percentile(calm_lat, 99) * 1000:.0f} ms calm, "
-                  f"{percentile(slow_lat, 99) * 1000:.0f} ms with {conns} connections trickling headers "
-                  f"(a timeout counts as {timeout:.0f} s)")
+            slow_clients(server, m, conns, timeout)
 
             size = 32 * MiB if quick else 1024 * MiB
             with sampler.phase() as idle:
@@ -165,14 +204,16 @@ def main(argv: list[str] | None = None) -> int:
 
             small, bombs = bomb_png(1), bomb_png(8 if quick else 80)
             with sampler.phase() as normal:
-                statuses = uploads_at_once(server.base, [small] * 8)
+                statuses, calm_pages = uploads_at_once(server.base, [small] * 8)
             with sampler.phase() as bombed:
-                bomb_statuses = uploads_at_once(server.base, [bombs] * 8)
+                bomb_statuses, bombed_pages = uploads_at_once(server.base, [bombs] * 8)
             if any(s != 200 for s in statuses):
                 problem(f"a normal photo upload failed: {statuses}")
             print(f"peak memory above start: {mib(normal.peak - normal.start)} for 8 photos of 1 MP, "
                   f"{mib(bombed.peak - bombed.start)} for 8 image bombs of {len(bombs) // 1024} KiB "
                   f"({8 if quick else 80} MP each; answers {bomb_statuses})")
+            print(f"slowest form page meanwhile: {max(calm_pages) * 1000:.0f} ms beside the 8 photos, "
+                  f"{max(bombed_pages) * 1000:.0f} ms beside the 8 bombs")
         finally:
             sampler.close()
     return 1 if PROBLEMS else 0

@@ -128,3 +128,64 @@ def junk_submission(intake: dict) -> dict:
         "keys": [{"recipient": r["key_id"], "sealed_key": b64(os.urandom(80))} for r in intake["recipients"]],
         "reporter_sealed_key": b64(os.urandom(80)),
     }
+
+
+class SlowClients:
+    """`headers` connections trickling their request header (one more header line every
+    `interval` seconds, never the blank line that ends it) and `bodies` connections trickling
+    a body (a complete header with a Content-Length, then one byte every `interval`), half of
+    them to the no-JS form and half to the API intake. A connection the server drops is
+    opened again, so the count stays up for as long as the attack runs."""
+
+    def __init__(self, port: int, org: str, headers: int, bodies: int, interval: float = 1.0) -> None:
+        self.port, self.org, self.interval = port, org, interval
+        self.kinds = ["headers"] * headers + ["form", "api"] * (bodies // 2) + ["form"] * (bodies % 2)
+        self.reopened = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _open(self, kind: str) -> socket.socket | None:
+        try:
+            s = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+            if kind == "headers":
+                s.sendall(f"GET /o/{self.org}/melden HTTP/1.1\r\nHost: x\r\n".encode())
+            else:
+                path, ctype = ((f"/o/{self.org}/melden", "multipart/form-data; boundary=xx") if kind == "form"
+                               else (f"/api/v1/orgs/{self.org}/reports", "application/json"))
+                s.sendall(f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: {ctype}\r\n"
+                          f"Content-Length: 100000\r\n\r\n".encode())
+            s.setblocking(False)
+            return s
+        except OSError:
+            return None
+
+    def start(self) -> "SlowClients":
+        self.socks = [(kind, self._open(kind)) for kind in self.kinds]
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            for i, (kind, s) in enumerate(self.socks):
+                try:
+                    if s is None:
+                        raise OSError
+                    s.send(b"X-Trickle: 1\r\n" if kind == "headers" else b"a")
+                except OSError:
+                    if s is not None:
+                        s.close()
+                    self.reopened += 1
+                    self.socks[i] = (kind, self._open(kind))
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        for _kind, s in self.socks:
+            if s is not None:
+                s.close()
+
+    def __enter__(self) -> "SlowClients":
+        return self.start()
+
+    def __exit__(self, *_exc) -> None:
+        self.stop()

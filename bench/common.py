@@ -130,6 +130,7 @@ class WhistleServer:
     max_attachment_bytes: int | None = None
     database_url: str | None = None
     threads: int = 8
+    extra_settings: str = ""  # more whistle.toml lines (e.g. trusted_proxy_hops = 1 behind a proxy)
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="whistle-bench-")))
     passphrase: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     proc: subprocess.Popen | None = None
@@ -152,7 +153,8 @@ class WhistleServer:
             self.env["WHISTLE_DATABASE_URL"] = self.database_url
         if self.max_attachment_bytes:
             self.env["WHISTLE_MAX_ATTACHMENT_BYTES"] = str(self.max_attachment_bytes)
-        (self.data_dir / "whistle.toml").write_text(BENCH_LIMITS + (FAST_KDF if self.fast_kdf else ""))
+        (self.data_dir / "whistle.toml").write_text(BENCH_LIMITS + self.extra_settings
+                                                 + (FAST_KDF if self.fast_kdf else ""))
 
     def cli(self, *args: str, stdin: str | None = None) -> str:
         done = subprocess.run([sys.executable, "-m", "whistle.cli", *args], input=stdin, env=self.env,

@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import os
 
+import pytest
+
 from gunicorn.http.body import Body, LengthReader
 from gunicorn.http.unreader import IterUnreader
 
@@ -82,3 +84,66 @@ def test_an_empty_body_reads_as_empty():
 
     assert run(app, body) == [b"", b""]
     assert unreader.read(len(NEXT_REQUEST)) == NEXT_REQUEST
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class _Trickle:
+    """A body source that delivers `rate` bytes per (fake) second of the clock."""
+
+    def __init__(self, clock: _Clock, rate: int, total: int) -> None:
+        self.clock, self.rate, self.left = clock, rate, total
+
+    def read(self, size):
+        self.clock.now += 1.0
+        n = min(size, self.rate, self.left)
+        self.left -= n
+        return b"a" * n
+
+
+def test_a_body_below_the_minimum_rate_is_dropped_after_the_grace_period_and_a_fast_one_is_not():
+    import io
+
+    from werkzeug.exceptions import RequestTimeout
+
+    from whistle.web.server import BODY_GRACE_SECONDS, MIN_BODY_RATE, _RawBody
+
+    clock = _Clock()
+    slow = _RawBody(_Trickle(clock, MIN_BODY_RATE // 4, 10**9), clock=clock)
+    reader = io.BufferedReader(slow, 1024)
+    with pytest.raises(RequestTimeout):
+        while reader.read(1024):
+            pass
+    assert slow.slow and clock.now <= BODY_GRACE_SECONDS + 2  # dropped soon after the grace period
+    clock = _Clock()
+    steady = _RawBody(_Trickle(clock, MIN_BODY_RATE * 2, 200 * MIN_BODY_RATE), clock=clock)
+    assert len(io.BufferedReader(steady, 1024).read()) == 200 * MIN_BODY_RATE and not steady.slow
+
+
+@pytest.mark.slow
+def test_a_stalled_body_is_answered_408_and_the_connection_closed():
+    """Straight to `whistle serve` (no proxy): a body that stops arriving frees its thread after
+    the idle timeout, answered 408, and gunicorn closes the connection."""
+    import socket
+    import time
+
+    from bench.common import ORG, WhistleServer
+    from whistle.web import server as server_module
+
+    with WhistleServer(fast_kdf=True) as server:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=60) as s:
+            s.sendall(f"POST /o/{ORG}/melden HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
+                      "boundary=xx\r\nContent-Length: 100000\r\n\r\n--xx\r\n".encode())
+            start = time.monotonic()
+            answer = b""
+            while more := s.recv(4096):
+                answer += more
+            waited = time.monotonic() - start
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+    assert server_module.BODY_IDLE_SECONDS - 1 < waited < server_module.BODY_IDLE_SECONDS + 5

@@ -11,7 +11,8 @@ from whistle.cli.base import Env, main, pass_env
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--threads", default=256, show_default=True, type=int,
+              help="threads per worker: each request, slow or not, holds one (docs/operations.md)")
 @click.option("--scheduler", "with_scheduler", is_flag=True,
               help="also run the scheduled jobs in this process (see `whistle scheduler`)")
 @pass_env
@@ -24,7 +25,7 @@ def serve(env: Env, host: str, port: int, threads: int, with_scheduler: bool) ->
     run_server(settings, host, port, threads)
 
 
-def run_server(settings: Settings, host: str, port: int, threads: int = 8) -> None:
+def run_server(settings: Settings, host: str, port: int, threads: int = 256) -> None:
     from whistle.infra.attachments import sweep_stale
     from whistle.web.app import create_app
     from whistle.web.server import serve as serve_wsgi

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import crypto
-from whistle.infra import metadata
+from whistle.infra import metadata, metadata_sandbox
 from whistle.infra.attachments import EncryptedUpload
 from whistle.services.errors import InvalidInput, TooLarge
 
@@ -163,13 +163,14 @@ class AttachmentIntake:
             outcome = metadata.not_cleaned(metadata.KEPT, self.head)
         else:
             try:
-                data, outcome = metadata.clean(bytes(self._held))
-            except metadata.Unreadable:
+                data, outcome = metadata_sandbox.clean(bytes(self._held))
+            except (metadata.Unreadable, metadata.Refused) as exc:
                 self.discard()
+                why = str(exc) if isinstance(exc, metadata.Refused) else "het bestand lijkt beschadigd"
                 raise InvalidInput(
-                    f"We konden de metadata niet verwijderen uit ‘{self.filename or 'bijlage'}’: het "
-                    "bestand lijkt beschadigd. Er is niets verstuurd. Kies een ander bestand, of vink "
-                    "‘Metadata laten staan’ aan om het bestand ongewijzigd te versturen.",
+                    f"We konden de metadata niet verwijderen uit ‘{self.filename or 'bijlage'}’: {why}. "
+                    "Er is niets verstuurd. Kies een ander bestand, of vink ‘Metadata laten staan’ aan "
+                    "om het bestand ongewijzigd te versturen.",
                     field="attachments") from None
         self._encrypt(data)
         self.plain_size = len(data)

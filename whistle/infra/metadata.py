@@ -35,6 +35,46 @@ class Unreadable(ValueError):
     """The file looks like an image or PDF but could not be read to clean it."""
 
 
+class Refused(ValueError):
+    """The file is not cleaned because cleaning it would cost too much (its charge is over the
+    limit, the child hit its memory or time limit, or the decode memory stayed taken). The
+    message is a Dutch clause saying why, for the melder."""
+
+
+# What decoding may cost (whistle.infra.metadata_sandbox): the pixels an image will decode to,
+# in bytes, at most; a PDF is charged by its size times PDF_CHARGE_FACTOR.
+MAX_DECODE_BYTES = 144 * 1024 * 1024  # 50 megapixels in colour (a 48 MP phone photo), 150 in grey
+PDF_CHARGE_FACTOR = 8
+_BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "LA": 2, "La": 2, "PA": 2, "RGB": 3, "YCbCr": 3, "LAB": 3,
+                    "HSV": 3, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2}
+
+
+def decode_charge(data: bytes) -> tuple[int, str]:
+    """The bytes decoding this file will take, read from its header before any pixel is
+    decoded (Pillow opens lazily), and the kind of work ("image", "pdf"); (0, "") for a file
+    we do not clean. Raises Unreadable for a header that does not parse."""
+    fmt = image_format(data[:SNIFF_BYTES])
+    if fmt:
+        from PIL import Image, UnidentifiedImageError
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                # The format's own opener: it reads the header only, and without Image.open's
+                # bomb check, which would refuse before we learn what to charge.
+                Image.init()
+                img = Image.OPEN[fmt][0](io.BytesIO(data))
+                width, height = img.size
+                frames = getattr(img, "n_frames", 1)
+                mode = img.mode
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError,
+                Image.DecompressionBombError) as exc:
+            raise Unreadable(str(exc)) from None
+        return width * height * max(1, frames) * _BYTES_PER_PIXEL.get(mode, 4), IMAGE
+    if is_pdf(data[:SNIFF_BYTES]):
+        return len(data) * PDF_CHARGE_FACTOR, PDF
+    return 0, ""
+
+
 @dataclass(frozen=True)
 class Outcome:
     status: str
@@ -142,15 +182,20 @@ def not_cleaned(status: str, head: bytes, filename: str = "", media_type: str = 
 # --- cleaning ----------------------------------------------------------------------------
 
 def clean(data: bytes) -> tuple[bytes, Outcome]:
-    """The file without its metadata and what was removed. Raises Unreadable for a damaged
-    image or PDF; returns the data unchanged (UNSUPPORTED or TOO_LARGE) for anything else."""
+    """The file without its metadata and what was removed, decoded in this process. Raises
+    Unreadable for a damaged image or PDF; returns the data unchanged (UNSUPPORTED or
+    TOO_LARGE) for anything else. The server cleans a melder's file in a child process under
+    limits instead (whistle.infra.metadata_sandbox.clean), which runs clean_here."""
+    with cpu_slot():
+        return clean_here(data)
+
+
+def clean_here(data: bytes) -> tuple[bytes, Outcome]:
     fmt = image_format(data[:SNIFF_BYTES])
     if fmt:
-        with cpu_slot():
-            return _clean_image(data, fmt)
+        return _clean_image(data, fmt)
     if is_pdf(data[:SNIFF_BYTES]):
-        with cpu_slot():
-            return _clean_pdf(data)
+        return _clean_pdf(data)
     return data, Outcome(UNSUPPORTED, OTHER)
 
 

@@ -19,7 +19,7 @@ from whistle.domain.roles import EndorsedRole, StaffRole
 from whistle.domain.states import OverdueDeadline, is_overdue
 from whistle.infra import attachments as attachment_store
 from whistle.models import Attachment, Case, CaseKey, Organisation, Staff
-from whistle.services.errors import NotFound
+from whistle.services.errors import NotFound, UnreadableRecord
 from whistle.services.organisations import regeling_of
 
 REF_ALPHABET = crypto.CODE_ALPHABET
@@ -163,10 +163,30 @@ def attachment_of(session: Session, case: Case, attachment_id: str) -> Attachmen
 def open_attachment(case_key: bytes, case: Case, att: Attachment,
                     attachments_dir: Path) -> tuple[dict, Iterator[bytes]]:
     """The attachment decrypted as a stream, with its header (name, type, size). The header
-    must carry a valid file key before a byte of the body is read."""
-    header = crypto.open_record(case_key, "attachment", case.locator.hex(), att.header)
-    file_key = _file_key(header)
-    return header, crypto.decrypt_stream(file_key, attachment_store.open_body(attachments_dir, att.id))
+    must carry a valid file key, and the body's first chunk must open, before anything is
+    answered: an attachment that does not open raises UnreadableRecord (shown as unreadable,
+    protocol E.6). Damage further into the body can only end the stream early; the reader
+    never treats a download that ended with an error as the file."""
+    try:
+        header = crypto.open_record(case_key, "attachment", case.locator.hex(), att.header)
+        file_key = _file_key(header)
+        size = int(header.get("size", 0))
+        plaintext = crypto.decrypt_stream(file_key, attachment_store.open_body(attachments_dir, att.id))
+        first = next(plaintext, None)
+    except (crypto.CryptoError, OSError, TypeError, ValueError):
+        raise UnreadableRecord(UNREADABLE_ATTACHMENT) from None
+    header = {**header, "size": size}
+    return header, _chain_first(first, plaintext)
+
+
+UNREADABLE_ATTACHMENT = ("Onleesbaar: deze bijlage kan niet worden geopend (beschadigd of niet met de "
+                         "sleutel van deze zaak versleuteld). De rest van de zaak is wel leesbaar.")
+
+
+def _chain_first(first: bytes | None, rest: Iterator[bytes]) -> Iterator[bytes]:
+    if first is not None:
+        yield first
+    yield from rest
 
 
 def _file_key(header: dict) -> bytes:

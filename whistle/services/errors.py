@@ -40,6 +40,13 @@ class Unauthorized(ServiceError):
         super().__init__(message)
 
 
+class UnreadableRecord(ServiceError):
+    """A stored record (an attachment's sealed header or body) does not open: shown as
+    unreadable (protocol E.6), never as a server error. 422: the request was understood,
+    what it asks for cannot be opened."""
+    status = 422
+
+
 class TooLarge(ServiceError):
     status = 413
 

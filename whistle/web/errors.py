@@ -18,6 +18,7 @@ DUTCH = {
     403: "U heeft hier geen toegang toe.",
     404: "Deze pagina bestaat niet.",
     405: "Deze actie is hier niet mogelijk.",
+    408: "Het versturen ging te langzaam of stokte. Er is niets opgeslagen; probeer het opnieuw.",
     413: "Het bestand of formulier is te groot.",
     429: "Te veel pogingen. Probeer het later opnieuw.",
     500: "Er ging iets mis aan onze kant. Er is niets opgeslagen van deze poging.",

@@ -13,9 +13,11 @@ from __future__ import annotations
 import io
 import logging
 import re
+import time
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
+from werkzeug.exceptions import RequestTimeout
 
 ADDRESS = re.compile(
     r"\b(?:\d{1,3}\.){3}\d{1,3}\b"                       # IPv4
@@ -51,17 +53,43 @@ class PrivateLogger(Logger):
 
 # What the application's reads of a request body are rounded up to (see LargeBodyReads).
 BODY_READ = 1024 * 1024
+# Slow bodies (docs/operations.md): a body that stalls this long between two reads is dropped,
+# and after the grace period a body must have arrived at MIN_BODY_RATE on average. A melder on
+# a poor mobile connection sends tens of KiB a second; a trickle holding a thread sends bytes.
+BODY_IDLE_SECONDS = 10.0
+BODY_GRACE_SECONDS = 10.0
+MIN_BODY_RATE = 4 * 1024  # bytes per second, averaged from the first read
+
+
+class SlowBody(RequestTimeout):
+    description = "request body too slow"
 
 
 class _RawBody(io.RawIOBase):
-    def __init__(self, body) -> None:
+    def __init__(self, body, clock=time.monotonic) -> None:
         self._body = body
+        self._clock = clock
+        self._start: float | None = None
+        self._received = 0
+        self.slow = False  # the body was dropped as too slow: the connection must close
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
-        data = self._body.read(len(buffer))
+        now = self._clock()
+        if self._start is None:
+            self._start = now
+        elapsed = now - self._start
+        if elapsed > BODY_GRACE_SECONDS and self._received < MIN_BODY_RATE * elapsed:
+            self.slow = True
+            raise SlowBody()
+        try:
+            data = self._body.read(len(buffer))
+        except TimeoutError:  # the socket's idle timeout (large_body_reads)
+            self.slow = True
+            raise SlowBody() from None
+        self._received += len(data)
         buffer[:len(data)] = data
         return len(data)
 
@@ -72,10 +100,30 @@ def large_body_reads(app):
     holds twice to hand out 64 KiB: a no-JS upload cost 8 CPU s/GiB, three times the cipher
     (docs/performance.md). A buffered reader in between asks gunicorn for a MiB at a time and
     serves the small reads from memory. It never reads past the body: gunicorn's reader ends
-    at Content-Length (or the last chunk)."""
+    at Content-Length (or the last chunk).
+
+    The same reader holds slow bodies to a minimum rate (answered 408), and while the
+    application runs, the client's socket has an idle timeout, so a body that stops arriving
+    frees its thread. The timeout is lifted before the response is sent: a download to a slow
+    reader is bounded by the proxy's send_timeout, not by this."""
     def wrapped(environ, start_response):
-        environ["wsgi.input"] = io.BufferedReader(_RawBody(environ["wsgi.input"]), BODY_READ)
-        return app(environ, start_response)
+        raw = _RawBody(environ["wsgi.input"])
+        environ["wsgi.input"] = io.BufferedReader(raw, BODY_READ)
+        sock = environ.get("gunicorn.socket")
+        if sock is not None:
+            sock.settimeout(BODY_IDLE_SECONDS)
+
+        def start(status, headers, exc_info=None):
+            # The rest of a dropped body must not be read as the next request, nor waited for:
+            # gunicorn closes the connection after this answer (a Connection header it ignores).
+            if raw.slow and hasattr(getattr(start_response, "__self__", None), "force_close"):
+                start_response.__self__.force_close()
+            return start_response(status, headers, exc_info)
+        try:
+            return app(environ, start)
+        finally:
+            if sock is not None:
+                sock.settimeout(None)
     return wrapped
 
 
@@ -93,7 +141,7 @@ class WhistleServer(BaseApplication):
         return self.application
 
 
-def serve(app, *, host: str, port: int, threads: int = 8, workers: int = 1) -> None:
+def serve(app, *, host: str, port: int, threads: int = 256, workers: int = 1) -> None:
     """Serve until stopped. The app is built before the workers fork (it is passed in), so all
     workers share its in-memory session key (docs/operations.md). Any Flask app will do: the
     benchmark serves its bare-Flask ceiling through here too (bench/bare_flask.py)."""

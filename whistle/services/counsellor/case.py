@@ -14,10 +14,10 @@ from whistle.domain.roles import StaffRole
 from whistle.models import Case, CaseKey, Record
 from whistle.services import audit
 from whistle.services.staff import recovery
-from whistle.services.cases import (attachment_of, case_by_ref, open_attachment, open_or_none,
-                                    staff_case_key, staff_case_key_or_none)
+from whistle.services.cases import (UNREADABLE_ATTACHMENT, attachment_of, case_by_ref, open_attachment,
+                                    open_or_none, staff_case_key, staff_case_key_or_none)
 from whistle.services.context import UseCase
-from whistle.services.errors import Forbidden, InvalidInput
+from whistle.services.errors import Forbidden, InvalidInput, UnreadableRecord
 from whistle.services.input import message_text
 from whistle.services.lifecycle.facts import parse_facts
 from whistle.services.melder.case import attachments_of, records_of
@@ -137,7 +137,9 @@ def download(uc: UseCase, principal: StaffPrincipal, ref: str,
     session, settings, clock = uc.session, uc.settings, uc.clock
     _require_counsellor(principal)
     case = case_by_ref(session, ref)
-    key = staff_case_key(session, case, principal.staff, principal.secret_key)
+    key = staff_case_key_or_none(session, case, principal.staff, principal.secret_key)
+    if key is None:
+        raise UnreadableRecord(UNREADABLE_ATTACHMENT)
     header, plaintext = open_attachment(key, case, attachment_of(session, case, attachment_id),
                                         settings.attachments_dir)
     audit.record(session, chain=case.organisation.slug, actor=principal.staff.email,

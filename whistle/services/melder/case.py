@@ -22,8 +22,9 @@ from whistle.infra.work_slots import cpu_slot
 from whistle.services import audit
 from whistle.infra import attachments as attachment_store
 from whistle.infra.attachment_intake import PlainAttachment
-from whistle.services.cases import attachment_of, deadlines_json, open_attachment, open_or_none, overdue
-from whistle.services.errors import InvalidInput, NotFound, Unauthorized
+from whistle.services.cases import (UNREADABLE_ATTACHMENT, attachment_of, deadlines_json, open_attachment,
+                                    open_or_none, overdue)
+from whistle.services.errors import InvalidInput, NotFound, Unauthorized, UnreadableRecord
 from whistle.services.input import b64, case_locator, message_text, sealed_record, unb64
 from whistle.services.melder.intake import attachment_header
 from whistle.services.context import UseCase
@@ -311,6 +312,9 @@ def download(uc: UseCase, ctx: ReporterContext, attachment_id: str) -> tuple[dic
     the case key checked against the case's commitment before anything is decrypted."""
     if ctx.case_key is None:
         raise Unauthorized()  # a browser-path session: the server holds no key for it
-    crypto.check_commitment(ctx.case_key, ctx.case.key_commitment)
+    try:
+        crypto.check_commitment(ctx.case_key, ctx.case.key_commitment)
+    except crypto.CryptoError:
+        raise UnreadableRecord(UNREADABLE_ATTACHMENT) from None
     return open_attachment(ctx.case_key, ctx.case, attachment_of(uc.session, ctx.case, attachment_id),
                            uc.attachments_dir)
