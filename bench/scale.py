@@ -255,9 +255,10 @@ def main() -> int:
     line(f"case list --json ({listed:,} cases)", t, bare, f"(peak {peak:.0f} MiB; bare in-process)")
 
     # --- upgrade when up to date ---------------------------------------------------------
-    t_help, _ = run_cli(env, "--help")
+    t_help, peak_help = run_cli(env, "--help")
     t, _ = run_cli(env, "db", "upgrade")
-    line("db upgrade, up to date (process)", t, t_help, "(bare: `whistle --help`, the start-up)")
+    line("db upgrade, up to date (process)", t, t_help,
+         f"(bare: `whistle --help`, the start-up; its peak {peak_help:.0f} MiB)")
     _, t = timed(lambda: migrate.upgrade(engine))
     line("db upgrade, up to date (in process)", t)
 

@@ -45,6 +45,16 @@ def record(session: Session, *, chain: str | None, actor: str, event: str, today
 
 
 def _lock_chain(session: Session, chain: str) -> None:
+    # Held to the end of the (innermost) transaction: a batch appending many events to one
+    # chain takes the lock once. A savepoint is its own key, since PostgreSQL releases a lock
+    # taken inside a savepoint that rolls back.
+    scope = session.get_nested_transaction() or session.get_transaction()
+    held = session.info.get("audit_locks")
+    if held is None or held[0] is not scope:
+        held = session.info["audit_locks"] = (scope, set())
+    if chain in held[1]:
+        return
+    held[1].add(chain)
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
