@@ -18,7 +18,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -99,23 +99,28 @@ BATCH = 200  # cases per transaction: short locks, few commits
 
 
 def _pending(deadline: _Deadline, today: date, window: int):
-    """The condition under which a case still has something to do for `deadline` today: an
-    overdue day not yet recorded, or a due moment without its reminder. Put in the query, so a
-    backlog of cases already recorded and reminded costs nothing but the index range."""
+    """The cases that still have something to do for `deadline` today, as two queries:
+    - past its day, with the overdue day not recorded or no reminder since: exactly the
+      condition of the partial index ix_cases_<deadline>_pending (migration 0170), so a backlog
+      of cases already recorded and reminded is not even in the index;
+    - due within the window and not reminded since the window began: a short index range."""
     due = getattr(Case, deadline.due_column)
     reminded, marked = getattr(Case, deadline.reminded), getattr(Case, deadline.overdue)
-    horizon = today + timedelta(days=window)
-    past = and_(due < today, or_(marked.is_(None), reminded.is_(None), reminded <= due))
-    soon = and_(due >= today, or_(reminded.is_(None), reminded < add_days(due, -window)))
-    return select(Case.id).where(Case.state.in_(deadline.awaiting), due <= horizon, or_(past, soon))
+    awaiting = Case.state.in_(deadline.awaiting)
+    past = select(Case.id).where(awaiting, due < today, or_(marked.is_(None), reminded.is_(None), reminded <= due))
+    soon = select(Case.id).where(awaiting, due >= today, due <= today + timedelta(days=window),
+                                 or_(reminded.is_(None), reminded < add_days(due, -window)))
+    return past, soon
 
 
 def candidates(session: Session, today: date, window: int) -> list[int]:
-    """Cases with a new due moment: an overdue day to record or a reminder to send. Uses the
-    (state, deadline) indexes; the flags already set filter out what was handled before."""
+    """Cases with a new due moment: an overdue day to record or a reminder to send. The flags
+    already set are in the queries (and in the partial indexes), so the cost follows the new
+    due moments, not the cases that exist."""
     found: set[int] = set()
     for deadline in _DEADLINES:
-        found.update(session.scalars(_pending(deadline, today, window)))
+        for query in _pending(deadline, today, window):
+            found.update(session.scalars(query))
     return sorted(found)
 
 
