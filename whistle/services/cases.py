@@ -26,7 +26,7 @@ from whistle.services.organisations import regeling_of
 REF_ALPHABET = crypto.CODE_ALPHABET
 
 
-REF_SYMBOLS = 12  # 60 bits; references made before with 8 symbols stay valid (docs/scale.md)
+REF_SYMBOLS = 12  # 60 bits; references made before with 8 symbols stay valid (docs/operations.md)
 REF_ATTEMPTS = 5
 
 
