@@ -14,12 +14,13 @@ from whistle.models import AuditEvent
 
 SYSTEM_CHAIN = "_system"
 GENESIS = "0" * 64
+# json.dumps with these arguments, without building an encoder per event (verify hashes them all).
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
 def _digest(prev_hash: str, chain: str, seq: int, occurred_on: date, actor: str, event: str,
             case_ref: str | None, details: str) -> str:
-    body = json.dumps([prev_hash, chain, seq, occurred_on.isoformat(), actor, event,
-                       case_ref, details], separators=(",", ":"), ensure_ascii=False)
+    body = _ENCODER.encode([prev_hash, chain, seq, occurred_on.isoformat(), actor, event, case_ref, details])
     return hashlib.blake2b(body.encode(), digest_size=32).hexdigest()
 
 
