@@ -48,21 +48,33 @@ def timed(fn):
     return result, time.perf_counter() - start
 
 
+# Runs the command and reports the peak resident memory of its own program: VmHWM after exec
+# (the rusage of a child also counts the parent's pages it was forked with).
+_WRAPPER = ("import atexit, os, runpy, sys\n"
+            "def _peak():\n"
+            "    for l in open('/proc/self/status'):\n"
+            "        if l.startswith('VmHWM:'):\n"
+            "            os.write(2, ('PEAK_KB ' + l.split()[1] + '\\n').encode())\n"
+            "atexit.register(_peak)\n"
+            "sys.argv = ['whistle'] + sys.argv[1:]\n"
+            "runpy.run_module('whistle.cli', run_name='__main__')\n")
+
+
 def run_cli(env: dict, *args: str, stdin: str | None = None) -> tuple[float, float]:
     """Seconds and peak resident MiB of one `whistle` command in its own process."""
     with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as given:
         given.write((stdin or "").encode())
         given.seek(0)
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "whistle.cli", *args], env=env, stdin=given,
-                                stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.run([sys.executable, "-c", _WRAPPER, *args], env=env, stdin=given,
+                              stdout=subprocess.DEVNULL, stderr=err)
         seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode:
-            err.seek(0)
-            raise SystemExit(f"whistle {' '.join(args)} failed: {err.read().decode()}")
-    return seconds, usage.ru_maxrss / 1024
+        err.seek(0)
+        text = err.read().decode()
+    if proc.returncode:
+        raise SystemExit(f"whistle {' '.join(args)} failed: {text}")
+    peak = [int(line.split()[1]) for line in text.splitlines() if line.startswith("PEAK_KB ")]
+    return seconds, (peak[-1] / 1024 if peak else float("nan"))
 
 
 def line(label: str, seconds: float, bare: float | None = None, extra: str = "") -> None:

@@ -99,10 +99,11 @@ def test_an_up_to_date_upgrade_runs_nothing(engine):
     assert all(q.lstrip().upper().startswith("SELECT") or "TABLE_INFO" in q.upper() for q in statements), statements
 
 
-def test_the_streamed_json_array_is_what_json_dumps_wrote(capsys):
+def test_the_streamed_json_array_holds_the_rows_one_to_a_line(capsys):
     from whistle.cli.case import _echo_json_array
     rows = [{"ref": "M-1", "deadlines": {"a": "2026-01-01"}, "category": None},
             {"ref": "M-2", "deadlines": {"a": "2026-01-02"}, "category": "fraude é"}]
     for n in (0, 1, 2):
         _echo_json_array(iter(rows[:n]))
-        assert capsys.readouterr().out == json.dumps(rows[:n], indent=2, ensure_ascii=False) + "\n"
+        out = capsys.readouterr().out
+        assert json.loads(out) == rows[:n] and len(out.splitlines()) == (n + 2 if n else 1)

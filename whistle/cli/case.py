@@ -32,11 +32,12 @@ def case_list(env: Env, org_slug: str, as_json: bool) -> None:
 
 
 def _echo_json_array(rows) -> None:
-    """Write the rows as json.dumps(list(rows), indent=2) would, one row at a time."""
+    """Write the rows as one JSON array, a row to a line as it is read: the same value as
+    before, without holding the list (or paying for indentation, which costs the C encoder)."""
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
     first = True
     for row in rows:
-        item = json.dumps(row, indent=2, ensure_ascii=False).replace("\n", "\n  ")
-        click.echo(("[\n  " if first else ",\n  ") + item, nl=False)
+        click.echo(("[\n" if first else ",\n") + encode(row), nl=False)
         first = False
     click.echo("[]" if first else "\n]")
 
