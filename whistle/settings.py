@@ -64,6 +64,9 @@ class Settings:
     work_bits: int = 16
     work_max_bits: int = 24
     run_scheduler: bool = False
+    # Several app servers (docs/operations.md): a staff session is sealed under a key only its
+    # cookie holds, not mixed with the serving process's in-memory key, so any process opens it.
+    shared_staff_sessions: bool = False
     mail: MailSettings = field(default_factory=MailSettings)
     testing: bool = False
 
@@ -137,7 +140,7 @@ def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
         mail = replace(mail, port=int(env["WHISTLE_SMTP_PORT"]))
     values = dict(file_values)
     for key, conv in (("database_url", str), ("base_url", str), ("behind_tls", _bool),
-                      ("run_scheduler", _bool), ("max_attachment_bytes", int),
+                      ("run_scheduler", _bool), ("shared_staff_sessions", _bool), ("max_attachment_bytes", int),
                       ("metadata_clean_max_bytes", int), ("trusted_proxy_hops", int)):
         env_key = "WHISTLE_" + key.upper()
         if env_key in env:

@@ -24,6 +24,10 @@ def alembic_config(url: str = "") -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Upgrade to `revision`. A database already there returns at once: no lock, no
+    transaction, no foreign-key check over every row (issue 17: 2-14 s at a million cases)."""
+    if revision == "head" and is_current(engine):
+        return
     _run(engine, command.upgrade, revision)
 
 
@@ -46,8 +50,12 @@ def _run(engine: Engine, step, revision: str) -> None:
                 if conn.dialect.name == "postgresql":
                     conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": LOCK_ID})
                 cfg.attributes["connection"] = conn
+                before = MigrationContext.configure(conn).get_current_revision()
                 step(cfg, revision)
-                if sqlite:
+                # Only a migration that ran can have left orphans; another worker may have
+                # done the work while we waited for the lock.
+                moved = MigrationContext.configure(conn).get_current_revision() != before
+                if sqlite and moved:
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
                         raise RuntimeError(f"migration left rows without their parent: {broken[:5]}")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import crypto
@@ -25,10 +26,39 @@ from whistle.services.organisations import regeling_of
 REF_ALPHABET = crypto.CODE_ALPHABET
 
 
+REF_SYMBOLS = 12  # 60 bits; references made before with 8 symbols stay valid (docs/operations.md)
+REF_ATTEMPTS = 5
+
+
 def new_ref() -> str:
-    """A case reference for staff: random, so it says nothing about order or count."""
-    symbols = "".join(secrets.choice(REF_ALPHABET) for _ in range(8))
-    return f"M-{symbols[:4]}-{symbols[4:]}"
+    """A case reference for staff: random, so it says nothing about order or count.
+    `M-XXXX-XXXX-XXXX`: 12 symbols of a 32-symbol alphabet, 2^60 references."""
+    symbols = "".join(secrets.choice(REF_ALPHABET) for _ in range(REF_SYMBOLS))
+    return "M-" + "-".join(symbols[i:i + 4] for i in range(0, REF_SYMBOLS, 4))
+
+
+def ref_taken(session: Session, ref: str) -> bool:
+    return session.scalar(select(Case.id).where(Case.ref == ref)) is not None
+
+
+def insert_with_new_ref(session: Session, case: Case) -> None:
+    """Give `case` a fresh reference and insert it, inside the caller's transaction. A
+    reference already in use, seen before the insert or by the unique key during it (another
+    transaction took it meanwhile), is replaced by a new one under a savepoint, so the melding
+    is stored all the same; any other refusal is raised as it came."""
+    for _ in range(REF_ATTEMPTS):
+        case.ref = new_ref()
+        if ref_taken(session, case.ref):
+            continue
+        try:
+            with session.begin_nested():
+                session.add(case)
+                session.flush()
+            return
+        except IntegrityError:
+            if not ref_taken(session, case.ref):
+                raise
+    raise RuntimeError(f"no free case reference in {REF_ATTEMPTS} attempts")
 
 
 def open_or_none(case_key: bytes, kind: str, locator_hex: str, blob: bytes) -> dict | None:

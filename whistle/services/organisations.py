@@ -6,7 +6,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from whistle.domain.regeling import Regeling, load_regeling, regeling_from_default
@@ -53,6 +55,45 @@ def _parsed_regeling(stored: str) -> Regeling:
     # Parsing and validating a regeling costs more than the rest of an API request; the stored
     # text is its identity (a changed regeling is a new key) and a Regeling is immutable.
     return Regeling.from_dict(json.loads(stored))
+
+
+# The start page lists every organisation only while there are few; beyond that a melder
+# searches by name (a shared service may hold 1,500).
+LIST_ALL_UP_TO = 30
+MAX_MATCHES = 50
+MAX_QUERY_CHARS = 100
+
+
+@dataclass(frozen=True)
+class OrganisationChoice:
+    orgs: list[tuple[str, str]]   # (slug, name), by name
+    total: int                    # organisations in the installation
+    query: str
+    more: bool                    # more matches than shown: the melder should type more
+
+    @property
+    def searching(self) -> bool:
+        return self.total > LIST_ALL_UP_TO
+
+
+def find_organisations(session: Session, query: str | None) -> OrganisationChoice:
+    """The start page's choice: all organisations while there are at most LIST_ALL_UP_TO,
+    else those whose name (or slug) holds the words typed, in any case. InvalidInput for a
+    query too long; nothing is stored or logged of what was typed."""
+    text = " ".join((query or "").split())
+    if len(text) > MAX_QUERY_CHARS:
+        raise InvalidInput(f"Typ hoogstens {MAX_QUERY_CHARS} tekens van de naam van de organisatie.", field="q")
+    total = session.scalar(select(func.count(Organisation.id)))
+    columns = select(Organisation.slug, Organisation.name).order_by(Organisation.name)
+    if total <= LIST_ALL_UP_TO:
+        return OrganisationChoice([tuple(r) for r in session.execute(columns)], total, text, False)
+    if not text:
+        return OrganisationChoice([], total, text, False)
+    for word in text.lower().split():
+        columns = columns.where(func.lower(Organisation.name + " " + Organisation.slug)
+                                .contains(word, autoescape=True))
+    found = [tuple(r) for r in session.execute(columns.limit(MAX_MATCHES + 1))]
+    return OrganisationChoice(found[:MAX_MATCHES], total, text, len(found) > MAX_MATCHES)
 
 
 def list_organisations(session: Session) -> list[Organisation]:

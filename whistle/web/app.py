@@ -63,7 +63,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         JSON_SORT_KEYS=False,
     )
     engine = make_engine(settings.database_url)
-    app.extensions["whistle"] = Whistle(settings, clock or Clock(), make_session_factory(engine))
+    # Shared staff sessions: no process key (b""), the cookie's token alone seals the session.
+    process_key = b"" if settings.shared_staff_sessions else secrets.token_bytes(32)
+    app.extensions["whistle"] = Whistle(settings, clock or Clock(), make_session_factory(engine), process_key)
     app.extensions["whistle_engine"] = engine
     # Flask's development server logs every request with the client's address; we never
     # want that, whichever server runs us.

@@ -22,7 +22,11 @@ bp = Blueprint("reporter", __name__)
 
 @bp.get("/")
 def index():
-    return render_template("reporter/index.html", orgs=organisations.list_organisations(db()))
+    try:
+        choice, error = organisations.find_organisations(db(), request.args.get("q")), None
+    except InvalidInput as exc:
+        choice, error = organisations.find_organisations(db(), ""), exc.message
+    return render_template("reporter/index.html", choice=choice, error=error), 400 if error else 200
 
 
 @bp.get("/o/<org>/")

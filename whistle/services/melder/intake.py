@@ -21,7 +21,7 @@ from whistle.services import audit, trust
 from whistle.infra.attachment_intake import PlainAttachment
 from whistle.infra.attachments import EncryptedUpload
 from whistle.services.cases import (
-    Recipient, current_recipients, deadlines_json, new_ref, store_deadlines, verify_recipients,
+    Recipient, current_recipients, deadlines_json, insert_with_new_ref, store_deadlines, verify_recipients,
 )
 from whistle.services.context import UseCase
 from whistle.services.errors import Conflict, InvalidInput
@@ -137,15 +137,14 @@ def _store_case(uc: UseCase, org: Organisation, sub: SealedSubmission, channel: 
     if paid is not None:
         paid()
     today = clock.today()
-    case = Case(organisation_id=org.id, ref=new_ref(), locator=sub.locator, state=State.ONTVANGEN,
+    case = Case(organisation_id=org.id, locator=sub.locator, state=State.ONTVANGEN,
                 received_on=today, reporter_box_public=sub.box_public,
                 reporter_sign_public=sub.sign_public, key_commitment=sub.commitment,
                 reporter_sealed_key=sub.reporter_sealed_key,
                 channel=channel.value, named=sub.identity is not None)
     case.organisation = org
     store_deadlines(case, org)
-    session.add(case)
-    session.flush()
+    insert_with_new_ref(session, case)
     for r in recipients:
         session.add(CaseKey(case_id=case.id, staff_id=r.staff_id, sealed_key=sub.sealed_keys[r.key_id]))
     session.add(Record(case_id=case.id, kind=RecordKind.REPORT, author=Author.MELDER, created_on=today,

@@ -33,6 +33,7 @@ from whistle.models import Case, CaseKey, Staff
 from whistle.services.context import UseCase
 from whistle.services import audit
 from whistle.infra import job_runs
+from whistle.infra.sql import add_days
 from whistle.services.cases import due_of, overdue
 from whistle.services.errors import ServiceError
 from whistle.services.lifecycle import SCHEDULER, transition
@@ -63,14 +64,16 @@ class _Deadline:
     awaiting: tuple[str, ...]
     reminded: str  # column names
     overdue: str
+    due_column: str
 
     def due(self, case: Case) -> date:
         return due_of(case, self.name)
 
 
 _DEADLINES = (
-    _Deadline(OverdueDeadline.ACKNOWLEDGEMENT, AWAITING_ACK, "ack_reminded_on", "ack_overdue_on"),
-    _Deadline(OverdueDeadline.FEEDBACK, AWAITING_FEEDBACK, "feedback_reminded_on", "feedback_overdue_on"),
+    _Deadline(OverdueDeadline.ACKNOWLEDGEMENT, AWAITING_ACK, "ack_reminded_on", "ack_overdue_on", "ack_due"),
+    _Deadline(OverdueDeadline.FEEDBACK, AWAITING_FEEDBACK, "feedback_reminded_on", "feedback_overdue_on",
+              "feedback_due"),
 )
 
 
@@ -92,32 +95,62 @@ def reminder_text(ref: str, base_url: str) -> tuple[str, str]:
             "Dit bericht bevat bewust niets over de inhoud van de melding of over de melder.\n")
 
 
+BATCH = 200  # cases per transaction: short locks, few commits
+
+
+def _pending(deadline: _Deadline, today: date, window: int):
+    """The cases that still have something to do for `deadline` today, as two queries:
+    - past its day, with the overdue day not recorded or no reminder since: exactly the
+      condition of the partial index ix_cases_<deadline>_pending (migration 0170), so a backlog
+      of cases already recorded and reminded is not even in the index;
+    - due within the window and not reminded since the window began: a short index range."""
+    due = getattr(Case, deadline.due_column)
+    reminded, marked = getattr(Case, deadline.reminded), getattr(Case, deadline.overdue)
+    awaiting = Case.state.in_(deadline.awaiting)
+    past = select(Case.id).where(awaiting, due < today, or_(marked.is_(None), reminded.is_(None), reminded <= due))
+    soon = select(Case.id).where(awaiting, due >= today, due <= today + timedelta(days=window),
+                                 or_(reminded.is_(None), reminded < add_days(due, -window)))
+    return past, soon
+
+
 def candidates(session: Session, today: date, window: int) -> list[int]:
-    """Cases with a deadline inside the window or past it; uses the (state, deadline) indexes."""
-    horizon = today + timedelta(days=window)
-    ack = select(Case.id).where(Case.state.in_(AWAITING_ACK), Case.ack_due <= horizon)
-    feedback = select(Case.id).where(Case.state.in_(AWAITING_FEEDBACK), Case.feedback_due <= horizon)
-    return sorted(set(session.scalars(ack)) | set(session.scalars(feedback)))
+    """Cases with a new due moment: an overdue day to record or a reminder to send. The flags
+    already set are in the queries (and in the partial indexes), so the cost follows the new
+    due moments, not the cases that exist."""
+    found: set[int] = set()
+    for deadline in _DEADLINES:
+        for query in _pending(deadline, today, window):
+            found.update(session.scalars(query))
+    return sorted(found)
 
 
 def watch(factory: sessionmaker[Session], settings: Settings, clock: Clock, *,
           window: int = DEFAULT_DUE_SOON_DAYS) -> WatchReport:
-    """One pass over every organisation: record what is overdue, then remind."""
+    """One pass over every organisation: record what is overdue, then remind; BATCH cases per
+    transaction. The cost follows the new due moments, not the cases that exist."""
     report = WatchReport()
-    today = clock.today()
     with transaction(factory) as s:
-        ids = candidates(s, today, window)
+        ids = candidates(s, clock.today(), window)
     with Mailer(settings.mail) as mailer:
-        for case_id in ids:
+        for i in range(0, len(ids), BATCH):
+            batch = ids[i:i + BATCH]
             try:
-                for deadline in _DEADLINES:
-                    _record_overdue(factory, settings, clock, case_id, deadline, report)
-                _remind(factory, settings, clock, mailer, case_id, window, report)
-            except (SQLAlchemyError, MailError, ServiceError) as exc:
-                # One case's trouble must not stop the others; no content is logged.
-                log.warning("deadline watch: case id %s failed: %s", case_id, type(exc).__name__)
-                report.failures.append(str(case_id))
+                _record_overdue(factory, settings, clock, batch, report)
+            except SQLAlchemyError:
+                # One case's trouble must not stop the others: the batch again, case by case.
+                for case_id in batch:
+                    _guarded(report, case_id, _record_overdue, factory, settings, clock, [case_id], report)
+            _remind(factory, settings, clock, mailer, batch, window, report)
     return report
+
+
+def _guarded(report: WatchReport, case_id: int, step, *args) -> None:
+    try:
+        step(*args)
+    except (SQLAlchemyError, MailError, ServiceError) as exc:
+        # No content is logged: the id and the kind of trouble.
+        log.warning("deadline watch: case id %s failed: %s", case_id, type(exc).__name__)
+        report.failures.append(str(case_id))
 
 
 def run_daily(factory: sessionmaker[Session], settings: Settings, clock: Clock, *,
@@ -128,64 +161,102 @@ def run_daily(factory: sessionmaker[Session], settings: Settings, clock: Clock, 
                                  lambda: watch(factory, settings, clock, window=window))
 
 
-def _record_overdue(factory, settings: Settings, clock: Clock, case_id: int, deadline: _Deadline,
+def _record_overdue(factory, settings: Settings, clock: Clock, case_ids: list[int],
                     report: WatchReport) -> None:
+    """Record the overdue deadlines of these cases in one transaction."""
     today = clock.today()
+    found: list[tuple[str, str]] = []
     with transaction(factory) as s:
-        case = s.get(Case, case_id)
-        if case is None or not overdue(case, deadline.name, today) or getattr(case, deadline.overdue) is not None:
-            return
-        try:
-            transition(UseCase(s, settings, clock), case, Event.MARK_OVERDUE, SCHEDULER,
-                       deadline=deadline.name.value)
-        except ServiceError:
-            # Another worker recorded it first, or the case moved on meanwhile: nothing to do.
-            s.rollback()
-            return
-        report.overdue.append((case.ref, deadline.name.value))
+        cases = s.scalars(select(Case).where(Case.id.in_(case_ids)).order_by(Case.id)).all()
+        for case in cases:
+            for deadline in _DEADLINES:
+                if not overdue(case, deadline.name, today) or getattr(case, deadline.overdue) is not None:
+                    continue
+                try:
+                    transition(UseCase(s, settings, clock), case, Event.MARK_OVERDUE, SCHEDULER,
+                               deadline=deadline.name.value)
+                except ServiceError:
+                    # Another worker recorded it first, or the case moved on meanwhile; the
+                    # transition changed nothing (whistle.services.lifecycle.transition).
+                    continue
+                found.append((case.ref, deadline.name.value))
+    report.overdue.extend(found)
 
 
-def _remind(factory, settings: Settings, clock: Clock, mailer: Mailer, case_id: int, window: int,
+@dataclass
+class _Claim:
+    case_id: int
+    ref: str
+    org_slug: str
+    previous: dict[str, date | None]
+    recipients: list[str]
+
+
+def _remind(factory, settings: Settings, clock: Clock, mailer: Mailer, case_ids: list[int], window: int,
             report: WatchReport) -> None:
+    """Claim the due reminders of these cases in one transaction, mail them, give back the
+    claims whose mail failed, and audit the rest in one transaction."""
     today = clock.today()
-    claimed: dict[str, date | None] = {}
-    with transaction(factory) as s:
-        case = s.get(Case, case_id)
-        if case is None:
-            return
-        for deadline in _DEADLINES:
-            if case.state not in deadline.awaiting:
-                continue
-            began = due_moment(deadline.due(case), today, window)
-            if began is None:
-                continue
-            previous = getattr(case, deadline.reminded)
-            column = getattr(Case, deadline.reminded)
-            won = s.execute(
-                update(Case).where(Case.id == case_id, Case.state.in_(deadline.awaiting),
-                                   or_(column.is_(None), column < began))
-                .values({deadline.reminded: today})
-                .execution_options(synchronize_session=False)).rowcount
-            if won == 1:
-                claimed[deadline.reminded] = previous
-        if not claimed:
-            return
-        ref, org_slug = case.ref, case.organisation.slug
-        recipients = list(s.scalars(
-            select(Staff.email).join(CaseKey, CaseKey.staff_id == Staff.id)
-            .where(CaseKey.case_id == case_id, Staff.role == StaffRole.COUNSELLOR, Staff.active.is_(True))
-            .order_by(Staff.id)))
-    subject, body = reminder_text(ref, settings.base_url)
     try:
-        for email in recipients:
-            mailer.send(email, subject, body)
-            report.reminded.append((ref, email))
-    except MailError:
-        _give_back(factory, case_id, claimed, today)
-        raise
+        claims = _claim_reminders(factory, case_ids, today, window)
+    except SQLAlchemyError:
+        claims = []
+        for case_id in case_ids:
+            _guarded(report, case_id, lambda c: claims.extend(_claim_reminders(factory, [c], today, window)), case_id)
+    sent: list[_Claim] = []
+    for claim in claims:
+        subject, body = reminder_text(claim.ref, settings.base_url)
+        try:
+            for email in claim.recipients:
+                mailer.send(email, subject, body)
+                report.reminded.append((claim.ref, email))
+        except MailError as exc:
+            log.warning("deadline watch: case id %s failed: %s", claim.case_id, type(exc).__name__)
+            report.failures.append(str(claim.case_id))
+            _guarded(report, claim.case_id, _give_back, factory, claim.case_id, claim.previous, today)
+            continue
+        sent.append(claim)
+    if sent:
+        with transaction(factory) as s:
+            for claim in sent:
+                audit.record(s, chain=claim.org_slug, actor="scheduler", event="deadline_reminder", today=today,
+                             case_ref=claim.ref, deadlines=sorted(claim.previous),
+                             recipients=len(claim.recipients))
+
+
+def _claim_reminders(factory, case_ids: list[int], today: date, window: int) -> list[_Claim]:
+    claims: list[_Claim] = []
     with transaction(factory) as s:
-        audit.record(s, chain=org_slug, actor="scheduler", event="deadline_reminder", today=today,
-                     case_ref=ref, deadlines=sorted(claimed), recipients=len(recipients))
+        cases = s.scalars(select(Case).where(Case.id.in_(case_ids)).order_by(Case.id)).all()
+        for case in cases:
+            claimed: dict[str, date | None] = {}
+            for deadline in _DEADLINES:
+                if case.state not in deadline.awaiting:
+                    continue
+                began = due_moment(deadline.due(case), today, window)
+                if began is None:
+                    continue
+                previous = getattr(case, deadline.reminded)
+                column = getattr(Case, deadline.reminded)
+                won = s.execute(
+                    update(Case).where(Case.id == case.id, Case.state.in_(deadline.awaiting),
+                                       or_(column.is_(None), column < began))
+                    .values({deadline.reminded: today})
+                    .execution_options(synchronize_session=False)).rowcount
+                if won == 1:
+                    claimed[deadline.reminded] = previous
+            if claimed:
+                claims.append(_Claim(case.id, case.ref, case.organisation.slug, claimed, []))
+        if claims:
+            rows = s.execute(
+                select(CaseKey.case_id, Staff.email).join(Staff, CaseKey.staff_id == Staff.id)
+                .where(CaseKey.case_id.in_([c.case_id for c in claims]), Staff.role == StaffRole.COUNSELLOR,
+                       Staff.active.is_(True))
+                .order_by(CaseKey.case_id, Staff.id))
+            by_case = {c.case_id: c for c in claims}
+            for case_id, email in rows:
+                by_case[case_id].recipients.append(email)
+    return claims
 
 
 def _give_back(factory, case_id: int, claimed: dict[str, date | None], today: date) -> None:

@@ -319,7 +319,10 @@ def _pending_row(session: Session, clock: Clock, token: bytes | None) -> StaffSe
 
 def _sealing_token(token: bytes, process_key: bytes) -> bytes:
     """The token mixed with this process's in-memory key (keyed BLAKE2b): the database and the
-    cookie together still cannot open a session once the process that made it has gone."""
+    cookie together still cannot open a session once the process that made it has gone. With
+    shared_staff_sessions the process key is empty and the token alone is the key, so every
+    app server opens the session; the database without the cookie still opens nothing (it
+    holds only a separate digest of the token, crypto.token_digest)."""
     return hashlib.blake2b(token, key=process_key, digest_size=crypto.TOKEN_SIZE,
                            person=b"whistle/staff-ss").digest()
 
