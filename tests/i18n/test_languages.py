@@ -1,0 +1,101 @@
+"""Issue 16.1: the pages in the reader's language, chosen without anything that marks them
+(?taal=xx carried by the pages, or the browser's Accept-Language), and catalogues that are
+complete: every marked string extracted and translated in every shipped language."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from whistle.web import i18n
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATIONS = ROOT / "translations"
+SHIPPED = [code for code in i18n.MELDER_LANGUAGES if code != i18n.DEFAULT]
+HEADING = {"nl": "Melden bij Gemeente Deventer", "en": "Report to Gemeente Deventer",
+           "pl": "Zgłoszenie do: Gemeente Deventer", "tr": "Gemeente Deventer kurumuna bildirim",
+           "ar": "الإبلاغ لدى Gemeente Deventer"}
+
+
+@pytest.fixture
+def deventer(world):
+    world.org("deventer")
+
+
+@pytest.mark.parametrize("code", i18n.MELDER_LANGUAGES)
+def test_the_melder_chooses_a_language_and_the_page_speaks_it(client, deventer, code):
+    answer = client.get(f"/o/deventer/?taal={code}")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200
+    assert f"<h1>{HEADING[code]}</h1>" in page
+    assert f'<html lang="{code}" dir="{"rtl" if code == "ar" else "ltr"}">' in page
+    # Nothing is remembered about the choice: no cookie; the links carry it instead.
+    assert "Set-Cookie" not in answer.headers
+    assert f'/o/deventer/melden?taal={code}"' in page and f'/o/deventer/terug?taal={code}"' in page
+
+
+def test_the_browser_language_is_the_default_and_dutch_the_fallback(client, deventer):
+    polish = client.get("/o/deventer/", headers={"Accept-Language": "pl-PL,pl;q=0.9,en;q=0.5"})
+    assert HEADING["pl"] in polish.get_data(as_text=True)
+    # Accept-Language picks, it is not carried into links (the reader did not choose).
+    assert "taal=" not in polish.get_data(as_text=True).split("<nav class=\"languages\"")[0]
+    unknown = client.get("/o/deventer/", headers={"Accept-Language": "ja,zh;q=0.8"})
+    assert HEADING["nl"] in unknown.get_data(as_text=True)
+    chosen = client.get("/o/deventer/?taal=tr", headers={"Accept-Language": "pl"})
+    assert HEADING["tr"] in chosen.get_data(as_text=True)
+
+
+def test_staff_pages_come_in_dutch_and_english_only(client, deventer):
+    english = client.get("/vp/login?taal=en").get_data(as_text=True)
+    assert '<html lang="en"' in english and "Report safely and confidentially" in english
+    polish = client.get("/vp/login?taal=pl").get_data(as_text=True)
+    assert '<html lang="nl"' in polish and "Veilig en vertrouwelijk melden" in polish
+    assert 'hreflang="pl"' not in polish and 'hreflang="en"' in polish
+
+
+def test_the_switcher_names_each_language_in_itself(client, deventer):
+    page = client.get("/o/deventer/?taal=en").get_data(as_text=True)
+    for code, name in i18n.NAMES.items():
+        assert re.search(rf'<a href="/o/deventer/\?taal={code}" lang="{code}" hreflang="{code}"[^>]*>{name}</a>', page), code
+    assert 'hreflang="en" aria-current="true"' in page
+
+
+def catalogue(code: str):
+    with open(TRANSLATIONS / code / "LC_MESSAGES" / "messages.po", "rb") as f:
+        return read_po(f, locale=code)
+
+
+def test_every_marked_string_is_in_the_catalogue(tmp_path):
+    """The template (.pot) holds exactly what pybabel extracts from the code today."""
+    fresh = tmp_path / "messages.pot"
+    subprocess.run([sys.executable, "-c", "from babel.messages.frontend import main; main()", "extract",
+                    "-F", "babel.cfg", "-k", "_l", "--no-location", "--omit-header", "-o", str(fresh), "."],
+                   cwd=ROOT, check=True, capture_output=True)
+    with open(fresh, "rb") as f:
+        extracted = {m.id for m in read_po(f) if m.id}
+    with open(TRANSLATIONS / "messages.pot", "rb") as f:
+        shipped = {m.id for m in read_po(f) if m.id}
+    assert extracted == shipped, "run scripts/translations.sh"
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_every_string_is_translated_with_its_placeholders(code):
+    with open(TRANSLATIONS / "messages.pot", "rb") as f:
+        wanted = {m.id for m in read_po(f) if m.id}
+    po = catalogue(code)
+    translated = {m.id: m.string for m in po if m.id and m.string and not m.fuzzy}
+    assert wanted - translated.keys() == set(), f"untranslated in {code}"
+    for source, text in translated.items():
+        assert sorted(re.findall(r"%\(\w+\)s", source)) == sorted(re.findall(r"%\(\w+\)s", text)), (code, source)
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_the_compiled_catalogue_is_the_current_one(code):
+    with open(TRANSLATIONS / code / "LC_MESSAGES" / "messages.mo", "rb") as f:
+        compiled = {m.id: m.string for m in read_mo(f) if m.id}
+    assert compiled == {m.id: m.string for m in catalogue(code) if m.id and m.string}, "run scripts/translations.sh"
