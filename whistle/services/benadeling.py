@@ -23,9 +23,10 @@ from whistle.domain.benadeling import (
 from whistle.domain.report import MAX_MESSAGE_CHARS
 from whistle.models import Case, CaseBenadeling
 from whistle.services import audit
-from whistle.services.cases import open_or_none
+from whistle.domain.roles import StaffRole
+from whistle.services.cases import case_by_ref, open_or_none, staff_case_key
 from whistle.services.context import UseCase
-from whistle.services.errors import InvalidInput
+from whistle.services.errors import Forbidden, InvalidInput
 from whistle.services.input import bounded_text, member, sealed_record
 from whistle.services.organisations import regeling_of
 
@@ -79,6 +80,15 @@ def record_risk(session: Session, case: Case, case_key: bytes, body: dict, today
     store(session, case, BenadelingKind.RISK, seal(case_key, case, body), today)
     audit.record(session, chain=case.organisation.slug, actor=actor, event="benadeling_risk_assessed",
                  today=today, case_ref=case.ref)
+
+
+def assess(uc: UseCase, principal: Any, ref: str, raw: Mapping[str, Any]) -> None:
+    """The counsellor records (another) risk assessment after triage, e.g. when things change."""
+    if principal.staff.role != StaffRole.COUNSELLOR:
+        raise Forbidden("Alleen de vertrouwenspersoon legt een risico-inschatting vast.")
+    case = case_by_ref(uc.session, ref)
+    key = staff_case_key(uc.session, case, principal.staff, principal.secret_key)
+    record_risk(uc.session, case, key, parse_risk(raw, required=True), uc.today(), principal.staff.email)
 
 
 def report(uc: UseCase, case: Case, case_key: bytes | None, raw: Mapping[str, Any]) -> None:
