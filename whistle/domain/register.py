@@ -86,6 +86,8 @@ class Fact:
     feedback_in_time: bool | None
     extended: bool
     count: int = 1
+    category: str | None = None  # the regeling's category, recorded at triage (issue 14)
+    benadeling: bool = False     # the melder reported benadeling (issue 15)
 
     @property
     def ack_in_time(self) -> bool | None:
