@@ -133,3 +133,45 @@ def test_senzer_category_term_and_benadeling_from_triage_to_follow_up(
     browser.login_counsellor(VP)
     page = client.get(f"/vp/zaak/{ref}").get_data(as_text=True)
     assert "Na 12 maanden" in page and "Weer gedoe" in page
+
+
+def test_the_browser_path_sends_benadeling_sealed_by_the_client(
+        deventer, reporter_api, db, clock, use_case, as_staff, browser, client):
+    """The API the browser case view uses (static/js/melder-benadeling.js): the client seals the
+    description as a 'benadeling' record; the follow-up answer ja/nee goes beside it."""
+    import crypto
+    from whistle.reporter_client import ProtocolError as ApiError, b64
+    from whistle.services.lifecycle import transition
+    api = reporter_api()
+    api.submit({"what": "Melding"})
+    api.log_in()
+    data = api.case()
+    assert data["follow_up"] is None and data["benadeling_reported_on"] is None
+    seal = lambda body: b64(crypto.seal_record(api.case_key, "benadeling", api.keys.locator_hex, body))  # noqa: E731
+    answer = api._json("POST", "/api/v1/reporter/case/benadeling",
+                       {"kind": "melding", "ciphertext": seal({"kind": "melding", "text": HURT})})
+    assert answer["benadeling_reported_on"] == "2026-03-02"
+    for bad in ({"kind": "iets"}, {"kind": "melding", "ciphertext": "niet-base64!"},
+                {"kind": "nazorg", "answer": "nee", "ciphertext": seal({"kind": "nazorg"})}):
+        try:
+            api._json("POST", "/api/v1/reporter/case/benadeling", bad)
+        except ApiError as exc:
+            assert exc.status == 400
+        else:  # pragma: no cover
+            raise AssertionError(f"accepted {bad}")
+    with db() as s:
+        (row,) = s.scalars(select(CaseBenadeling)).all()
+        assert row.kind == "melding" and HURT.encode() not in row.ciphertext
+        ref = s.scalars(select(Case.ref)).one()
+        for event, facts in (("acknowledge", {}), ("triage", {"kind": "vermoeden_misstand", "meldingswaardig": False}),
+                             ("give_feedback", {"text": "Uitkomst."}), ("close", {})):
+            transition(use_case(s), ref, event, as_staff(s), **facts)
+        s.commit()
+    clock.set(clock.now().replace(month=6, day=2))
+    api.log_in()
+    assert api.case()["follow_up"]["open"] and api.case()["follow_up"]["moment_months"] == 3
+    api._json("POST", "/api/v1/reporter/case/benadeling", {"kind": "nazorg", "answer": "ja",
+                                                    "ciphertext": seal({"kind": "nazorg", "answer": "ja"})})
+    c = case_row(db, ref)
+    assert (c.follow_ups_answered, c.benadeling_on) == (1, date(2026, 3, 2))
+    assert api.case()["follow_up"]["open"] is False
