@@ -7,6 +7,7 @@ from flask import Flask
 
 from whistle.domain import report
 from whistle.domain.lifecycle import MeldingKind, State
+from whistle.domain.routes import GUIDE
 from whistle.services.cases import overdue
 
 
@@ -55,6 +56,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(filesize)
     app.add_template_filter(melding_kind_label)
     app.add_template_filter(term_nl)
+    app.add_template_global(GUIDE, "routes_guide")
     app.add_template_filter(overdue)  # case | overdue('feedback', today)
     app.add_template_global(report.REPORT_FIELDS, "report_fields")
     app.add_template_global(report.REPORT_TEXT_FIELDS, "report_text_fields")

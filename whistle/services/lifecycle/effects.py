@@ -24,7 +24,7 @@ from whistle.domain.lifecycle import (
     TRANSITIONS, Actor, Decision, DismissReason, Event, MeldingKind, OverdueDeadline, Transition,
 )
 from whistle.domain.records import Author, RecordKind
-from whistle.domain.routes import route as catalogue_route
+from whistle.domain.routes import ART_2C_AUTHORITIES, route as catalogue_route
 from whistle.models import Case, Record
 from whistle.services import benadeling
 from whistle.services.cases import deadlines_of, due_of, store_deadlines
@@ -276,7 +276,7 @@ def _read_external_report(step: Step, raw: Mapping[str, Any]) -> ExternalReport:
     parsed = parse_facts(Event.REPORT_EXTERNAL, raw)
     route_id = parsed["route"]
     listed = {r.id for r in regeling_of(step.case.organisation).external_routes}
-    listed |= {"huis_voor_klokkenluiders", OTHER_ROUTE}
+    listed |= set(ART_2C_AUTHORITIES) | {OTHER_ROUTE}  # every art. 2c authority, the Huis among them
     if route_id not in listed:
         raise InvalidInput(f"route: kies bij welke instantie u heeft gemeld: "
                            f"{', '.join(sorted(listed))}.", field="route")
