@@ -26,6 +26,8 @@ def step(browser, ref, event, data=None):
 def senzer_melding(world, browser, db):
     world.org("senzer", name="Senzer")
     world.staff(org="senzer", email=VP)
+    form = browser.client.get("/o/senzer/melden").get_data(as_text=True)
+    assert 'id="category-notes"' in form and "de directie informeren binnen 2 werkdagen" in form
     page = browser.submit("/o/senzer/melden", {"what": "Een collega maakt racistische opmerkingen",
                                               "category": "discriminatie_racisme"})
     assert page.status_code == 200, page.get_data(as_text=True)
