@@ -178,6 +178,7 @@ class Case(Base):
     benadeling_on: Mapped[date | None] = mapped_column(Date)
     follow_ups_answered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     follow_ups_reminded: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    unit: Mapped[str | None] = mapped_column(String(64))  # the regeling's unit (SamenTwente), at triage
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 
@@ -201,6 +202,7 @@ class RegisterCount(Base):
     count: Mapped[int] = mapped_column(Integer)
     category: Mapped[str | None] = mapped_column(String(64))  # the regeling's category
     benadeling: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    unit: Mapped[str | None] = mapped_column(String(64))
 
 
 class CaseKey(Base):

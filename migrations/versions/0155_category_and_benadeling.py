@@ -1,4 +1,5 @@
-"""Issue 15 (points 4, 5) and issue 14: the regeling's category recorded at triage, with the
+"""Issue 15 (points 4, 5) and issue 14: the regeling's category (and, for a shared service such
+as SamenTwente, the unit the melding concerns) recorded at triage, with the
 deadline a category may carry (Senzer); benadeling: sealed risk assessments, reports and
 follow-up answers (case_benadeling), the clear facts the annual figures count, and the
 follow-up moments asked and reminded; register_counts keep category and benadeling.
@@ -19,7 +20,7 @@ branch_labels = None
 depends_on = None
 
 _CASE_COLUMNS = ('regeling_category', 'category_due', 'category_done_on', 'category_reminded_on',
-                 'benadeling_on', 'follow_ups_answered', 'follow_ups_reminded')
+                 'benadeling_on', 'follow_ups_answered', 'follow_ups_reminded', 'unit')
 
 
 def upgrade() -> None:
@@ -31,9 +32,11 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('benadeling_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('follow_ups_answered', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('follow_ups_reminded', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('unit', sa.String(length=64), nullable=True))
     with op.batch_alter_table('register_counts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('category', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('benadeling', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column('unit', sa.String(length=64), nullable=True))
     op.create_table(
         'case_benadeling',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -55,6 +58,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_case_benadeling_case_id'))
     op.drop_table('case_benadeling')
     with op.batch_alter_table('register_counts', schema=None) as batch_op:
+        batch_op.drop_column('unit')
         batch_op.drop_column('benadeling')
         batch_op.drop_column('category')
     with op.batch_alter_table('cases', schema=None) as batch_op:

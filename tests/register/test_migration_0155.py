@@ -20,8 +20,8 @@ def test_existing_cases_and_counts_survive_upgrade_and_downgrade(database_url, t
     with engine.connect() as conn:
         row = conn.execute(text(
             "SELECT ref, category, outcome, regeling_category, category_due, benadeling_on, follow_ups_answered, "
-            "follow_ups_reminded FROM cases")).one()
-        assert tuple(row) == ("M-1", "ongewenst_gedrag", "onderzoek", None, None, None, 0, 0)
+            "follow_ups_reminded, unit FROM cases")).one()
+        assert tuple(row) == ("M-1", "ongewenst_gedrag", "onderzoek", None, None, None, 0, 0, None)
         counts = conn.execute(text("SELECT kind, count, category, benadeling FROM register_counts")).one()
         assert (counts[0], counts[1], counts[2], bool(counts[3])) == ("ongewenst_gedrag", 3, None, False)
         assert conn.execute(text("SELECT count(*) FROM case_benadeling")).scalar_one() == 0

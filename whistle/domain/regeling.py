@@ -40,6 +40,14 @@ class Category:
 
 
 @dataclass(frozen=True)
+class Unit:
+    """A unit a (shared-service) regeling serves: a municipality or a department (SamenTwente)."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
 class RouteRef:
     """A route from the catalogue as the regeling names it."""
 
@@ -82,6 +90,7 @@ class Regeling:
     source: str = ""  # the document the regeling was built from
     feedback_runs_from: TermStart = TermStart.ACKNOWLEDGEMENT
     follow_up_months: tuple[int, ...] = DEFAULT_FOLLOW_UP_MONTHS
+    units: tuple[Unit, ...] = ()
 
     @property
     def counsellor_may_report_on_behalf(self) -> bool:
@@ -94,6 +103,12 @@ class Regeling:
     @property
     def annual_report_to(self) -> str | None:
         return self.counsellor.annual_report_to
+
+    def unit(self, unit_id: str) -> Unit:
+        for u in self.units:
+            if u.id == unit_id:
+                return u
+        raise KeyError(unit_id)
 
     def category(self, category_id: str) -> Category:
         for c in self.categories:
@@ -128,6 +143,8 @@ class Regeling:
         }
         if self.source:
             data["source"] = self.source
+        if self.units:
+            data["units"] = [{"id": u.id, "label": u.label} for u in self.units]
         return data
 
     @classmethod
@@ -229,7 +246,7 @@ def parse_regeling(data: Mapping[str, Any], source: str) -> Regeling:
     """Validate a regeling given as a dict (from TOML or stored JSON); `source` names it in errors."""
     top = _Reader(source, "", data, {
         "slug", "name", "kind", "source", "feedback", "retention", "categories",
-        "external_routes", "authority", "counsellor", "benadeling"})
+        "external_routes", "authority", "counsellor", "benadeling", "units"})
 
     slug = top.text("slug")
     if not _ID.match(slug):
@@ -256,6 +273,15 @@ def parse_regeling(data: Mapping[str, Any], source: str) -> Regeling:
             raise retention.fail("closed_case_days", "must be at least 1")
 
     follow_up = _follow_up(top, closed_case_days)
+    units: list[Unit] = []
+    for i, raw in enumerate(top.array("units", required=False)):
+        u = _Reader(source, f"units[{i}]", raw, {"id", "label"})
+        uid = u.text("id")
+        if not _ID.match(uid):
+            raise u.fail("id", "use lowercase letters, digits, '-' and '_' only")
+        if any(existing.id == uid for existing in units):
+            raise u.fail("id", f"duplicate unit {uid!r}")
+        units.append(Unit(uid, u.text("label")))
 
     categories: list[Category] = []
     for i, raw in enumerate(top.array("categories", non_empty=True)):
@@ -318,7 +344,7 @@ def parse_regeling(data: Mapping[str, Any], source: str) -> Regeling:
         slug=slug, name=name, kind=kind, feedback_term=term, categories=tuple(categories),
         external_routes=tuple(routes), authority=Authority(recipients, tuple(recusals)),
         counsellor=counsellor, closed_case_days=closed_case_days, source=doc,
-        feedback_runs_from=TermStart(runs_from), follow_up_months=follow_up,
+        feedback_runs_from=TermStart(runs_from), follow_up_months=follow_up, units=tuple(units),
     )
 
 

@@ -91,13 +91,15 @@ class Triage(Given):
     kind: MeldingKind
     meldingswaardig: bool
     category: str | None = None  # the regeling's category (issue 14), metadata for the register
+    unit: str | None = None      # the regeling's unit the melding concerns (SamenTwente)
     risk: dict | None = None     # the risk assessment of benadeling, sealed under the case key
 
     def guard_facts(self) -> dict[str, object]:
         return {"kind": self.kind.value, "meldingswaardig": self.meldingswaardig}
 
     def audit(self) -> dict[str, object]:
-        return {**self.guard_facts(), "category": self.category, "risk_assessed": self.risk is not None}
+        return {**self.guard_facts(), "category": self.category, "unit": self.unit,
+                "risk_assessed": self.risk is not None}
 
 
 @dataclass(frozen=True)
@@ -190,7 +192,11 @@ def _read_triage(step: Step, raw: Mapping[str, Any]) -> Triage:
     if category is not None and category not in {c.id for c in regeling.categories}:
         raise InvalidInput(f"category: kies een onderwerp uit de regeling: "
                            f"{', '.join(c.id for c in regeling.categories)}.", field="category")
-    return Triage(MeldingKind(parsed["kind"]), parsed["meldingswaardig"], category,
+    unit = parsed["unit"]
+    if unit is not None and unit not in {u.id for u in regeling.units}:
+        raise InvalidInput(f"unit: kies een eenheid uit de regeling: {', '.join(u.id for u in regeling.units)}.",
+                           field="unit")
+    return Triage(MeldingKind(parsed["kind"]), parsed["meldingswaardig"], category, unit,
                   benadeling.parse_risk(raw, required=False))
 
 
@@ -199,6 +205,7 @@ def _triage(step: Step, given: Triage) -> None:
     case.category = given.kind.value
     case.meldingswaardig = given.meldingswaardig
     case.regeling_category = given.category
+    case.unit = given.unit
     # A category with a term of its own (Senzer: inform the directie within two working days)
     # gets its deadline, counted from the melding like the statutory ones.
     term = regeling_of(case.organisation).category(given.category).term if given.category else None

@@ -71,8 +71,10 @@ def _build(uc: UseCase, orgs: list[Organisation], year: int) -> AnnualReport:
         for c in regeling_of(o).categories:
             categories.setdefault(c.id, c.label)
     pairs = [(label, cid) for cid, label in categories.items()]
+    units = {u.id: u.label for o in orgs for u in regeling_of(o).units}
     return AnnualReport(", ".join(o.name for o in orgs), tuple(o.slug for o in orgs),
-                        annual_figures(found, year, pairs), annual_figures(found, year - 1, pairs),
+                        annual_figures(found, year, pairs, [(v, k) for k, v in units.items()]),
+                        annual_figures(found, year - 1, pairs, [(v, k) for k, v in units.items()]),
                         report_to_label(orgs[0]) if len(orgs) == 1 else None)
 
 
