@@ -21,7 +21,7 @@ from whistle.domain.roles import StaffRole
 from whistle.domain.states import OPEN_STATES, State
 from whistle.infra.db import transaction
 from whistle.infra.mail import Mailer, MailError
-from whistle.models import Case, CaseKey, Staff
+from whistle.models import Case, CaseKey, Organisation, Staff
 from whistle.services import audit
 from whistle.services.organisations import regeling_of
 from whistle.settings import Settings
@@ -37,9 +37,19 @@ def candidates(session: Session, today: date, window: int) -> list[int]:
     category = select(Case.id).where(Case.category_due <= horizon, Case.category_done_on.is_(None),
                                      Case.state.in_(_OPEN))
     # Closed cases a follow-up moment may have reached; junk dismissed before triage is not asked.
-    closed = select(Case.id).where(Case.closed_on <= today - SHORTEST_MOMENT,
-                                   or_(Case.category.is_not(None), Case.state != State.AFGESLOTEN.value))
-    return sorted(set(session.scalars(category)) | set(session.scalars(closed)))
+    # Metadata only is read here, so a pass over many closed cases opens a transaction only
+    # for those whose next moment has come.
+    closed = select(Case.id, Case.closed_on, Case.follow_ups_reminded, Case.organisation_id).where(
+        Case.closed_on <= today - SHORTEST_MOMENT,
+        or_(Case.category.is_not(None), Case.state != State.AFGESLOTEN.value))
+    months: dict[int, tuple[int, ...]] = {}
+    due = set()
+    for case_id, closed_on, reminded, org_id in session.execute(closed):
+        if org_id not in months:
+            months[org_id] = regeling_of(session.get(Organisation, org_id)).follow_up_months
+        if follow_up_to_remind(closed_on, months[org_id], reminded, today) is not None:
+            due.add(case_id)
+    return sorted(set(session.scalars(category)) | due)
 
 
 def due_moment(due: date, today: date, window: int) -> date | None:
