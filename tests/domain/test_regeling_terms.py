@@ -89,3 +89,16 @@ def test_follow_up_moments_are_ascending_whole_months_before_retention(months, f
     with pytest.raises(RegelingError) as err:
         parse_regeling(with_(benadeling={"follow_up_months": months}), "x.toml")
     assert err.value.field == field
+
+
+def test_units_a_regeling_serves_parse_and_refuse_duplicates():
+    regeling = load_regeling(organisations_dir() / "samentwente.toml")
+    assert regeling.unit("hengelo").label == "Gemeente Hengelo"
+    assert Regeling.from_dict(regeling.to_dict()) == regeling
+    assert parse_regeling(VALID, "x").units == ()
+    for units, field in (([{"id": "a", "label": "A"}, {"id": "a", "label": "B"}], "units[1].id"),
+                         ([{"id": "A B", "label": "A"}], "units[0].id"),
+                         ([{"id": "a"}], "units[0].label")):
+        with pytest.raises(RegelingError) as err:
+            parse_regeling(with_(units=units), "x.toml")
+        assert err.value.field == field
