@@ -14,6 +14,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from whistle.domain import records
+from whistle.domain.benadeling import BenadelingKind
 from whistle.domain.records import RecordKind
 from whistle.domain.roles import EndorsedRole, StaffRole
 from whistle.domain.states import State
@@ -34,6 +35,7 @@ RECORD_KINDS = tuple(k.value for k in RecordKind)
 AUTHORS = tuple(a.value for a in records.CASE_AUTHORS)
 DOSSIER_AUTHORS = tuple(a.value for a in records.DOSSIER_AUTHORS)
 ENDORSED_ROLES = tuple(r.value for r in EndorsedRole)
+BENADELING_KINDS = tuple(k.value for k in BenadelingKind)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -175,6 +177,18 @@ class Case(Base):
     named: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     route: Mapped[str] = mapped_column(String(16), default="intern", server_default="intern")
     outcome: Mapped[str | None] = mapped_column(String(16))
+    # Recorded at triage: the regeling's category, and the day its own term ends (Senzer: inform
+    # the directie), with when that was done and when the counsellor was last reminded.
+    regeling_category: Mapped[str | None] = mapped_column(String(64))
+    category_due: Mapped[date | None] = mapped_column(Date)
+    category_done_on: Mapped[date | None] = mapped_column(Date)
+    category_reminded_on: Mapped[date | None] = mapped_column(Date)
+    # Benadeling (whistle.domain.benadeling): the first day the melder reported it (the annual
+    # figures count it), and how many follow-up moments after closing were answered / reminded.
+    benadeling_on: Mapped[date | None] = mapped_column(Date)
+    follow_ups_answered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    follow_ups_reminded: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    unit: Mapped[str | None] = mapped_column(String(64))  # the regeling's unit (SamenTwente), at triage
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 
@@ -196,6 +210,9 @@ class RegisterCount(Base):
     feedback_in_time: Mapped[bool | None] = mapped_column(Boolean)
     extended: Mapped[bool] = mapped_column(Boolean)
     count: Mapped[int] = mapped_column(Integer)
+    category: Mapped[str | None] = mapped_column(String(64))  # the regeling's category
+    benadeling: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    unit: Mapped[str | None] = mapped_column(String(64))
 
 
 class CaseKey(Base):
@@ -228,6 +245,18 @@ class CaseConcerned(Base):
     record sealed under the case key: only those who may read the case can read who it is about."""
     __tablename__ = "case_concerned"
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CaseBenadeling(Base):
+    """A risk assessment, a report of benadeling or a follow-up answer, sealed under the case key
+    (record kind 'benadeling'); whistle.domain.benadeling."""
+    __tablename__ = "case_benadeling"
+    __table_args__ = (CheckConstraint(_in("kind", BENADELING_KINDS), name="kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    created_on: Mapped[date] = mapped_column(Date)
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
 
 

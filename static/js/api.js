@@ -74,6 +74,11 @@
       setConsent: function (token, consent) {
         return call("POST", "/reporter/case/consent", { consent: consent === true }, token);
       },
+      /* Benadeling (issue 15): a report at any time, or the answer at a follow-up moment after
+       * closing ({answer: "ja"|"nee"}); the description sealed as a 'benadeling' record. */
+      postBenadeling: function (token, payload) {
+        return call("POST", "/reporter/case/benadeling", payload, token);
+      },
       postMessage: function (token, ciphertext) {
         return call("POST", "/reporter/case/messages", { ciphertext: ciphertext }, token);
       },

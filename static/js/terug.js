@@ -19,7 +19,7 @@
   var progress = WhistleProgress.attach(document.getElementById("js-progress"));
   var errorBox = document.getElementById("login-error");
   var submitButton = form.querySelector("button[type=submit]");
-  var P, files, intake, steps, consent;
+  var P, files, intake, steps, consent, benadeling;
   var session = null; // { keys, token, caseKey }, in memory only: a reload forgets it
 
   WhistleBoot.sodium().then(function (sodium) {
@@ -140,6 +140,17 @@
           return reload().catch(function () { viewError("Laad de pagina opnieuw om uw melding te zien."); });
         },
       });
+      benadeling = WhistleBenadeling.attach(view, {
+        seal: function (body) {
+          return P.b64(P.sealRecord(session.caseKey, "benadeling", session.keys.locator, body));
+        },
+        send: function (payload) {
+          return authorised(function (token) { return api.postBenadeling(token, payload); });
+        },
+        done: function () {
+          return reload().catch(function () { viewError("Laad de pagina opnieuw om uw melding te zien."); });
+        },
+      });
       document.title = "Uw melding · Klokkenluidersvoorziening";
       WhistleBoot.showProtection("browser");
     }
@@ -160,6 +171,7 @@
     }));
     steps.render(data);
     consent.render(data);
+    benadeling.render(data);
 
     var messages = [];
     data.records.forEach(function (r) {

@@ -5,6 +5,7 @@ import re
 
 from sqlalchemy import CheckConstraint
 
+from whistle.domain.benadeling import BenadelingKind
 from whistle.domain.lifecycle import State
 from whistle.domain.records import Author, RecordKind
 from whistle.domain.roles import EndorsedRole, StaffRole
@@ -18,6 +19,7 @@ EXPECTED = {
     ("attachments", "author"): [Author.MELDER.value, Author.COUNSELLOR.value],
     ("dossier_records", "author"): [Author.COUNSELLOR.value, Author.AUTHORITY.value],
     ("endorsements", "role"): [r.value for r in EndorsedRole],
+    ("case_benadeling", "kind"): [k.value for k in BenadelingKind],
 }
 
 

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Facts under which every guard in the table passes.
 GOOD_FACTS = dict(
     kind="vermoeden_misstand", meldingswaardig=True, decision="onderzoek", motivated=True,
-    already_extended=False, reason_given=True, deadline="feedback",
+    already_extended=False, reason_given=True, deadline="feedback", category_action_open=True,
 )
 ROWS = list(TRANSITIONS.values())
 

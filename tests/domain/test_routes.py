@@ -40,7 +40,9 @@ def test_an_unknown_route_is_a_domain_error():
 
 def test_routes_follow_the_regeling_order_and_its_own_wording():
     views = routes_for(deventer())
-    assert [v.id for v in views] == ["vng_commissie", "huis_voor_klokkenluiders", "lkc_ongewenst_gedrag", "politie"]
+    # The regeling's own first, in its order; then the other art. 2c authorities (issue 15).
+    assert [v.id for v in views] == ["vng_commissie", "huis_voor_klokkenluiders", "lkc_ongewenst_gedrag", "politie",
+                                     "acm", "afm", "anvs", "ap", "dnb", "igj", "nvwa", "nza"]
     assert views[0].name == "Commissie van Klokkenluiders van de VNG"
     assert views[0].catalogue_name == "Commissie Klokkenluiders Gemeentelijke Overheid"
     assert all(v.why is None for v in views)
@@ -76,3 +78,20 @@ def test_when_the_melder_disagrees_the_huis_and_the_named_vng_committee_come_fir
 def test_the_melder_is_always_told_an_external_body_is_allowed_at_any_moment():
     assert "op elk moment" in ALWAYS_ALLOWED_NOTE
     assert [v.id for v in routes_for(regeling_from_default())][-1] == "huis_voor_klokkenluiders"
+
+
+def test_every_regeling_offers_all_nine_art_2c_authorities_each_with_a_guide():
+    from whistle.domain.regeling import shipped_regeling_paths
+    from whistle.domain.routes import ART_2C_AUTHORITIES, GUIDE
+    for path in shipped_regeling_paths():
+        ids = [v.id for v in routes_for(load_regeling(path))]
+        assert set(ART_2C_AUTHORITIES) <= set(ids), path
+        assert len(ids) == len(set(ids)), path
+    for authority in ART_2C_AUTHORITIES[:-1]:
+        assert "bijvoorbeeld" in route(authority).applies_when  # which misstand fits which body
+    assert "Huis voor Klokkenluiders" in GUIDE
+    # A regeling that names an authority puts it first, ahead of the catalogue's order.
+    from dataclasses import replace
+    from whistle.domain.regeling import RouteRef
+    own = replace(deventer(), external_routes=(RouteRef("igj"),) + deventer().external_routes)
+    assert routes_for(own)[0].id == "igj" and [v.id for v in routes_for(own)].count("igj") == 1

@@ -63,7 +63,7 @@ def test_config_check_names_file_and_field_of_the_first_problem(cli, tmp_path):
 
 def test_org_create_with_a_regeling_gives_deadlines_that_follow_it(cli, tmp_path, world, reporter_api):
     four_weeks = write(tmp_path, "vierweken.toml", DEVENTER.replace('slug = "deventer"', 'slug = "vierweken"')
-                       .replace('term = "6 weeks"', 'term = "4 weeks"'))
+                       .replace('term = "6 weeks"', 'term = "4 weeks"').replace('runs_from = "melding"', ''))
     r = cli("org", "create", "vierweken", "--name", "Gemeente Vierweken", "--regeling", str(four_weeks))
     assert r.exit_code == 0, r.output
     world.staff(org="vierweken", email="vp@vierweken.example")
@@ -74,7 +74,7 @@ def test_org_create_with_a_regeling_gives_deadlines_that_follow_it(cli, tmp_path
     assert received["received_on"] == "2026-03-02"
     assert received["deadlines"] == {"acknowledgement": "2026-03-09", "feedback": "2026-04-06"}
     six = reporter_api("deventer").submit({"what": "Melding"})["case"]
-    assert six["deadlines"]["feedback"] == "2026-04-20"
+    assert six["deadlines"]["feedback"] == "2026-04-13"  # Deventer: six weeks from the melding (issue 15)
 
     api = reporter_api("vierweken")
     api.submit({"what": "Nog een"})

@@ -17,16 +17,18 @@ def test_a_melding_walks_from_receipt_to_closure(melding, browser, client, clock
     ref = melding.ref
     c = case_row(db, ref)
     assert (c.state, c.received_on) == ("ontvangen", date(2026, 3, 2))
-    assert (c.ack_due, c.feedback_due) == (date(2026, 3, 9), date(2026, 4, 20))
+    # Deventer's six weeks run from the melding (its regeling's feedback.runs_from, issue 15).
+    assert (c.ack_due, c.feedback_due) == (date(2026, 3, 9), date(2026, 4, 13))
 
-    # Day 3: the counsellor acknowledges; the six weeks now run from the acknowledgement.
+    # Day 3: the counsellor acknowledges; the statutory maximum now runs from the acknowledgement,
+    # the regeling's six weeks still from the melding.
     clock.advance(days=3)
     browser.login_counsellor("vp@deventer.example")
     r = step(browser, ref, "acknowledge")
     assert r.status_code == 302, r.get_data(as_text=True)
     c = case_row(db, ref)
     assert (c.state, c.acknowledged_on) == ("ontvangst_bevestigd", date(2026, 3, 5))
-    assert (c.feedback_due, c.feedback_maximum) == (date(2026, 4, 16), date(2026, 6, 5))
+    assert (c.feedback_due, c.feedback_maximum) == (date(2026, 4, 13), date(2026, 6, 5))
 
     r = step(browser, ref, "triage", {"kind": "vermoeden_misstand", "meldingswaardig": "ja"})
     assert r.status_code == 302, r.get_data(as_text=True)

@@ -96,6 +96,14 @@ class FeedbackTerm:
 SIX_WEEKS = FeedbackTerm(6, TermUnit.WEEKS)
 
 
+class TermStart(str, Enum):
+    """From which moment a regeling's feedback term runs. The statutory maximum runs from the
+    acknowledgement (or the end of its 7-day window) either way."""
+
+    ACKNOWLEDGEMENT = "acknowledgement"  # the Wbk's reading: after the ontvangstbevestiging
+    MELDING = "melding"  # e.g. Deventer, after the VNG model: six weeks after the melding
+
+
 @dataclass(frozen=True)
 class Extension:
     """The one extension of the feedback term; the reason is told to the melder."""
@@ -159,19 +167,22 @@ def compute_deadlines(
     received_on: date,
     acknowledged_on: date | None = None,
     extension: Extension | None = None,
+    runs_from: TermStart = TermStart.ACKNOWLEDGEMENT,
 ) -> Deadlines:
     """The deadlines of a melding received on `received_on`.
 
     The feedback term runs from the acknowledgement, or from the end of the 7-day window
-    when none was sent. A late acknowledgement does not move the start later: the melder
-    should not wait longer because the organisation was late.
+    when none was sent; or, when the regeling says so (`runs_from=MELDING`), from the day of
+    the melding. A late acknowledgement does not move the start later: the melder should not
+    wait longer because the organisation was late. The statutory maximum runs from the
+    acknowledgement in both cases.
     """
     acknowledgement = received_on + timedelta(days=ACKNOWLEDGEMENT_DAYS)
     if acknowledged_on is not None and acknowledged_on < received_on:
         raise DeadlineError("acknowledged_on", "acknowledged before the melding was received")
     start = min(acknowledged_on, acknowledgement) if acknowledged_on else acknowledgement
     maximum = add_months(start, STATUTORY_MAXIMUM_MONTHS)
-    feedback = add_term(start, term)
+    feedback = add_term(received_on if TermStart(runs_from) is TermStart.MELDING else start, term)
     clamped = feedback > maximum
     deadlines = Deadlines(acknowledgement, min(feedback, maximum), maximum, clamped=clamped)
     if extension is not None:

@@ -69,18 +69,27 @@ def _timeliness(pairs: list[tuple[bool, int | None, int]]) -> Timeliness:
                       _median([(d, n) for _ok, d, n in pairs if d is not None]))
 
 
-def annual_figures(facts: Iterable[Fact], year: int) -> AnnualFigures:
+def annual_figures(facts: Iterable[Fact], year: int,
+                   categories: Iterable[tuple[str, str]] = (),
+                   units: Iterable[tuple[str, str]] = ()) -> AnnualFigures:
+    """`categories`: (label, id) of the regeling's categories, in its order (issue 14); `units`
+    likewise for a regeling that serves several units (SamenTwente), else no such breakdown."""
+    units = list(units)
     all_facts = list(facts)
     this = [f for f in all_facts if f.year == year]
     before = sum(f.count for f in all_facts if f.year == year - 1)
     kinds = [(k.label, k.value) for k in MeldingKind] + [("Nog niet beoordeeld", None)]
     outcomes = [(o.label, o.value) for o in Outcome] + [("Nog lopend", None)]
-    breakdowns = (
+    by_unit = (_count(this, lambda f: f.unit, units + [("Niet vastgelegd", None)], "Eenheid"),) if units else ()
+    breakdowns = by_unit + (
         _count(this, lambda f: f.kind, kinds, "Soort melding"),
+        _count(this, lambda f: f.category, list(categories) + [("Niet vastgelegd", None)], "Onderwerp (regeling)"),
         _count(this, lambda f: f.channel, [(c.label, c.value) for c in Channel], "Kanaal"),
         _count(this, lambda f: f.named, [("Met naam", True), ("Anoniem", False)], "Met naam of anoniem"),
         _count(this, lambda f: f.route, [(r.label, r.value) for r in Route], "Route"),
         _count(this, lambda f: f.outcome, outcomes, "Uitkomst"),
+        _count(this, lambda f: f.benadeling, [("Benadeling gemeld", True), ("Geen benadeling gemeld", False)],
+               "Benadeling"),
     )
     ack = _timeliness([(bool(f.ack_in_time), f.ack_days, f.count) for f in this if f.ack_days is not None])
     fb = _timeliness([(bool(f.feedback_in_time), f.feedback_days, f.count)

@@ -63,6 +63,7 @@ class Event(str, Enum):
     DISAGREE = "disagree"
     MARK_OVERDUE = "mark_overdue"
     DISMISS = "dismiss"  # close junk (a flood, records that do not open) before any assessment
+    FULFIL_CATEGORY = "fulfil_category"  # what the regeling's category asks within its own term is done
 
     def __str__(self) -> str:
         return self.value
@@ -180,6 +181,9 @@ ANY_DEADLINE = Guard(
 DISMISS_REASON_GIVEN = Guard(
     "dismiss_reason_given", "a reason for closing as junk (DismissReason) is chosen",
     _is("reason_given", True), True)
+CATEGORY_ACTION_OPEN = Guard(
+    "category_action_open", "the case's regeling category carries a term whose action is not yet done",
+    _is("category_action_open", True))
 FEEDBACK_DEADLINE = Guard(
     "feedback_deadline", "the overdue deadline is the feedback (acknowledgement already sent)",
     _one_of("deadline", [OverdueDeadline.FEEDBACK]), True)
@@ -222,6 +226,10 @@ def _rows() -> Iterable[Transition]:
         if awaits_feedback(state) and not awaits_acknowledgement(state):
             yield T(state, Event.EXTEND_FEEDBACK, state, _C, (NOT_YET_EXTENDED, REASON_GIVEN),
                     "Termijn voor terugkoppeling verlengen")
+    # A category's own term (Senzer: inform the directie) is met while the case is handled.
+    for state in (State.IN_BEHANDELING, State.DOORGEZET, State.BESLUIT_GENOMEN, State.TERUGKOPPELING_GEGEVEN):
+        yield T(state, Event.FULFIL_CATEGORY, state, _C, (CATEGORY_ACTION_OPEN,),
+                "Verplichting van de categorie vervuld")
     yield T(State.TERUGKOPPELING_GEGEVEN, Event.CLOSE, State.AFGESLOTEN, _C, (), "Melding afsluiten")
     # Junk, once acknowledged and before any assessment (the bulk close acknowledges first).
     yield T(State.ONTVANGST_BEVESTIGD, Event.DISMISS, State.AFGESLOTEN, _C, (DISMISS_REASON_GIVEN,),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from whistle.domain.deadlines import SIX_WEEKS, FeedbackTerm, TermUnit
+from whistle.domain.deadlines import SIX_WEEKS, FeedbackTerm, TermStart, TermUnit
 from whistle.domain.errors import DeadlineError, RegelingError
 from whistle.domain.lifecycle import MeldingKind
 from whistle.domain.offices import Office
@@ -22,6 +22,8 @@ from whistle.domain.routes import ART_2C_AUTHORITIES, ROUTES
 ORGANISATION_KINDS: tuple[str, ...] = (
     "gemeente", "gemeenschappelijke_regeling", "woningcorporatie", "werkbedrijf", "overig")
 DEFAULT_CLOSED_CASE_DAYS = 730  # a product choice; the Wbk says only "no longer than necessary"
+# After closing, the melder is asked after these months whether they met benadeling (ISO 37002).
+DEFAULT_FOLLOW_UP_MONTHS: tuple[int, ...] = (3, 12)
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -31,6 +33,18 @@ class Category:
     label: str
     kind: MeldingKind  # how the counsellor will most likely triage it
     note: str = ""
+    # A term of its own, running from the melding, for what `action` says must happen
+    # (Senzer: inform the directie within two working days); recorded at triage.
+    term: FeedbackTerm | None = None
+    action: str = ""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit a (shared-service) regeling serves: a municipality or a department (SamenTwente)."""
+
+    id: str
+    label: str
 
 
 @dataclass(frozen=True)
@@ -74,6 +88,9 @@ class Regeling:
     counsellor: Counsellor = field(default_factory=Counsellor)
     closed_case_days: int = DEFAULT_CLOSED_CASE_DAYS
     source: str = ""  # the document the regeling was built from
+    feedback_runs_from: TermStart = TermStart.ACKNOWLEDGEMENT
+    follow_up_months: tuple[int, ...] = DEFAULT_FOLLOW_UP_MONTHS
+    units: tuple[Unit, ...] = ()
 
     @property
     def counsellor_may_report_on_behalf(self) -> bool:
@@ -86,6 +103,12 @@ class Regeling:
     @property
     def annual_report_to(self) -> str | None:
         return self.counsellor.annual_report_to
+
+    def unit(self, unit_id: str) -> Unit:
+        for u in self.units:
+            if u.id == unit_id:
+                return u
+        raise KeyError(unit_id)
 
     def category(self, category_id: str) -> Category:
         for c in self.categories:
@@ -104,12 +127,11 @@ class Regeling:
             "slug": self.slug,
             "name": self.name,
             "kind": self.kind,
-            "feedback": {"term": {"amount": self.feedback_term.amount, "unit": self.feedback_term.unit.value}},
+            "feedback": {"term": {"amount": self.feedback_term.amount, "unit": self.feedback_term.unit.value},
+                         "runs_from": self.feedback_runs_from.value},
+            "benadeling": {"follow_up_months": list(self.follow_up_months)},
             "retention": {"closed_case_days": self.closed_case_days},
-            "categories": [
-                {"id": c.id, "label": c.label, "kind": c.kind.value, **({"note": c.note} if c.note else {})}
-                for c in self.categories
-            ],
+            "categories": [_category_dict(c) for c in self.categories],
             "external_routes": [
                 {"id": r.id, **({"wording": r.wording} if r.wording else {})} for r in self.external_routes
             ],
@@ -121,11 +143,23 @@ class Regeling:
         }
         if self.source:
             data["source"] = self.source
+        if self.units:
+            data["units"] = [{"id": u.id, "label": u.label} for u in self.units]
         return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str = "<stored regeling>") -> "Regeling":
         return parse_regeling(dict(data), source)
+
+
+def _category_dict(c: Category) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": c.id, "label": c.label, "kind": c.kind.value}
+    if c.note:
+        out["note"] = c.note
+    if c.term is not None:
+        out["term"] = {"amount": c.term.amount, "unit": c.term.unit.value}
+        out["action"] = c.action
+    return out
 
 
 class _Reader:
@@ -212,7 +246,7 @@ def parse_regeling(data: Mapping[str, Any], source: str) -> Regeling:
     """Validate a regeling given as a dict (from TOML or stored JSON); `source` names it in errors."""
     top = _Reader(source, "", data, {
         "slug", "name", "kind", "source", "feedback", "retention", "categories",
-        "external_routes", "authority", "counsellor"})
+        "external_routes", "authority", "counsellor", "benadeling", "units"})
 
     slug = top.text("slug")
     if not _ID.match(slug):
@@ -223,10 +257,13 @@ def parse_regeling(data: Mapping[str, Any], source: str) -> Regeling:
         raise top.fail("kind", f"unknown organisation kind {kind!r}; known: {', '.join(ORGANISATION_KINDS)}")
     doc = top.text("source", required=False, default="")
 
-    feedback = top.table("feedback", {"term"})
+    feedback = top.table("feedback", {"term", "runs_from"})
     if "term" not in feedback.data:
         raise feedback.fail("term", "missing: the regeling must state its feedback term, e.g. '6 weeks'")
     term = _term(source, feedback.at("term"), feedback.data["term"])
+    runs_from = feedback.get("runs_from", str, required=False, default=TermStart.ACKNOWLEDGEMENT.value)
+    if runs_from not in {t.value for t in TermStart}:
+        raise feedback.fail("runs_from", f"must be one of {[t.value for t in TermStart]}, got {runs_from!r}")
 
     closed_case_days = DEFAULT_CLOSED_CASE_DAYS
     retention = top.table("retention", {"closed_case_days"}, required=False)
@@ -235,9 +272,20 @@ def parse_regeling(data: Mapping[str, Any], source: str) -> Regeling:
         if closed_case_days < 1:
             raise retention.fail("closed_case_days", "must be at least 1")
 
+    follow_up = _follow_up(top, closed_case_days)
+    units: list[Unit] = []
+    for i, raw in enumerate(top.array("units", required=False)):
+        u = _Reader(source, f"units[{i}]", raw, {"id", "label"})
+        uid = u.text("id")
+        if not _ID.match(uid):
+            raise u.fail("id", "use lowercase letters, digits, '-' and '_' only")
+        if any(existing.id == uid for existing in units):
+            raise u.fail("id", f"duplicate unit {uid!r}")
+        units.append(Unit(uid, u.text("label")))
+
     categories: list[Category] = []
     for i, raw in enumerate(top.array("categories", non_empty=True)):
-        c = _Reader(source, f"categories[{i}]", raw, {"id", "label", "kind", "note"})
+        c = _Reader(source, f"categories[{i}]", raw, {"id", "label", "kind", "note", "term", "action"})
         cid = c.text("id")
         if not _ID.match(cid):
             raise c.fail("id", "use lowercase letters, digits, '-' and '_' only")
@@ -246,7 +294,13 @@ def parse_regeling(data: Mapping[str, Any], source: str) -> Regeling:
         ckind = c.text("kind")
         if ckind not in {k.value for k in MeldingKind}:
             raise c.fail("kind", f"unknown category kind {ckind!r}; known: {', '.join(k.value for k in MeldingKind)}")
-        categories.append(Category(cid, c.text("label"), MeldingKind(ckind), c.text("note", False, "")))
+        cterm = _term(source, c.at("term"), c.data["term"]) if "term" in c.data else None
+        action = c.text("action", False, "")
+        if (cterm is None) != (not action):
+            raise c.fail("action" if cterm else "term",
+                         "a category's term and action go together: what must happen, and within which term")
+        categories.append(Category(cid, c.text("label"), MeldingKind(ckind), c.text("note", False, ""),
+                                   cterm, action))
 
     routes: list[RouteRef] = []
     for i, raw in enumerate(top.array("external_routes", non_empty=True)):
@@ -290,7 +344,29 @@ def parse_regeling(data: Mapping[str, Any], source: str) -> Regeling:
         slug=slug, name=name, kind=kind, feedback_term=term, categories=tuple(categories),
         external_routes=tuple(routes), authority=Authority(recipients, tuple(recusals)),
         counsellor=counsellor, closed_case_days=closed_case_days, source=doc,
+        feedback_runs_from=TermStart(runs_from), follow_up_months=follow_up, units=tuple(units),
     )
+
+
+def _follow_up(top: _Reader, closed_case_days: int) -> tuple[int, ...]:
+    """[benadeling] follow_up_months: ascending whole months after closing, each asked while
+    the case (and so the melder's code) still exists: before retention deletes it."""
+    table = top.table("benadeling", {"follow_up_months"}, required=False)
+    if table is None:
+        return DEFAULT_FOLLOW_UP_MONTHS
+    months = table.array("follow_up_months", required=False)
+    for i, m in enumerate(months):
+        if isinstance(m, bool) or not isinstance(m, int) or m < 1:
+            raise RegelingError(table.file, table.at("follow_up_months") + f"[{i}]",
+                                f"must be a whole number of months of at least 1, got {m!r}")
+        if i and m <= months[i - 1]:
+            raise RegelingError(table.file, table.at("follow_up_months") + f"[{i}]",
+                                "the moments must be in ascending order")
+        if m * 31 >= closed_case_days:
+            raise RegelingError(table.file, table.at("follow_up_months") + f"[{i}]",
+                                f"{m} months reaches past retention ({closed_case_days} days after closing), "
+                                "when the case and the melder's code are gone")
+    return tuple(months)
 
 
 def load_regeling(path: str | Path) -> Regeling:

@@ -86,6 +86,9 @@ class Fact:
     feedback_in_time: bool | None
     extended: bool
     count: int = 1
+    category: str | None = None  # the regeling's category, recorded at triage (issue 14)
+    benadeling: bool = False     # the melder reported benadeling (issue 15)
+    unit: str | None = None      # the regeling's unit (a shared service's municipality)
 
     @property
     def ack_in_time(self) -> bool | None:

@@ -42,12 +42,13 @@ class Route:
     only_for_kinds: frozenset[str] = frozenset()  # organisation kinds; empty: all
 
 
-def _authority(id: str, name: str, purpose: str, website: str) -> Route:
+def _authority(id: str, name: str, purpose: str, website: str, fits: str) -> Route:
+    """An authority of art. 2c Wbk; `fits` is the melder's guide: which misstanden belong there."""
     return Route(
         id=id, name=name, purpose=purpose,
         applies_when=(
-            "Bij een vermoeden van een misstand op het terrein waarop deze autoriteit toezicht "
-            "houdt (bevoegde autoriteit volgens art. 2c Wbk)."
+            f"Bij een vermoeden van een misstand op het terrein waarop deze autoriteit toezicht "
+            f"houdt (bevoegde autoriteit volgens art. 2c Wbk), bijvoorbeeld {fits}"
         ),
         website=website,
     )
@@ -89,24 +90,32 @@ _CATALOGUE: tuple[Route, ...] = (
     ),
     _authority("acm", "Autoriteit Consument & Markt (ACM)",
                "Toezicht op eerlijke concurrentie, consumentenbescherming en de markten voor "
-               "energie, telecom, post en vervoer.", "acm.nl"),
+               "energie, telecom, post en vervoer.", "acm.nl",
+               "prijsafspraken, misleiding van consumenten of misbruik van een machtspositie."),
     _authority("afm", "Autoriteit Financiële Markten (AFM)",
-               "Toezicht op het gedrag van partijen op de financiële markten.", "afm.nl"),
+               "Toezicht op het gedrag van partijen op de financiële markten.", "afm.nl",
+               "handel met voorkennis, misleidende financiële producten of fouten in jaarverslagen."),
     _authority("anvs", "Autoriteit Nucleaire Veiligheid en Stralingsbescherming (ANVS)",
-               "Toezicht op nucleaire veiligheid en stralingsbescherming.", "autoriteitnvs.nl"),
+               "Toezicht op nucleaire veiligheid en stralingsbescherming.", "autoriteitnvs.nl",
+               "onveilig werken met radioactieve stoffen of röntgenapparatuur."),
     _authority("ap", "Autoriteit Persoonsgegevens (AP)",
                "Toezicht op de bescherming van persoonsgegevens (privacy).",
-               "autoriteitpersoonsgegevens.nl"),
+               "autoriteitpersoonsgegevens.nl",
+               "een datalek dat niet wordt gemeld, of persoonsgegevens die zonder grond worden gedeeld."),
     _authority("dnb", "De Nederlandsche Bank (DNB)",
-               "Toezicht op banken, verzekeraars en pensioenfondsen.", "dnb.nl"),
+               "Toezicht op banken, verzekeraars en pensioenfondsen.", "dnb.nl",
+               "witwassen, of een bank, verzekeraar of pensioenfonds die zijn risico's verzwijgt."),
     _authority("igj", "Inspectie Gezondheidszorg en Jeugd (IGJ)",
                "Toezicht op de kwaliteit en veiligheid van zorg, jeugdhulp, geneesmiddelen en "
-               "medische hulpmiddelen.", "igj.nl"),
+               "medische hulpmiddelen.", "igj.nl",
+               "onveilige zorg of jeugdhulp, of fouten met medicijnen die worden verzwegen."),
     _authority("nvwa", "Nederlandse Voedsel- en Warenautoriteit (NVWA)",
                "Toezicht op voedselveiligheid, productveiligheid, dierenwelzijn en "
-               "diergezondheid.", "nvwa.nl"),
+               "diergezondheid.", "nvwa.nl",
+               "onveilig voedsel, gevaarlijke producten of verwaarlozing van dieren."),
     _authority("nza", "Nederlandse Zorgautoriteit (NZa)",
-               "Toezicht op de zorgmarkten, zorgaanbieders en zorgverzekeraars.", "nza.nl"),
+               "Toezicht op de zorgmarkten, zorgaanbieders en zorgverzekeraars.", "nza.nl",
+               "onterechte declaraties of fraude met zorggeld."),
     Route(
         id="autoriteit_woningcorporaties",
         name="Autoriteit woningcorporaties",
@@ -169,17 +178,26 @@ class RouteView:
     why: str | None = None  # why this route is suggested now
 
 
+GUIDE = (
+    "Welke instantie past? Kies de autoriteit die toezicht houdt op het terrein van uw "
+    "vermoeden; bij elke autoriteit staat een voorbeeld. Past geen van deze, of twijfelt u, "
+    "ga dan naar het Huis voor Klokkenluiders."
+)
+
+
 def routes_for(regeling: "Regeling", *, feedback_overdue: bool = False, disagrees: bool = False) -> list[RouteView]:
-    """The regeling's routes in its order; primary routes first, with a reason, when the
-    feedback is overdue or the melder disagrees. The Huis voor Klokkenluiders is always
-    there (the Wbk gives it to every melder), appended when the regeling omits it."""
+    """The regeling's routes in its order (a regeling puts its own first); then every other
+    authority of art. 2c Wbk, which the law gives to every melder; the Huis voor
+    Klokkenluiders, for the rest, last unless the regeling names it. Primary routes first,
+    with a reason, when the feedback is overdue or the melder disagrees."""
     named = list(regeling.external_routes)
     ids = [r.id for r in named]
     views: list[RouteView] = []
     for ref in named:
         views.append(_view(route(ref.id), ref.wording))
-    if "huis_voor_klokkenluiders" not in ids:
-        views.append(_view(ROUTES["huis_voor_klokkenluiders"], None))
+    for authority in ART_2C_AUTHORITIES:  # the Huis is the tuple's last
+        if authority not in ids:
+            views.append(_view(ROUTES[authority], None))
 
     why_parts = [text for flag, text in ((feedback_overdue, WHY_OVERDUE), (disagrees, WHY_DISAGREES)) if flag]
     if not why_parts:

@@ -74,7 +74,8 @@ def deadlines_of(case: Case, org: Organisation | None = None) -> Deadlines:
     regeling = regeling_of(org or case.organisation)
     extension = (Extension(until=case.feedback_extended_to, reason="(recorded)")
                  if case.feedback_extended_to else None)
-    return compute_deadlines(regeling.feedback_term, case.received_on, case.acknowledged_on, extension)
+    return compute_deadlines(regeling.feedback_term, case.received_on, case.acknowledged_on, extension,
+                             runs_from=regeling.feedback_runs_from)
 
 
 def store_deadlines(case: Case, org: Organisation | None = None) -> Deadlines:

@@ -8,7 +8,7 @@ import json
 from flask import Blueprint, Response, jsonify, request, stream_with_context
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from whistle.services import lifecycle
+from whistle.services import benadeling, lifecycle
 from whistle.services.melder import consent
 from whistle.services.melder import intake
 from whistle.services.melder import case as reporter
@@ -138,6 +138,22 @@ def post_event(ctx: ReporterContext):
     facts = {k: v for k, v in body.items() if k != "event"}
     lifecycle.transition(use_case(), ctx.case, event, ctx, **facts)
     return jsonify(reporter.case_state_json(ctx.case, clock().today()))
+
+
+@bp.post("/reporter/case/benadeling")
+@melder_required
+@throttled(Bucket.FOLLOW_UP)
+def post_benadeling(ctx: ReporterContext):
+    """Benadeling (issue 15): `{"kind": "melding", "ciphertext"}` at any time, or
+    `{"kind": "nazorg", "answer": "ja"|"nee", "ciphertext"}` at an open follow-up moment."""
+    body = json_body()
+    if not isinstance(body, dict) or body.get("kind") not in ("melding", "nazorg"):
+        raise InvalidInput("kind: 'melding' or 'nazorg'", field="kind")
+    if body["kind"] == "melding":
+        benadeling.report(use_case(), ctx.case, None, body)
+    else:
+        benadeling.answer_follow_up(use_case(), ctx.case, None, body)
+    return jsonify(reporter.case_state_json(ctx.case, clock().today())), 201
 
 
 @bp.post("/reporter/case/consent")

@@ -6,7 +6,9 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from whistle.domain.lifecycle import Actor, DismissReason, MeldingKind, State
 from whistle.domain.roles import StaffRole
-from whistle.services import lifecycle, recipient_log, trust
+from whistle.domain.benadeling import RISK_QUESTIONS, Answer, RiskLevel
+from whistle.services import benadeling, lifecycle, recipient_log, trust
+from whistle.services.organisations import regeling_of
 from whistle.services.counsellor import case as counsellor
 from whistle.services.counsellor import escalation
 from whistle.services.operations import retention
@@ -75,6 +77,8 @@ def render_case(principal: StaffPrincipal, ref: str, error: str | None = None, s
                            retention=(None if opened.key_unreadable
                                       else retention.case_view(db(), principal, opened.case, clock().today())),
                            kinds=list(MeldingKind), form=request.form if status != 200 else {},
+                           regeling=regeling_of(opened.case.organisation), risk_questions=RISK_QUESTIONS,
+                           answers=list(Answer), risk_levels=list(RiskLevel),
                            today=clock().today(), error=error), status
 
 
@@ -88,6 +92,18 @@ def fire(principal: StaffPrincipal, ref: str, event: str):
             lifecycle.transition(use_case(), ref, event, principal, **request.form.to_dict())
     except (InvalidInput, Conflict) as exc:
         return render_case(principal, ref, error=exc.message, status=exc.status)
+    return redirect(url_for("counsellor.case", ref=ref))
+
+
+@bp.post("/zaak/<ref>/benadeling")
+@staff_required(StaffRole.COUNSELLOR)
+def assess_benadeling(principal: StaffPrincipal, ref: str):
+    """A (new) risk assessment of benadeling, after triage."""
+    try:
+        with attempt():
+            benadeling.assess(use_case(), principal, ref, request.form)
+    except InvalidInput as exc:
+        return render_case(principal, ref, error=exc.message, status=400)
     return redirect(url_for("counsellor.case", ref=ref))
 
 

@@ -7,6 +7,7 @@ from flask import Flask
 
 from whistle.domain import report
 from whistle.domain.lifecycle import MeldingKind, State
+from whistle.domain.routes import GUIDE
 from whistle.services.cases import overdue
 
 
@@ -28,6 +29,13 @@ def melding_kind_label(value: str | None) -> str:
         return value or ""
 
 
+def term_nl(term) -> str:
+    """A regeling's term in Dutch: '2 werkdagen', '6 weken', '10 dagen'."""
+    words = {"weeks": ("week", "weken"), "days": ("dag", "dagen"), "working_days": ("werkdag", "werkdagen")}
+    one, many = words[term.unit.value]
+    return f"{term.amount} {one if term.amount == 1 else many}"
+
+
 def filesize(value: int | None) -> str:
     size = float(value or 0)
     for unit in ("bytes", "kB", "MB", "GB"):
@@ -47,6 +55,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(state_label)
     app.add_template_filter(filesize)
     app.add_template_filter(melding_kind_label)
+    app.add_template_filter(term_nl)
+    app.add_template_global(GUIDE, "routes_guide")
     app.add_template_filter(overdue)  # case | overdue('feedback', today)
     app.add_template_global(report.REPORT_FIELDS, "report_fields")
     app.add_template_global(report.REPORT_TEXT_FIELDS, "report_text_fields")

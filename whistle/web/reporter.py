@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from whistle.domain.lifecycle import Actor, State
-from whistle.services import lifecycle, organisations
+from whistle.services import benadeling, lifecycle, organisations
 from whistle.services.melder import consent
 from whistle.services.melder import intake
 from whistle.services.melder import case as reporter
@@ -99,6 +99,7 @@ def render_case(ctx, error=None, status=200, uploaded=()):
         routes=reporter.escalation_routes(ctx.case, clock().today()),
         events=lifecycle.events_for(ctx.case, Actor.MELDER),
         consent=consent.view(db(), ctx.case),
+        follow_up=benadeling.follow_up_view(ctx.case, clock().today()),
         error=error, uploaded=uploaded)
     return page, status
 
@@ -136,6 +137,32 @@ def post_message(ctx: reporter.ReporterContext):
     except InvalidInput as exc:
         return render_case(ctx, error=exc.message, status=400)
     return redirect(url_for("reporter.case_page"))
+
+
+@bp.post("/melder/benadeling")
+@melder_required
+@throttled(Bucket.FOLLOW_UP)
+def report_benadeling(ctx: reporter.ReporterContext):
+    """Benadeling, reported at any time (Wbk art. 17da): sealed for the vertrouwenspersoon."""
+    try:
+        with attempt():
+            benadeling.report(use_case(), ctx.case, ctx.case_key, request.form)
+    except InvalidInput as exc:
+        return render_case(ctx, error=exc.message, status=400)
+    return redirect(url_for("reporter.case_page", _anchor="benadeling"))
+
+
+@bp.post("/melder/nazorg")
+@melder_required
+@throttled(Bucket.FOLLOW_UP)
+def answer_follow_up(ctx: reporter.ReporterContext):
+    """The answer to the follow-up question after closing: benadeling ervaren, ja of nee."""
+    try:
+        with attempt():
+            benadeling.answer_follow_up(use_case(), ctx.case, ctx.case_key, request.form)
+    except InvalidInput as exc:
+        return render_case(ctx, error=exc.message, status=400)
+    return redirect(url_for("reporter.case_page", _anchor="benadeling"))
 
 
 @bp.post("/melder/bijlage")

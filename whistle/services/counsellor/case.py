@@ -2,17 +2,18 @@
 attachment downloads. Only cases whose key is wrapped to the member exist for them."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import crypto
+from whistle.domain.benadeling import BenadelingKind
 from whistle.domain.records import Author, RecordKind
 from whistle.domain.roles import StaffRole
 from whistle.models import Case, CaseKey, Record
-from whistle.services import audit
+from whistle.services import audit, benadeling
 from whistle.services.staff import recovery
 from whistle.services.cases import (UNREADABLE_ATTACHMENT, attachment_of, case_by_ref, open_attachment,
                                     open_or_none, staff_case_key, staff_case_key_or_none)
@@ -70,6 +71,7 @@ class OpenedCase:
     report_unreadable: bool = False
     identity_unreadable: bool = False
     key_unreadable: bool = False  # junk: nothing can be shared or handed over
+    benadeling: list = field(default_factory=list)  # whistle.services.benadeling.Entry, all kinds
 
 
 def open_case(uc: UseCase, principal: StaffPrincipal, ref: str) -> OpenedCase:
@@ -101,7 +103,8 @@ def open_case(uc: UseCase, principal: StaffPrincipal, ref: str) -> OpenedCase:
     audit.record(session, chain=case.organisation.slug, actor=principal.staff.email,
                  event="case_opened", today=clock.today(), case_ref=case.ref)
     return OpenedCase(case, report, identity, messages, attachments,
-                      unreadable["report"], unreadable["identity"], key is None)
+                      unreadable["report"], unreadable["identity"], key is None,
+                      benadeling.entries(session, case, key, tuple(BenadelingKind)))
 
 
 def _attachment_view(a, header: dict | None) -> OpenedAttachment:

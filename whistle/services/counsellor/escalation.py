@@ -139,6 +139,8 @@ def _entries(session: Session, case: Case, opened: counsellor.OpenedCase, form: 
     if not entries:
         raise InvalidInput("Het dossier is leeg: kies wat het bevoegd gezag krijgt. Er is niets verstuurd.",
                            field="include_report")
+    if case.unit:  # a shared service: the dossier names the unit the melding concerns (SamenTwente)
+        entries.insert(0, {"type": "unit", "text": regeling_of(case.organisation).unit(case.unit).label})
     return entries
 
 

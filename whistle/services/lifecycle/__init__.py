@@ -53,7 +53,8 @@ class Outcome:
 def stored_facts(case: Case) -> dict[str, Any]:
     """The case facts the table's case guards ask about."""
     return {"meldingswaardig": case.meldingswaardig,
-            "already_extended": case.feedback_extended_to is not None}
+            "already_extended": case.feedback_extended_to is not None,
+            "category_action_open": case.category_due is not None and case.category_done_on is None}
 
 
 def events_for(case: Case, actor: Actor) -> list[Transition]:

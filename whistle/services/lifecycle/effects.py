@@ -19,13 +19,14 @@ from typing import Any, Callable, Generic, Mapping, TypeVar
 from sqlalchemy.orm import Session
 
 import crypto
-from whistle.domain.deadlines import DeadlineError, extend
+from whistle.domain.deadlines import DeadlineError, add_term, extend
 from whistle.domain.lifecycle import (
     TRANSITIONS, Actor, Decision, DismissReason, Event, MeldingKind, OverdueDeadline, Transition,
 )
 from whistle.domain.records import Author, RecordKind
-from whistle.domain.routes import route as catalogue_route
+from whistle.domain.routes import ART_2C_AUTHORITIES, route as catalogue_route
 from whistle.models import Case, Record
+from whistle.services import benadeling
 from whistle.services.cases import deadlines_of, due_of, store_deadlines
 from whistle.services.dossiers import authority_key, held_dossier_of_case, seal_decision
 from whistle.services.errors import Conflict, Forbidden, InvalidInput
@@ -89,12 +90,22 @@ G = TypeVar("G", bound=Given)
 class Triage(Given):
     kind: MeldingKind
     meldingswaardig: bool
+    category: str | None = None  # the regeling's category (issue 14), metadata for the register
+    unit: str | None = None      # the regeling's unit the melding concerns (SamenTwente)
+    risk: dict | None = None     # the risk assessment of benadeling, sealed under the case key
 
     def guard_facts(self) -> dict[str, object]:
         return {"kind": self.kind.value, "meldingswaardig": self.meldingswaardig}
 
     def audit(self) -> dict[str, object]:
-        return self.guard_facts()
+        return {**self.guard_facts(), "category": self.category, "unit": self.unit,
+                "risk_assessed": self.risk is not None}
+
+
+@dataclass(frozen=True)
+class CategoryDone(Given):
+    def claim(self) -> tuple[Any, ...]:
+        return (Case.category_done_on.is_(None),)
 
 
 @dataclass(frozen=True)
@@ -176,12 +187,45 @@ def _acknowledge(step: Step, given: Given) -> None:
 
 def _read_triage(step: Step, raw: Mapping[str, Any]) -> Triage:
     parsed = parse_facts(Event.TRIAGE, raw)
-    return Triage(MeldingKind(parsed["kind"]), parsed["meldingswaardig"])
+    category = parsed["category"]
+    regeling = regeling_of(step.case.organisation)
+    if category is not None and category not in {c.id for c in regeling.categories}:
+        raise InvalidInput(f"category: kies een onderwerp uit de regeling: "
+                           f"{', '.join(c.id for c in regeling.categories)}.", field="category")
+    unit = parsed["unit"]
+    if unit is not None and unit not in {u.id for u in regeling.units}:
+        raise InvalidInput(f"unit: kies een eenheid uit de regeling: {', '.join(u.id for u in regeling.units)}.",
+                           field="unit")
+    return Triage(MeldingKind(parsed["kind"]), parsed["meldingswaardig"], category, unit,
+                  benadeling.parse_risk(raw, required=False))
 
 
 def _triage(step: Step, given: Triage) -> None:
-    step.case.category = given.kind.value
-    step.case.meldingswaardig = given.meldingswaardig
+    case = step.case
+    case.category = given.kind.value
+    case.meldingswaardig = given.meldingswaardig
+    case.regeling_category = given.category
+    case.unit = given.unit
+    # A category with a term of its own (Senzer: inform the directie within two working days)
+    # gets its deadline, counted from the melding like the statutory ones.
+    term = regeling_of(case.organisation).category(given.category).term if given.category else None
+    case.category_due = add_term(case.received_on, term) if term else None
+    if given.risk is not None:
+        if step.case_key is None:
+            raise Forbidden("Zonder de sleutel van de zaak kan de risico-inschatting niet worden opgeslagen.")
+        benadeling.record_risk(step.session, case, step.case_key, given.risk, step.today,
+                               step.staff().staff.email)
+
+
+def _read_category_done(step: Step, raw: Mapping[str, Any]) -> Given:
+    if step.case.category_due is None or step.case.category_done_on is not None:
+        raise InvalidInput("event: deze zaak heeft geen openstaande verplichting van haar categorie.",
+                           field="event")
+    return CategoryDone()
+
+
+def _category_done(step: Step, given: Given) -> None:
+    step.case.category_done_on = step.today
 
 
 def _read_escalate(step: Step, raw: Mapping[str, Any]) -> Given:
@@ -239,7 +283,7 @@ def _read_external_report(step: Step, raw: Mapping[str, Any]) -> ExternalReport:
     parsed = parse_facts(Event.REPORT_EXTERNAL, raw)
     route_id = parsed["route"]
     listed = {r.id for r in regeling_of(step.case.organisation).external_routes}
-    listed |= {"huis_voor_klokkenluiders", OTHER_ROUTE}
+    listed |= set(ART_2C_AUTHORITIES) | {OTHER_ROUTE}  # every art. 2c authority, the Huis among them
     if route_id not in listed:
         raise InvalidInput(f"route: kies bij welke instantie u heeft gemeld: "
                            f"{', '.join(sorted(listed))}.", field="route")
@@ -315,6 +359,7 @@ EFFECTS: Mapping[Event, Effect[Any]] = MappingProxyType({
     Event.MARK_OVERDUE: Effect(read=_read_overdue, apply=_mark_overdue),
     # Closing junk writes nothing to the case; the reason goes to the audit event.
     Event.DISMISS: Effect(read=_read_dismissal),
+    Event.FULFIL_CATEGORY: Effect(read=_read_category_done, apply=_category_done),
 })
 if {row.event for row in TRANSITIONS.values()} - set(EFFECTS):  # pragma: no cover - caught at import
     raise RuntimeError("a row of the transition table has no effect")

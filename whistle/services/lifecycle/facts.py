@@ -25,8 +25,11 @@ def parse_facts(event: Event | str, raw: Mapping[str, Any]) -> dict[str, Any]:
     field otherwise. Fields an event does not use are ignored."""
     event = parse_event(event)
     if event is Event.TRIAGE:
+        category = raw.get("category")
         return {"kind": member(raw.get("kind"), "kind", MeldingKind, "soort melding"),
-                "meldingswaardig": yes_no(raw.get("meldingswaardig"), "meldingswaardig", "meldingswaardig")}
+                "meldingswaardig": yes_no(raw.get("meldingswaardig"), "meldingswaardig", "meldingswaardig"),
+                "category": category.strip() if isinstance(category, str) and category.strip() else None,
+                "unit": raw["unit"].strip() if isinstance(raw.get("unit"), str) and raw["unit"].strip() else None}
     if event is Event.EXTEND_FEEDBACK:
         return {"until": iso_date(raw.get("until"), "until", "verlengen tot: geef een datum als JJJJ-MM-DD."),
                 "reason": bounded_text(raw.get("reason"), "reason", limit=MAX_MESSAGE_CHARS,

@@ -180,7 +180,21 @@ def case_state_json(case: Case, today) -> dict[str, Any]:
         "identity_consent_on": _iso(case.identity_consent_on),
         "events": melder_events(case),
         "escalation_routes": [asdict(route) for route in escalation_routes(case, today)],
+        "benadeling_reported_on": _iso(case.benadeling_on),
+        "follow_up": _follow_up_json(case, today),
     }
+
+
+def _follow_up_json(case: Case, today) -> dict[str, Any] | None:
+    """The benadeling follow-up after closing: whether a moment is open now (issue 15)."""
+    from whistle.services.benadeling import follow_up_view  # builds on services.cases, like this module
+    view = follow_up_view(case, today)
+    if view is None:
+        return None
+    months = regeling_of(case.organisation).follow_up_months
+    return {"open": view.open_index is not None, "answered": view.answered,
+            "moments": [d.isoformat() for d in view.moments],
+            "moment_months": months[view.open_index] if view.open_index is not None else None}
 
 
 def escalation_routes(case: Case, today, *, disagrees: bool | None = None):

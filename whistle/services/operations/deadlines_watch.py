@@ -35,6 +35,7 @@ from whistle.services import audit
 from whistle.infra import job_runs
 from whistle.infra.sql import add_days
 from whistle.services.cases import due_of, overdue
+from whistle.services.operations import follow_ups
 from whistle.services.errors import ServiceError
 from whistle.services.lifecycle import SCHEDULER, transition
 from whistle.settings import Settings
@@ -51,6 +52,7 @@ AWAITING_FEEDBACK = states_awaiting(OverdueDeadline.FEEDBACK)
 class WatchReport:
     overdue: list[tuple[str, str]] = field(default_factory=list)     # (ref, deadline)
     reminded: list[tuple[str, str]] = field(default_factory=list)    # (ref, counsellor e-mail)
+    followed_up: list[tuple[str, str]] = field(default_factory=list)  # (ref, follow_ups.CATEGORY|FOLLOW_UP)
     failures: list[str] = field(default_factory=list)                # refs
 
     @property
@@ -130,8 +132,16 @@ def watch(factory: sessionmaker[Session], settings: Settings, clock: Clock, *,
     transaction. The cost follows the new due moments, not the cases that exist."""
     report = WatchReport()
     with transaction(factory) as s:
-        ids = candidates(s, clock.today(), window)
+        today = clock.today()
+        ids = candidates(s, today, window)
+        more = follow_ups.candidates(s, today, window)
     with Mailer(settings.mail) as mailer:
+        for case_id in more:  # a category's own term; the benadeling follow-up after closing
+            try:
+                report.followed_up += follow_ups.remind(factory, settings, clock, mailer, case_id, window)
+            except (SQLAlchemyError, MailError, ServiceError) as exc:
+                log.warning("follow-up watch: case id %s failed: %s", case_id, type(exc).__name__)
+                report.failures.append(str(case_id))
         for i in range(0, len(ids), BATCH):
             batch = ids[i:i + BATCH]
             try:

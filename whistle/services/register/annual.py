@@ -66,8 +66,15 @@ def actor_name(member: StaffPrincipal | str) -> str:
 
 def _build(uc: UseCase, orgs: list[Organisation], year: int) -> AnnualReport:
     found = facts(uc.session, [o.id for o in orgs], [year - 1, year])
+    categories: dict[str, str] = {}  # id -> label, the first organisation's wording for a shared id
+    for o in orgs:
+        for c in regeling_of(o).categories:
+            categories.setdefault(c.id, c.label)
+    pairs = [(label, cid) for cid, label in categories.items()]
+    units = {u.id: u.label for o in orgs for u in regeling_of(o).units}
     return AnnualReport(", ".join(o.name for o in orgs), tuple(o.slug for o in orgs),
-                        annual_figures(found, year), annual_figures(found, year - 1),
+                        annual_figures(found, year, pairs, [(v, k) for k, v in units.items()]),
+                        annual_figures(found, year - 1, pairs, [(v, k) for k, v in units.items()]),
                         report_to_label(orgs[0]) if len(orgs) == 1 else None)
 
 

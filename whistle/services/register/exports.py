@@ -120,7 +120,8 @@ def dossier_export(uc: UseCase, principal: StaffPrincipal, dossier_ref: str) -> 
 
 
 _ENTRY_TITLES = {"report": "De melding (zoals doorgezet)", "message": "Bericht",
-                 "identity": "Identiteit van de melder (met toestemming)", "note": "Toelichting van de vertrouwenspersoon"}
+                 "identity": "Identiteit van de melder (met toestemming)", "note": "Toelichting van de vertrouwenspersoon",
+                 "unit": "De melding betreft"}
 
 
 def _entry_lines(entry: dict) -> list[str]:

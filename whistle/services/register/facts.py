@@ -28,10 +28,13 @@ class RegisterRow:
     route: str
     outcome: str | None
     state: str
+    category: str | None  # the regeling's category, recorded at triage
+    benadeling: bool      # the melder reported benadeling (no content; the date is not exported)
+    unit: str | None      # the regeling's unit the melding concerns (SamenTwente)
 
 
 FIELDS = ("ref", "received_on", "acknowledged_on", "feedback_given_on", "closed_on", "kind", "channel",
-          "named", "route", "outcome", "state")
+          "named", "route", "outcome", "state", "category", "benadeling", "unit")
 
 
 def _days(start: date, end: date | None) -> int | None:
@@ -40,18 +43,21 @@ def _days(start: date, end: date | None) -> int | None:
 
 def _fact(received_on: date, acknowledged_on: date | None, feedback_given_on: date | None, feedback_due: date,
           feedback_extended_to: date | None, kind: str | None, channel: str, named: bool | None,
-          outcome: str | None, route: str | None) -> Fact:
+          outcome: str | None, route: str | None, category: str | None = None,
+          benadeling_on: date | None = None, unit: str | None = None) -> Fact:
     fb_in_time = None
     if feedback_given_on is not None:
         fb_in_time = feedback_given_on <= (feedback_extended_to or feedback_due)
     return Fact(year=received_on.year, kind=kind, channel=channel, named=bool(named), outcome=outcome,
                 route=route or Route.INTERNAL.value, ack_days=_days(received_on, acknowledged_on),
                 feedback_days=_days(received_on, feedback_given_on), feedback_in_time=fb_in_time,
-                extended=feedback_extended_to is not None)
+                extended=feedback_extended_to is not None, category=category,
+                benadeling=benadeling_on is not None, unit=unit)
 
 
 _CASE_COLUMNS = (Case.received_on, Case.acknowledged_on, Case.feedback_given_on, Case.feedback_due,
-                 Case.feedback_extended_to, Case.category, Case.channel, Case.named, Case.outcome, Case.route)
+                 Case.feedback_extended_to, Case.category, Case.channel, Case.named, Case.outcome, Case.route,
+                 Case.regeling_category, Case.benadeling_on, Case.unit)
 
 
 def fact_of(case: Case) -> Fact:
@@ -68,7 +74,7 @@ def facts(session: Session, organisation_ids: Iterable[int], years: Iterable[int
     for c in session.scalars(select(RegisterCount).where(
             RegisterCount.organisation_id.in_(org_ids), RegisterCount.year.in_(years))):
         out.append(Fact(c.year, c.kind, c.channel, c.named, c.outcome, c.route, c.ack_days, c.feedback_days,
-                        c.feedback_in_time, c.extended, c.count))
+                        c.feedback_in_time, c.extended, c.count, c.category, bool(c.benadeling), c.unit))
     return out
 
 
@@ -77,7 +83,8 @@ def keep_counts(session: Session, case: Case) -> None:
     f = fact_of(case)
     key = {"organisation_id": case.organisation_id, "year": f.year, "kind": f.kind, "channel": f.channel,
            "named": f.named, "outcome": f.outcome, "route": f.route, "ack_days": f.ack_days,
-           "feedback_days": f.feedback_days, "feedback_in_time": f.feedback_in_time, "extended": f.extended}
+           "feedback_days": f.feedback_days, "feedback_in_time": f.feedback_in_time, "extended": f.extended,
+           "category": f.category, "benadeling": f.benadeling, "unit": f.unit}
     where = [getattr(RegisterCount, k).is_(None) if v is None else getattr(RegisterCount, k) == v
              for k, v in key.items()]
     row = session.scalars(select(RegisterCount).where(*where).with_for_update()).first()
@@ -92,4 +99,5 @@ def register_rows(session: Session, organisation_id: int) -> list[RegisterRow]:
     cases = session.scalars(select(Case).where(Case.organisation_id == organisation_id)
                             .order_by(Case.received_on, Case.ref))
     return [RegisterRow(c.ref, c.received_on, c.acknowledged_on, c.feedback_given_on, c.closed_on, c.category,
-                        c.channel, bool(c.named), c.route, c.outcome, c.state) for c in cases]
+                        c.channel, bool(c.named), c.route, c.outcome, c.state, c.regeling_category,
+                        c.benadeling_on is not None, c.unit) for c in cases]
