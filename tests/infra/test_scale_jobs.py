@@ -32,6 +32,7 @@ def test_expired_reads_each_organisations_term_in_one_query(world, db, engine):
         orgs = {o.slug: o for o in s.scalars(select(Organisation))}
         short = json.loads(orgs["zwolle"].regeling_json)
         short["retention"]["closed_case_days"] = 30
+        short["benadeling"]["follow_up_months"] = []  # a follow-up must fall before retention
         orgs["zwolle"].regeling_json = json.dumps(short)
         legacy = json.loads(orgs["kampen"].regeling_json)
         del legacy["retention"]  # stored before the key existed: the default term

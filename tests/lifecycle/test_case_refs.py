@@ -69,3 +69,19 @@ def test_a_refusal_that_is_not_about_the_reference_is_raised(deventer, db, meldi
         with db() as s:  # the same locator: the unique key on it refuses, not the reference
             cases.insert_with_new_ref(s, Case(**values))
     assert refs(db) == [melding.ref]
+
+
+def test_the_new_case_is_part_of_the_callers_transaction(deventer, db, melding):
+    """A crash after the case row and before its records must leave nothing: the savepoint
+    around the insert does not commit the case on its own (on SQLite it would, were it the
+    transaction's first statement)."""
+    import pytest
+    with db() as s:
+        existing = s.scalars(select(Case).where(Case.ref == melding.ref)).one()
+        values = {c.key: getattr(existing, c.key) for c in Case.__mapper__.column_attrs
+                  if c.key not in ("id", "ref", "locator")}
+    with pytest.raises(RuntimeError, match="crash"):
+        with db() as s:
+            cases.insert_with_new_ref(s, Case(**values, locator=b"\x01" * len(existing.locator)))
+            raise RuntimeError("crash before the records")
+    assert refs(db) == [melding.ref]

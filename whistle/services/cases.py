@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -45,7 +45,13 @@ def insert_with_new_ref(session: Session, case: Case) -> None:
     """Give `case` a fresh reference and insert it, inside the caller's transaction. A
     reference already in use, seen before the insert or by the unique key during it (another
     transaction took it meanwhile), is replaced by a new one under a savepoint, so the melding
-    is stored all the same; any other refusal is raised as it came."""
+    is stored all the same; any other refusal is raised as it came.
+
+    On SQLite the write lock is taken first: pysqlite opens its transaction only at a write,
+    so a SAVEPOINT before any write would open one of SQLite's own, and releasing it would
+    commit the case on its own, without the records that belong to it."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("UPDATE cases SET ref = ref WHERE 0 = 1"))
     for _ in range(REF_ATTEMPTS):
         case.ref = new_ref()
         if ref_taken(session, case.ref):
