@@ -61,8 +61,13 @@ def test_staff_pages_come_in_dutch_and_english_only(client, deventer):
 def test_the_switcher_names_each_language_in_itself(client, deventer):
     page = client.get("/o/deventer/?taal=en").get_data(as_text=True)
     for code, name in i18n.NAMES.items():
-        assert re.search(rf'<a href="/o/deventer/\?taal={code}" lang="{code}" hreflang="{code}"[^>]*>{name}</a>', page), code
+        assert re.search(rf'<a href="\?taal={code}" lang="{code}" hreflang="{code}"[^>]*>{name}</a>', page), code
     assert 'hreflang="en" aria-current="true"' in page
+
+
+def test_the_switcher_keeps_the_query_and_does_not_repeat_the_path(client, deventer):
+    page = client.get("/?q=deven&taal=en").get_data(as_text=True)
+    assert 'href="?q=deven&amp;taal=pl"' in page
 
 
 def catalogue(code: str):

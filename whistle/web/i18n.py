@@ -7,7 +7,9 @@ actor, and Dutch is the default. The melder's pages come in five languages (Arab
 left); the staff's pages in Dutch and English."""
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request, url_for
+from urllib.parse import urlencode
+
+from flask import Flask, has_request_context, request
 from flask_babel import Babel, get_locale
 
 PARAM = "taal"
@@ -60,12 +62,14 @@ def text_direction() -> str:
 
 def switcher() -> list[dict]:
     """The other languages of this page as links to the same page, for a GET page only (a
-    page that answered a form has no address to reload in another language)."""
+    page that answered a form has no address to reload in another language). The link is
+    relative, only a query: the page does not repeat its own path (which may hold a case
+    reference the reader has no right to, on the page that says so)."""
     if request.method != "GET" or request.endpoint is None or len(languages()) < 2:
         return []
     current = language()
-    args = {**(request.view_args or {}), **{k: v for k, v in request.args.items() if k != PARAM}}
-    return [{"code": code, "name": NAMES[code], "href": url_for(request.endpoint, **args, **{PARAM: code}),
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != PARAM]
+    return [{"code": code, "name": NAMES[code], "href": "?" + urlencode(args + [(PARAM, code)]),
              "current": code == current} for code in languages()]
 
 
