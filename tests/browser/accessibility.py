@@ -40,6 +40,22 @@ def violations(page) -> list[str]:
     return [f"{page.url}: {line}" for line in found]
 
 
+# The elements that reach past the screen's right edge while none of their children does: where
+# the overflow comes from, named as tag.class, so a failure says what to fix.
+WIDEST = """width => {
+  const name = e => e.tagName.toLowerCase() + (e.className && typeof e.className === 'string'
+      ? '.' + e.className.trim().split(/\\s+/).join('.') : '');
+  const past = e => e.getBoundingClientRect().right > width + 1 ||
+      (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible'
+       && e.getBoundingClientRect().left + e.scrollWidth > width + 1);
+  const out = [];
+  for (const e of document.body.querySelectorAll('*')) {
+    if (past(e) && ![...e.children].some(past)) out.push(name(e) + ' ' + Math.round(e.getBoundingClientRect().right));
+  }
+  return out.slice(0, 4).join(', ');
+}"""
+
+
 def overflow(page) -> list[str]:
     """The page is wider than the screen (horizontal scrolling), at each phone width."""
     found = []
@@ -47,7 +63,8 @@ def overflow(page) -> list[str]:
         page.set_viewport_size({"width": width, "height": 800})
         scroll = page.evaluate("document.documentElement.scrollWidth")
         if scroll > width:
-            found.append(f"{page.url}: {scroll} px wide at {width} px")
+            culprits = page.evaluate(WIDEST, width)
+            found.append(f"{page.url}: {scroll} px wide at {width} px ({culprits})")
     page.set_viewport_size({"width": 1280, "height": 800})
     return found
 

@@ -128,4 +128,4 @@ def test_the_checks_find_what_they_look_for(chromium):
     context.close()
     assert any("html-has-lang" in f for f in found), found
     assert any("image-alt" in f for f in found)
-    assert any(f.endswith("px wide at 320 px") for f in found), found
+    assert any("508 px wide at 320 px (div 508)" in f for f in found), found
