@@ -34,6 +34,18 @@ def _body_piece(content_type: str, first: bool) -> bytes:
     return b"a" * MiB
 
 
+def _drain(s: socket.socket) -> bytes:
+    got = b""
+    while True:
+        try:
+            chunk = s.recv(65536)
+        except OSError:
+            return got
+        if not chunk:
+            return got
+        got += chunk
+
+
 def send_oversized(port: int, path: str, content_type: str, chunked: bool, total: int,
                    forwarded_for: str = "127.0.0.1") -> tuple[int | None, int]:
     """Send up to `total` bytes of body, stopping as soon as the server answers. Returns the
@@ -85,7 +97,9 @@ def send_oversized(port: int, path: str, content_type: str, chunked: bool, total
             except BlockingIOError:
                 time.sleep(0.01)
     except (ConnectionResetError, BrokenPipeError):
-        pass
+        # The server answered and closed while we were still sending: its answer may already
+        # be in our receive buffer (Linux hands queued data out before the reset's error).
+        answer += _drain(s)
     finally:
         s.close()
     status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/1.1 ") else None
