@@ -49,8 +49,10 @@ class Settings:
     reporter_session_minutes: int = 15
     staff_session_minutes: int = 30
     challenge_seconds: int = 120
-    # Abuse limits (whistle.infra.throttle), counted in each process's memory. Failures
-    # per window of throttle_window_minutes; intake per organisation per hour.
+    # Abuse limits (whistle.infra.throttle), counted in each process's memory, or in a shared
+    # store (throttle_store = "redis://host:6379/0") for several app servers. Failures per
+    # window of throttle_window_minutes; intake per organisation per hour.
+    throttle_store: str = "memory"
     trusted_proxy_hops: int = 0  # >0 only behind that many proxies that set X-Forwarded-For
     throttle_window_minutes: int = 15
     melder_failures_per_client: int = 10
@@ -88,6 +90,9 @@ class Settings:
                      "intake_bytes_per_hour"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name}: must be positive")
+        if self.throttle_store != "memory" and not self.throttle_store.startswith(
+                ("redis://", "rediss://", "unix://")):
+            raise SettingsError('throttle_store: "memory" or a Redis URL (redis://, rediss://, unix://)')
         if not 0 <= self.work_bits <= self.work_max_bits <= 32:
             raise SettingsError("work_bits, work_max_bits: need 0 <= work_bits <= work_max_bits <= 32")
 
@@ -141,7 +146,8 @@ def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
     values = dict(file_values)
     for key, conv in (("database_url", str), ("base_url", str), ("behind_tls", _bool),
                       ("run_scheduler", _bool), ("shared_staff_sessions", _bool), ("max_attachment_bytes", int),
-                      ("metadata_clean_max_bytes", int), ("trusted_proxy_hops", int)):
+                      ("metadata_clean_max_bytes", int), ("trusted_proxy_hops", int),
+                      ("throttle_store", str)):
         env_key = "WHISTLE_" + key.upper()
         if env_key in env:
             values[key] = conv(env[env_key])

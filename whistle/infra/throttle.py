@@ -8,8 +8,10 @@ the address itself is never kept, and nothing here is ever written to disk. A st
 counted by a keyed hash of its e-mail address.
 
 Every limit is checked before the request is looked at, so a throttled answer is the same
-whether a case or account exists or not. Counters are per process: with several processes each
-allows its own budget (docs/operations.md)."""
+whether a case or account exists or not. Counters are per process unless `throttle_store`
+names a shared store (whistle.infra.throttle_store, Redis): then every process behind the proxy
+counts in it, with the same daily key, and each still keeps its own counters to fall back on
+when the store does not answer (docs/operations.md)."""
 from __future__ import annotations
 
 import hashlib
@@ -20,6 +22,7 @@ import threading
 from datetime import date
 
 from whistle.clock import Clock
+from whistle.infra.throttle_store import RedisStore, StoreUnavailable, open_store
 from whistle.services.errors import TooManyRequests
 from whistle.settings import Settings
 
@@ -34,15 +37,25 @@ STAFF_CLIENT_FACTOR = 5
 
 
 class Window:
-    """Amounts per key in fixed windows of `seconds`; thread-safe, bounded in memory."""
+    """Amounts per key in fixed windows of `seconds`; thread-safe, bounded in memory. With a
+    shared store the window is counted there as well, and the store's count decides while it
+    answers."""
 
-    def __init__(self, limit: int, seconds: int, max_keys: int = 100_000) -> None:
+    def __init__(self, limit: int, seconds: int, max_keys: int = 100_000, *,
+                 store: RedisStore | None = None, name: str = "") -> None:
         self.limit, self.seconds, self.max_keys = limit, seconds, max_keys
+        self.store, self.name = store, name
         self._counts: dict[bytes, tuple[float, int]] = {}
         self._lock = threading.Lock()
 
     def retry_after(self, key: bytes, now: float) -> int:
         """Seconds until `key` may go on; 0 while it is within its limit."""
+        if self.store is not None:
+            try:
+                used, left_ms = self.store.read(self.name, key)
+                return (math.ceil(left_ms / 1000) or 1) if used >= self.limit else 0
+            except StoreUnavailable:
+                pass
         with self._lock:
             start, used = self._current(key, now)
         return math.ceil(start + self.seconds - now) if used >= self.limit else 0
@@ -53,6 +66,11 @@ class Window:
             self._counts[key] = (start, used + amount)
             if len(self._counts) > self.max_keys:
                 self._prune(now)
+        if self.store is not None:
+            try:
+                self.store.add(self.name, key, amount, self.seconds)
+            except StoreUnavailable:
+                pass
 
     def _current(self, key: bytes, now: float) -> tuple[float, int]:
         start, used = self._counts.get(key, (now, 0))
@@ -67,20 +85,44 @@ class Window:
             self._counts = dict(keep)
 
 
-class ClientKeys:
-    """Keyed hashes of client addresses under a key that lives in memory for one day."""
+class DailyKey:
+    """A random hashing key that lives one day: in this process's memory, or, with a shared
+    store, the same in every process (made there by the first to ask)."""
 
-    def __init__(self) -> None:
+    def __init__(self, purpose: str, store: RedisStore | None = None) -> None:
+        self.purpose, self.store = purpose, store
         self._day: date | None = None
         self._key = b""
+        self._shared = False
         self._lock = threading.Lock()
 
-    def key(self, address: str, today: date) -> bytes:
+    def current(self, today: date) -> bytes:
         with self._lock:
-            if today != self._day:
-                self._day, self._key = today, secrets.token_bytes(32)
-            key = self._key
-        return hashlib.blake2b(network_of(address).encode(), key=key, digest_size=16).digest()
+            if today == self._day and (self._shared or self.store is None):
+                return self._key
+        shared = None
+        if self.store is not None:
+            try:
+                shared = self.store.daily_key(self.purpose, today)
+            except StoreUnavailable:
+                pass
+        with self._lock:
+            if shared is not None:
+                self._day, self._key, self._shared = today, shared, True
+            elif today != self._day:
+                self._day, self._key, self._shared = today, secrets.token_bytes(32), False
+            return self._key
+
+
+class ClientKeys:
+    """Keyed hashes of client addresses under a key that lives for one day."""
+
+    def __init__(self, store: RedisStore | None = None) -> None:
+        self._daily = DailyKey("client", store)
+
+    def key(self, address: str, today: date) -> bytes:
+        return hashlib.blake2b(network_of(address).encode(), key=self._daily.current(today),
+                               digest_size=16).digest()
 
 
 def network_of(address: str) -> str:
@@ -118,17 +160,19 @@ class Throttle:
     def __init__(self, settings: Settings, clock: Clock) -> None:
         window = settings.throttle_window_minutes * 60
         self.clock = clock
-        self.clients = ClientKeys()
-        self._account_key = secrets.token_bytes(32)
-        self._melder_client = Window(settings.melder_failures_per_client, window)
-        self._melder_global = Window(settings.melder_failures_global, window)
-        self._challenges = Window(settings.challenges_per_client, window)
+        store = self.store = open_store(settings.throttle_store)
+        self.clients = ClientKeys(store)
+        self._account_key = DailyKey("account", store)
+        self._melder_client = Window(settings.melder_failures_per_client, window, store=store, name="melder")
+        self._melder_global = Window(settings.melder_failures_global, window, store=store, name="melder-all")
+        self._challenges = Window(settings.challenges_per_client, window, store=store, name="challenge")
         # Per account *and* client: an attacker elsewhere cannot lock the member out. One
         # client spraying many accounts meets a wider budget of its own.
-        self._staff = Window(settings.staff_failures_per_account, window)
-        self._staff_client = Window(STAFF_CLIENT_FACTOR * settings.staff_failures_per_account, window)
-        self._cases = Window(settings.intake_cases_per_hour, 3600)
-        self._bytes = Window(settings.intake_bytes_per_hour, 3600)
+        self._staff = Window(settings.staff_failures_per_account, window, store=store, name="staff")
+        self._staff_client = Window(STAFF_CLIENT_FACTOR * settings.staff_failures_per_account, window,
+                                    store=store, name="staff-client")
+        self._cases = Window(settings.intake_cases_per_hour, 3600, store=store, name="cases")
+        self._bytes = Window(settings.intake_bytes_per_hour, 3600, store=store, name="bytes")
 
     def _now(self) -> float:
         return self.clock.now().timestamp()
@@ -137,8 +181,8 @@ class Throttle:
         return self.clients.key(address, self.clock.today())
 
     def _account(self, email: str) -> bytes:
-        return hashlib.blake2b((email or "").strip().lower().encode(), key=self._account_key,
-                               digest_size=16).digest()
+        return hashlib.blake2b((email or "").strip().lower().encode(),
+                               key=self._account_key.current(self.clock.today()), digest_size=16).digest()
 
     @staticmethod
     def _refuse(message: str, *waits: int) -> None:
