@@ -109,3 +109,33 @@ def test_the_setting_accepts_memory_or_a_redis_url(tmp_path):
     assert Settings(**base, throttle_store="redis://cache:6379/0").throttle_store.startswith("redis://")
     with pytest.raises(SettingsError, match="throttle_store"):
         Settings(**base, throttle_store="memcached://cache")
+
+
+def stamps(clock, store=None, secret="s" * 40):
+    from whistle.infra.work import WorkStamps, stamp_key
+    return WorkStamps(clock, base_bits=4, max_bits=12, key=stamp_key(secret), store=store)
+
+
+def test_a_challenge_one_server_issued_is_checked_by_another(clock):
+    from whistle.infra.work import WorkRefused, solve
+    one, other, stranger = stamps(clock), stamps(clock), stamps(clock, secret="t" * 40)
+    challenge = one.issue("deventer")
+    nonce = solve(challenge["challenge"], challenge["bits"])
+    with pytest.raises(WorkRefused, match="not ours"):
+        stranger.check("deventer", challenge["challenge"], nonce)  # another installation's key
+    other.check("deventer", challenge["challenge"], nonce)
+
+
+def test_a_spent_challenge_and_the_intake_rate_are_shared_through_the_store(clock, redis_client):
+    from whistle.infra.work import FREE_RATE, WorkRefused, solve
+    store = throttle_store.RedisStore(REDIS_URL)
+    one, other = stamps(clock, store), stamps(clock, throttle_store.RedisStore(REDIS_URL))
+    challenge = one.issue("deventer")
+    nonce = solve(challenge["challenge"], challenge["bits"])
+    one.check("deventer", challenge["challenge"], nonce)
+    with pytest.raises(WorkRefused, match="used"):
+        other.check("deventer", challenge["challenge"], nonce)
+    for _ in range(FREE_RATE):  # a flood accepted on one server raises the difficulty on both
+        one.accepted("deventer")
+    assert other.required_bits("deventer") == one.required_bits("deventer") > 4
+    assert stamps(clock).required_bits("deventer") == 4  # a server without the store saw nothing

@@ -82,6 +82,10 @@ class RedisStore:
             pipe.execute()
         self._call(incr)
 
+    def claim(self, name: str, key: bytes, seconds: int) -> bool:
+        """Mark `key` used for `seconds`; False when it was already marked (by any process)."""
+        return bool(self._call(lambda: self.client.set(self._key(name, key), 1, ex=max(seconds, 1), nx=True)))
+
     def daily_key(self, purpose: str, today: date) -> bytes:
         """Today's random key for `purpose`, the same for every process (the first one to ask
         makes it)."""

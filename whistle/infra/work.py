@@ -21,6 +21,7 @@ import threading
 from collections import deque
 
 from whistle.clock import Clock
+from whistle.infra.throttle_store import RedisStore, StoreUnavailable
 
 CHALLENGE_SECONDS = 600
 RATE_WINDOW = 600  # seconds over which an organisation's intake rate is counted
@@ -58,9 +59,17 @@ def solve(challenge: str, bits: int) -> str:
 
 
 class WorkStamps:
-    def __init__(self, clock: Clock, base_bits: int, max_bits: int) -> None:
+    """Challenges issued and checked. `key` (the same on every app server, derived from the
+    secret key) lets any server check a challenge another issued; `store` (the shared throttle
+    store) makes a spent challenge spent everywhere and the intake rate that raises the
+    difficulty one across servers. Without a store, both are this process's own, and when the
+    store does not answer this process's own take over."""
+
+    def __init__(self, clock: Clock, base_bits: int, max_bits: int, *, key: bytes | None = None,
+                 store: RedisStore | None = None) -> None:
         self.clock, self.base_bits, self.max_bits = clock, base_bits, max_bits
-        self._key = secrets.token_bytes(32)
+        self._key = key or secrets.token_bytes(32)
+        self.store = store
         self._spent: dict[bytes, float] = {}
         self._accepted: dict[str, deque] = {}
         self._lock = threading.Lock()
@@ -78,6 +87,11 @@ class WorkStamps:
             while recent and recent[0] < now - RATE_WINDOW:
                 recent.popleft()
             count = len(recent) if recent else 0
+        if self.store is not None:
+            try:
+                count = max(count, self.store.read("work-accepted", org.encode())[0])
+            except StoreUnavailable:
+                pass
         extra = int(math.log2(count / FREE_RATE)) + 1 if count >= FREE_RATE else 0
         return min(self.base_bits + extra, self.max_bits)
 
@@ -107,6 +121,12 @@ class WorkStamps:
             raise WorkRefused("too easy for now")
         if leading_zero_bits(hashlib.blake2b(raw + nonce_raw, digest_size=32).digest()) < bits:
             raise WorkRefused("not solved")
+        if self.store is not None:
+            try:
+                if not self.store.claim("work-spent", mac, int(expires - now) + 1):
+                    raise WorkRefused("used")
+            except StoreUnavailable:
+                pass
         with self._lock:
             if mac in self._spent:
                 raise WorkRefused("used")
@@ -119,3 +139,14 @@ class WorkStamps:
     def accepted(self, org: str) -> None:
         with self._lock:
             self._accepted.setdefault(org, deque(maxlen=1 << 16)).append(self._now())
+        if self.store is not None:
+            try:
+                self.store.add("work-accepted", org.encode(), 1, RATE_WINDOW)
+            except StoreUnavailable:
+                pass
+
+
+def stamp_key(secret_key: str) -> bytes:
+    """The challenges' MAC key, derived from the installation's secret key: the same on every
+    app server, so a challenge one issued is checked by another."""
+    return hashlib.blake2b(secret_key.encode(), digest_size=32, person=b"whistle-work").digest()

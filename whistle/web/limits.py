@@ -10,7 +10,7 @@ from functools import wraps
 from flask import Flask, current_app, g, request
 
 from whistle.infra.throttle import Throttle, client_address
-from whistle.infra.work import WorkRefused, WorkStamps
+from whistle.infra.work import WorkRefused, WorkStamps, stamp_key
 from whistle.services.errors import TooManyRequests
 from whistle.web.context import settings
 from whistle.web.errors import answer
@@ -58,7 +58,8 @@ def init_app(app: Flask) -> None:
     app.extensions["whistle_throttle"] = Throttle(settings_, app.extensions["whistle"].clock)
     # Made before gunicorn forks, so every worker checks the challenges any of them issued.
     app.extensions["whistle_work"] = WorkStamps(app.extensions["whistle"].clock, settings_.work_bits,
-                                                settings_.work_max_bits)
+                                                settings_.work_max_bits, key=stamp_key(settings_.secret_key),
+                                                store=app.extensions["whistle_throttle"].store)
     app.after_request(_count)
 
     @app.errorhandler(TooManyRequests)
