@@ -26,7 +26,8 @@ class LiveServer:
     def __init__(self, data_dir: Path, extra_config: str = "") -> None:
         self.data_dir = data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
-        (data_dir / "whistle.toml").write_text(FAST_KDF + extra_config)
+        # Top-level keys first: after FAST_KDF's tables they would belong to [staff_kdf].
+        (data_dir / "whistle.toml").write_text(extra_config + FAST_KDF)
         self.env = {**os.environ, "WHISTLE_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
         self.env.pop("WHISTLE_DATABASE_URL", None)
         self.port = free_port()

@@ -79,10 +79,22 @@ def configure(scheduler: BaseScheduler, engine: Engine, settings: Settings, cloc
 
 
 def start_in_process(engine: Engine, settings: Settings, clock: Clock) -> BackgroundScheduler:
+    _lines_to_stderr()
     scheduler = configure(BackgroundScheduler(timezone=AMSTERDAM, daemon=True), engine, settings, clock)
     scheduler.start()
     atexit.register(_shutdown, scheduler)
     return scheduler
+
+
+def _lines_to_stderr() -> None:
+    """In a web server the jobs' lines (counts only: never content, never anything of a
+    melder) go to its stderr, as `whistle scheduler` prints them; no time is added."""
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(name)s %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
 
 
 def blocking(engine: Engine, settings: Settings, clock: Clock) -> BlockingScheduler:
