@@ -60,10 +60,15 @@ def arranged(world, reporter_api, db) -> Arranged:
     return Arranged(emails, [first, second], refs)
 
 
-def make_backup(settings, tmp_path, name="whistle.backup") -> Path:
+def make_backup(settings, tmp_path, name="whistle.backup", portable=False) -> Path:
     path = tmp_path / name
-    backup.create(settings, path, BACKUP_PASS, crypto.MINIMUM, date(2025, 3, 1))
+    backup.create(settings, path, BACKUP_PASS, crypto.MINIMUM, date(2025, 3, 1), portable=portable)
     return path
+
+
+# On SQLite a backup is the database file's image unless asked to be portable (a logical dump);
+# on PostgreSQL it is always the logical dump. Both forms must round-trip and refuse damage.
+FORMS = pytest.mark.parametrize("portable", [False, True], ids=["image", "portable"])
 
 
 def tree(settings: Settings) -> dict[str, bytes]:
@@ -111,9 +116,10 @@ def open_all(target: Settings, email: str) -> dict[str, counsellor.OpenedCase]:
     return opened
 
 
+@FORMS
 def test_round_trip_gives_back_every_case_readable_by_the_same_counsellors_and_melders(
-        arranged, settings, target, tmp_path):
-    path = make_backup(settings, tmp_path)
+        arranged, settings, target, tmp_path, portable):
+    path = make_backup(settings, tmp_path, portable=portable)
     summary = backup.restore(target, path, BACKUP_PASS)
     assert summary.files == 1 and summary.tables["cases"] == 2 and summary.created_on == "2025-03-01"
     # Row for row, every table but the sessions is what it was (on either database).
@@ -208,11 +214,12 @@ def frame_offsets(data: bytes) -> list[int]:
     return offsets
 
 
+@FORMS
 def test_an_altered_backup_or_a_wrong_passphrase_is_refused_and_changes_nothing(
-        arranged, settings, target, tmp_path):
-    path = make_backup(settings, tmp_path)
+        arranged, settings, target, tmp_path, portable):
+    path = make_backup(settings, tmp_path, portable=portable)
     good = path.read_bytes()
-    assert len(frame_offsets(good)) > 6
+    assert len(frame_offsets(good)) >= 6
     before = tree(target)
     for damage in DAMAGES:
         path.write_bytes(damaged(good, damage))
@@ -316,3 +323,35 @@ def test_the_snapshot_does_not_see_writes_committed_after_it_began(arranged, set
         assert conn.scalar(select(func.count()).select_from(Record)) == before
     with db() as s:
         assert s.scalar(select(func.count()).select_from(Record)) == before + 1
+
+
+def test_a_sqlite_backup_is_the_database_image_and_leaves_no_copy_behind(arranged, settings, tmp_path):
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("the image form is SQLite's")
+    image, portable = make_backup(settings, tmp_path, "image.backup"), make_backup(settings, tmp_path, "rows.backup",
+                                                                                    portable=True)
+    kinds = {name: [m[:1] for m in crypto.read_backup(open(p, "rb"), BACKUP_PASS)]
+             for name, p in (("image", image), ("portable", portable))}
+    assert kinds["image"][:3] == [b"M", b"I", b"D"] and b"T" not in kinds["image"]
+    assert b"T" in kinds["portable"] and b"I" not in kinds["portable"]
+    # The image was made beside the database and is gone again.
+    assert not [p for p in settings.data_dir.iterdir() if ".backup-" in p.name]
+
+
+def test_an_image_restores_into_sqlite_only(settings, target, tmp_path):
+    """A SQLite source's backup (its image) goes back into SQLite; a PostgreSQL target (the
+    PostgreSQL run of the suite) refuses it with the way to a portable one, and is left empty."""
+    source = settings.with_(data_dir=tmp_path / "sqlite-source",
+                            database_url=f"sqlite:///{tmp_path / 'sqlite-source' / 'whistle.sqlite3'}")
+    source.data_dir.mkdir()
+    engine = make_engine(source.database_url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    path = make_backup(source, tmp_path)
+    if target.database_url.startswith("sqlite"):
+        assert backup.restore(target, path, BACKUP_PASS).tables["cases"] == 0
+        return
+    before = tree(target)
+    with pytest.raises(backup.BackupError, match="restores into SQLite only.*--portable"):
+        backup.restore(target, path, BACKUP_PASS)
+    assert tree(target) == before

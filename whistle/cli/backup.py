@@ -16,15 +16,18 @@ def backup() -> None:
 @backup.command("create")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--password-stdin", is_flag=True, required=True, help="read the backup passphrase from standard input")
+@click.option("--portable", is_flag=True,
+              help="on SQLite, a logical dump (rows) that also restores into PostgreSQL, instead of the "
+                   "database file's image")
 @pass_env
-def backup_create(env: Env, file: Path, password_stdin: bool) -> None:
+def backup_create(env: Env, file: Path, password_stdin: bool, portable: bool) -> None:
     """Write a consistent, encrypted snapshot to FILE (a new file), also while the server runs."""
     from whistle.services.operations import backup as backup_service
     passphrase = read_secret_stdin()
     try:
         # The backup key costs what a staff key costs: both guard the same database.
         summary = backup_service.create(env.settings, file, passphrase, env.settings.staff_kdf,
-                                        env.clock.today())
+                                        env.clock.today(), portable=portable)
     except backup_service.BackupError as exc:
         raise click.ClickException(str(exc)) from None
     rows = sum(summary.tables.values())

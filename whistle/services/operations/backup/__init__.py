@@ -4,8 +4,10 @@ in one file that reveals nothing without the backup passphrase (crypto.backup).
 `create` takes one consistent snapshot while the server runs: all tables are read in a
 single read transaction (SQLite WAL snapshot; PostgreSQL REPEATABLE READ, read only), then
 the bodies named by the snapshot's attachment rows are copied (bodies never change once
-committed). The dump is logical (rows per table, with the Alembic revision), so it restores
-into SQLite or PostgreSQL alike.
+committed). On PostgreSQL, and on SQLite with `portable`, the dump is logical (rows per table,
+with the Alembic revision), so it restores into SQLite or PostgreSQL alike. On SQLite it is
+otherwise the database file's own image, taken with SQLite's online backup API (the same
+consistent snapshot, at the speed of a file copy), which restores into SQLite only.
 
 `restore` only fills an empty target (no database, no attachment bodies), and only after
 the whole file authenticated: rows go into a staging database (a new SQLite file, or one
@@ -14,8 +16,9 @@ place at the end. An altered, truncated or foreign file, or a wrong passphrase, 
 nothing.
 
 Messages inside the encrypted stream: one kind byte, then JSON or raw bytes.
-  M {format, revision, created_on, dialect}    first
-  T {table, columns: [[name, codec], ...]}      then R {rows: [[...], ...]} batches
+  M {format, revision, created_on, dialect, image}    first (image: true for a SQLite image)
+  T {table, columns: [[name, codec], ...]}      then R {rows: [[...], ...]} batches (logical)
+  I {size}                                      then D chunks of the SQLite file (image)
   F {id, size}                                  then D chunks of that body
   E {tables: {name: rows}, files: n}            last (the only FINAL message)
 """

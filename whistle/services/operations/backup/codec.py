@@ -20,7 +20,7 @@ BATCH_BYTES = 1024 * 1024
 FILE_CHUNK = 1024 * 1024
 MAX_BODY = 1 << 40
 ATTACHMENT_ID = re.compile(r"^[0-9a-f]{32}$")
-KINDS = {b"M", b"T", b"R", b"F", b"D", b"E"}
+KINDS = {b"M", b"T", b"R", b"I", b"F", b"D", b"E"}
 
 
 class BackupError(Exception):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sqlite3
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -59,8 +60,9 @@ def _database_exists(settings: Settings) -> bool:
 
 
 def create(settings: Settings, target: Path, passphrase: str, params: crypto.KdfParams,
-           today: date) -> BackupSummary:
-    """Write an encrypted backup to `target`, a new file. It appears only when complete."""
+           today: date, *, portable: bool = False) -> BackupSummary:
+    """Write an encrypted backup to `target`, a new file. It appears only when complete. On
+    SQLite it holds the database file's image unless `portable` asks for the logical dump."""
     check_passphrase(passphrase)
     target = Path(target)
     if target.exists():
@@ -73,7 +75,11 @@ def create(settings: Settings, target: Path, passphrase: str, params: crypto.Kdf
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as fh:
-            summary = _write(settings, fh, passphrase, params, today)
+            sqlite_file = _sqlite_file(settings)
+            if sqlite_file is not None and not portable:
+                summary = _write_image(settings, sqlite_file, fh, passphrase, params, today)
+            else:
+                summary = _write(settings, fh, passphrase, params, today)
             fh.flush()
             os.fsync(fh.fileno())
         try:
@@ -124,6 +130,64 @@ def _write(settings: Settings, fh: BinaryIO, passphrase: str, params: crypto.Kdf
                     batch, size = [], 0
             if batch:
                 writer.write(message(b"R", {"rows": batch}))
+    _write_bodies(settings, writer, attachment_ids)
+    writer.finish(message(b"E", {"tables": counts, "files": len(attachment_ids)}))
+    return BackupSummary(revision, today.isoformat(), counts, len(attachment_ids))
+
+
+def _sqlite_file(settings: Settings) -> Path | None:
+    url = make_url(settings.database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def _write_image(settings: Settings, database: Path, fh: BinaryIO, passphrase: str,
+                 params: crypto.KdfParams, today: date) -> BackupSummary:
+    """The SQLite file as one consistent image: SQLite's backup API copies every page of one
+    snapshot into a private file beside the database, the tables a backup leaves out are
+    emptied there (their pages overwritten), and that file is streamed into the backup."""
+    image = database.with_name(f".{database.name}.backup-{secrets.token_hex(6)}")
+    fd = os.open(image, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    try:
+        source = sqlite3.connect(database, timeout=30)
+        copy = sqlite3.connect(image, isolation_level=None)
+        try:
+            source.backup(copy)
+            copy.execute("PRAGMA journal_mode=DELETE")
+            copy.execute("PRAGMA secure_delete=ON")
+            names = [r[0] for r in copy.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+            revision = copy.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+            if revision != migrate.head_revision():
+                raise BackupError("the database is not at the latest schema: run `whistle db upgrade`")
+            copy.execute("BEGIN")
+            for name in names:
+                if name in SKIPPED_TABLES and name != "alembic_version":
+                    copy.execute(f'DELETE FROM "{name}"')  # nosec B608  # a name from sqlite_master
+            copy.execute("COMMIT")
+            counts = {name: copy.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]  # nosec B608
+                      for name in names if name not in SKIPPED_TABLES}
+            attachment_ids = [r[0] for r in copy.execute("SELECT id FROM attachments ORDER BY id")]
+        finally:
+            copy.close()
+            source.close()
+        writer = crypto.BackupWriter(fh, passphrase, params)
+        writer.write(message(b"M", {"format": FORMAT, "revision": revision, "created_on": today.isoformat(),
+                                     "dialect": "sqlite", "image": True}))
+        with open(image, "rb") as body:
+            writer.write(message(b"I", {"size": os.fstat(body.fileno()).st_size}))
+            while chunk := body.read(FILE_CHUNK):
+                writer.write(b"D" + chunk)
+    finally:
+        image.unlink(missing_ok=True)
+    _write_bodies(settings, writer, attachment_ids)
+    writer.finish(message(b"E", {"tables": counts, "files": len(attachment_ids)}))
+    return BackupSummary(revision, today.isoformat(), counts, len(attachment_ids))
+
+
+def _write_bodies(settings: Settings, writer: crypto.BackupWriter, attachment_ids: list[str]) -> None:
     # Bodies never change once their row is committed, so copying them after the snapshot
     # still gives the bodies as of the snapshot.
     for attachment_id in attachment_ids:
@@ -137,5 +201,3 @@ def _write(settings: Settings, fh: BinaryIO, passphrase: str, params: crypto.Kdf
             writer.write(message(b"F", {"id": attachment_id, "size": os.fstat(body.fileno()).st_size}))
             while chunk := body.read(FILE_CHUNK):
                 writer.write(b"D" + chunk)
-    writer.finish(message(b"E", {"tables": counts, "files": len(attachment_ids)}))
-    return BackupSummary(revision, today.isoformat(), counts, len(attachment_ids))

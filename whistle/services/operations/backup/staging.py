@@ -8,6 +8,7 @@ import secrets
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import BinaryIO
 
 from alembic import command
 from sqlalchemy import inspect, text
@@ -90,6 +91,24 @@ class Staging:
         except BaseException:
             self.abort()
             raise
+
+    def begin_image(self) -> BinaryIO:
+        """Give up the staging database for a SQLite image the caller writes into its place
+        (a backup made with SQLite's backup API); `end_image` opens it as the staging database."""
+        if self.sqlite_staging is None:
+            raise BackupError("this backup is an image of a SQLite database and restores into SQLite "
+                              "only: make a portable one (`whistle backup create --portable`) to move "
+                              "to PostgreSQL")
+        self.transaction.rollback()
+        self._close_database()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(str(self.sqlite_staging) + suffix).unlink(missing_ok=True)
+        return os.fdopen(os.open(self.sqlite_staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
+
+    def end_image(self) -> None:
+        self.engine = make_engine(f"sqlite:///{self.sqlite_staging}")
+        self.conn = self.engine.connect()
+        self.transaction = self.conn.begin()
 
     def migrate(self, revision: str) -> None:
         cfg = migrate.alembic_config()
