@@ -94,7 +94,8 @@ def test_the_staff_pages_pass_axe_and_fit_a_phone(chromium, live_server, app, db
                "/vp/ontvangers", "/vp/namens", "/vp/wachtwoordzin", "/jaarverslag/",
                f"/jaarverslag/{date.today().year}"],
         "burgemeester": ["/bg/", f"/bg/dossier/{dossier}"],
-        "beheer": ["/beheer/", "/beheer/accounts/nieuw", f"/beheer/accounts/{admin_id}", "/beheer/regeling"],
+        "beheer": ["/beheer/", "/beheer/accounts/nieuw", f"/beheer/accounts/{admin_id}", "/beheer/regeling",
+                   "/beheer/logboek", "/beheer/logboek?controleer=ja", f"/beheer/accounts/{admin_id}/verwijderen"],
     }
     found = []
     anonymous = new_context(chromium, javascript=javascript)

@@ -76,3 +76,17 @@ def user_reset_passphrase(env: Env, email: str, password_stdin: bool) -> None:
     import crypto
     click.echo(f"new passphrase and key pair for {member.email} (fingerprint {crypto.fingerprint(member.public_key)}); "
                f"{waiting} key(s) to restore with `whistle recovery restore-access`")
+
+
+@user.command("delete")
+@click.option("--email", required=True)
+@pass_env
+def user_delete(env: Env, email: str) -> None:
+    """Delete an account that holds no key to a melding or dossier and endorsed nobody, with its
+    sessions and second factor (audited). An account that holds keys is refused with the reason:
+    deactivate it instead."""
+    from whistle.services.staff import deletion
+    with env.use_case() as uc:
+        member = service_call(deletion.by_email, uc.session, email)
+        gone = service_call(deletion.delete_account, uc, member=member, by=None, actor=CLI_ACTOR)
+    click.echo(f"deleted {gone}")

@@ -167,7 +167,7 @@ def _write_image(settings: Settings, database: Path, fh: BinaryIO, passphrase: s
                 if name in SKIPPED_TABLES and name != "alembic_version":
                     copy.execute(f'DELETE FROM "{name}"')  # nosec B608  # a name from sqlite_master
             copy.execute("COMMIT")
-            counts = {name: copy.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]  # nosec B608
+            counts = {name: copy.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]  # nosec B608  # names from sqlite_master
                       for name in names if name not in SKIPPED_TABLES}
             attachment_ids = [r[0] for r in copy.execute("SELECT id FROM attachments ORDER BY id")]
         finally:

@@ -1,0 +1,85 @@
+"""What each audit event means, in the words the beheerder's logbook shows (Dutch). Pure.
+
+An event name is an identifier in code and in the hash chain; a person reads the label.
+Lifecycle steps are recorded as `case_<event>` and take the state machine's own label."""
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Mapping
+
+from whistle.domain.lifecycle import Event, event_label
+
+EVENT_LABELS: Mapping[str, str] = MappingProxyType({
+    # meldingen
+    "case_received": "Melding ontvangen",
+    "case_reported_on_behalf": "Melding vastgelegd namens een melder",
+    "case_opened": "Melding geopend",
+    "case_deleted": "Melding verwijderd na de bewaartermijn",
+    "case_exported": "Melding geëxporteerd",
+    "case_access_granted": "Toegang tot een melding gedeeld",
+    "case_access_withdrawn": "Toegang tot een melding ingetrokken",
+    "cases_dismissed_in_bulk": "Meldingen in één keer afgewezen (onzin of onleesbaar)",
+    "message_from_melder": "Bericht van de melder",
+    "message_to_melder": "Bericht aan de melder",
+    "attachment_from_melder": "Bijlage van de melder",
+    "attachment_opened": "Bijlage geopend",
+    "identity_consent_given": "Melder gaf toestemming om de identiteit te delen",
+    "identity_consent_revoked": "Melder trok de toestemming om de identiteit te delen in",
+    "betrokkenen_updated": "Betrokkenen bijgewerkt",
+    "retention_extended": "Bewaartermijn verlengd",
+    "access_restored": "Toegang hersteld met de herstelsleutel",
+    "deadline_reminder": "Herinnering aan een termijn",
+    "category_deadline_reminder": "Herinnering aan de termijn van de categorie",
+    "benadeling_risk_assessed": "Risico op benadeling ingeschat",
+    "benadeling_reported": "Benadeling gemeld door de melder",
+    "benadeling_follow_up_answered": "Melder beantwoordde de vraag na afsluiting",
+    "benadeling_follow_up_reminder": "Vraag na afsluiting aan de melder gesteld",
+    "shared_overview_viewed": "Gedeeld overzicht bekeken",
+    # dossiers
+    "dossier_sent": "Dossier verstuurd aan het bevoegd gezag",
+    "dossier_opened": "Dossier geopend",
+    "dossier_exported": "Dossier geëxporteerd",
+    "dossier_access_withdrawn": "Toegang tot een dossier ingetrokken",
+    # register and annual report
+    "register_exported": "Register geëxporteerd",
+    "annual_report_viewed": "Jaarverslag bekeken",
+    "annual_report_exported": "Jaarverslag geëxporteerd",
+    "annual_report_delivered": "Jaarverslag aangeboden",
+    # accounts and keys
+    "organisation_created": "Organisatie aangemaakt",
+    "trust_key_created": "Organisatiesleutel gemaakt",
+    "recovery_key_created": "Herstelsleutel gemaakt",
+    "recovery_key_endorsed": "Herstelsleutel erkend",
+    "staff_created": "Account aangemaakt",
+    "staff_deleted": "Account verwijderd",
+    "staff_deactivated": "Account uitgeschakeld",
+    "staff_reactivated": "Account weer ingeschakeld",
+    "staff_function_set": "Functie van een lid van het bevoegd gezag ingesteld",
+    "staff_endorsed": "Sleutel van een medewerker erkend",
+    "staff_endorsement_withdrawn": "Erkenning van een sleutel ingetrokken",
+    "staff_login": "Ingelogd",
+    "staff_passphrase_changed": "Eigen wachtwoordzin gewijzigd",  # nosec B105  # a label, not a secret
+    "staff_passphrase_reset": "Wachtwoordzin opnieuw ingesteld",  # nosec B105  # a label, not a secret
+    "second_factor_enrolled": "Tweede factor ingesteld",
+    "second_factor_reset": "Tweede factor gewist",
+    "recovery_code_used": "Herstelcode gebruikt",
+})
+
+ACTOR_LABELS: Mapping[str, str] = MappingProxyType({
+    "melder": "melder",
+    "scheduler": "systeem (dagelijkse taak)",
+    "system": "systeem",
+    "cli": "beheer op de server",
+})
+
+
+def event_description(name: str) -> str:
+    """The Dutch label of an audit event; a lifecycle step by the state machine's label."""
+    if name in EVENT_LABELS:
+        return EVENT_LABELS[name]
+    if name.startswith("case_"):
+        try:
+            return "Stap: " + event_label(Event(name.removeprefix("case_")))
+        except ValueError:
+            pass
+    return "Andere gebeurtenis"
