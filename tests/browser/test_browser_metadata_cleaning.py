@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 from tests.browser import camera_files as cf
+from tests.browser.accessibility import check, new_context
 from tests.browser.journey import counsellor_reads, fill_melding, open_form, receipt_code
 from whistle.infra import metadata
 from whistle.infra.metadata_words import BROWSER_WORDS
@@ -113,3 +114,22 @@ def test_a_file_that_cannot_be_cleaned_is_sent_as_it_is_when_the_melder_chooses_
     page.wait_for_selector("[data-slot=uploads][data-state=done]")
     _, files = counsellor_reads(db, use_case, VP)
     assert files["IMG_0043.heic"][1] == HEIC
+
+
+def test_the_report_and_the_choice_pass_axe_fit_a_phone_and_work_from_the_keyboard(
+        chromium, deventer, live_server):
+    context = new_context(chromium, javascript=True)
+    page = context.new_page()
+    open_form(page, live_server.base)
+    long_name = "Scherm_afbeelding_van_de_inkoopfacturen_oktober_november_2026_definitief_v3.heic"
+    fill_melding(page, "Melding", files=[("IMG_0042.jpg", "image/jpeg", cf.camera_jpeg()),
+                                         (long_name, "image/heic", HEIC)])
+    clean_report(page)
+    found = check(page)  # axe, at 320 and 390 px wide
+    # The choice is reached and made with the keyboard alone.
+    page.focus("#clean-list input[value=leave]")
+    page.keyboard.press("ArrowDown")  # radio buttons in one group: the arrow moves the choice
+    assert page.is_checked("#clean-list input[value=send]")
+    assert page.evaluate("document.querySelector('#clean-list fieldset legend').textContent").endswith(f"({long_name})")
+    context.close()
+    assert found == [], "\n".join(found)
