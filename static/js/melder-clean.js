@@ -2,7 +2,7 @@
  * each is cleaned in memory and the page says, per file and in the server path's words
  * (<template id="metadata-words">), what was removed. A file we cannot clean is named with a
  * choice, two radio buttons in a fieldset: leave it out, or send it as it is. Nothing is sent
- * without that choice. */
+ * without that choice. Used by melden.js (a new melding) and terug.js (attachments added later). */
 (function (global) {
   "use strict";
 
@@ -118,7 +118,16 @@
       return { send: send, left: left };
     }
 
-    return { prepared: prepared };
+    /* After the files went: the list and the choices start again empty. */
+    function reset() {
+      round++;
+      entries = [];
+      list.replaceChildren();
+      report.hidden = true;
+      report.removeAttribute("data-state");
+    }
+
+    return { prepared: prepared, reset: reset };
   }
 
   global.WhistleCleanView = { attach: attach };

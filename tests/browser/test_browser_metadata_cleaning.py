@@ -14,9 +14,11 @@ from PIL import Image
 
 from tests.browser import camera_files as cf
 from tests.browser.accessibility import check, new_context
-from tests.browser.journey import counsellor_reads, fill_melding, open_form, receipt_code
+from tests.browser.journey import counsellor_reads, fill_melding, log_in_with_code, open_form, receipt_code
+from tests.metadata import samples
 from whistle.infra import metadata
 from whistle.infra.metadata_words import BROWSER_WORDS
+from whistle.reporter_client import HttpTransport, ReporterClient
 
 pytestmark = pytest.mark.browser
 
@@ -133,3 +135,31 @@ def test_the_report_and_the_choice_pass_axe_fit_a_phone_and_work_from_the_keyboa
     assert page.evaluate("document.querySelector('#clean-list fieldset legend').textContent").endswith(f"({long_name})")
     context.close()
     assert found == [], "\n".join(found)
+
+
+def test_an_attachment_added_later_on_the_case_page_is_cleaned_in_the_browser_too(
+        deventer, live_server, page, db, use_case):
+    melder = ReporterClient(HttpTransport(live_server.base), "deventer")
+    melder.submit({"what": "Melding via de API"})
+    log_in_with_code(page, live_server.base, melder.code)
+    page.wait_for_selector("#js-case")
+    photo = samples.png_with_metadata()
+    assert samples.AUTHOR.encode() in photo
+    page.set_input_files("#js-attachments", files=[
+        {"name": "scherm.png", "mimeType": "image/png", "buffer": photo},
+        {"name": "notities.txt", "mimeType": "text/plain", "buffer": b"NOTITIES " * 20}])
+    said = clean_report(page)
+    assert BROWSER_WORDS["gps"] in said["scherm.png"] and BROWSER_WORDS["status-unsupported"] in said["notities.txt"]
+    page.click("[data-slot=attachment-form] button[type=submit]")
+    page.wait_for_selector("#js-case [data-slot=error]:not([hidden])")
+    assert "notities.txt" in page.inner_text("#js-case [data-slot=error]")
+    page.get_by_label(BROWSER_WORDS["choice-leave-out"]).check()
+    page.click("[data-slot=attachment-form] button[type=submit]")
+    page.wait_for_selector("[data-slot=upload-list] li.upload[data-state=done]")
+    assert BROWSER_WORDS["left-out"] in page.inner_text("[data-slot=upload-list]")
+
+    _, files = counsellor_reads(db, use_case, VP)
+    assert list(files) == ["scherm.png"]
+    stored = files["scherm.png"][1]
+    assert samples.AUTHOR.encode() not in stored and samples.DEVICE.encode() not in stored
+    assert Image.open(io.BytesIO(stored)).tobytes() == Image.open(io.BytesIO(photo)).tobytes()

@@ -81,7 +81,8 @@ def login(org: str):
     return render_template("reporter/login.html", org=organisation, error=error,
                            state_labels={s.value: s.label for s in State},
                            unauthorized=Unauthorized().message,
-                           max_message_chars=MAX_MESSAGE_CHARS), (401 if error else 200)
+                           max_message_chars=MAX_MESSAGE_CHARS,
+                           metadata_words=BROWSER_WORDS), (401 if error else 200)
 
 
 @bp.get("/melder/zaak")
