@@ -194,19 +194,106 @@
     return result("image", found, concat([head, body]));
   }
 
-  // --- PDF: looked at, never rewritten ----------------------------------------------------
-  /* Removing a PDF's document information losslessly needs a rewrite we do not do in the
-   * browser. So a PDF passes only when it plainly has none; anything we cannot see into
-   * (object streams, encryption) or that holds metadata is named as not cleanable. */
-  function checkPdf(b) {
-    var text = dec.decode(b), found = Findings();
-    if (/\/Info\s+\d+\s+\d+\s+R/.test(text) || /\/Info\s*<</.test(text)) found.add("info");
-    if (/\/Metadata\s+\d+\s+\d+\s+R/.test(text)) found.add("xmp");
-    if (/\/PieceInfo\b/.test(text)) found.add("app");
-    if (/\/Subtype\s*\/(Text|FreeText|Highlight|Underline|StrikeOut|Ink|Square|Circle|Stamp)\b[\s\S]{0,400}?\/T\s*[(<]/.test(text)) found.add("names");
-    var unseen = /\/ObjStm\b/.test(text) || /\/Encrypt\b/.test(text);
-    if (found.keys.length || unseen) return refused("pdf", found);
-    return result("pdf", found, b);
+  // --- PDF: blanked in place, never rewritten ----------------------------------------------
+  /* Rewriting a PDF is not done in the browser. What can be removed without moving a single
+   * byte is: the contents of the document information dictionary, an uncompressed XMP stream
+   * (replaced by an empty packet and spaces), the author names on notes, and the file
+   * identifier (zeros). Every byte offset stays, so the cross-reference table stays right.
+   * A PDF we cannot see into (object streams, encryption), with a compressed XMP stream or
+   * program data (/PieceInfo), is named as not cleanable. */
+  var EMPTY_XMP = '<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">' +
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/></x:xmpmeta><?xpacket end="w"?>';
+  var MARKUP = /\/Subtype\s*\/(Text|FreeText|Line|Square|Circle|Polygon|PolyLine|Highlight|Underline|Squiggly|StrikeOut|Stamp|Caret|Ink|FileAttachment|Sound|Redact)\b/;
+
+  /* The end (exclusive) of the PDF token starting at i: a string, a hex string or a dictionary. */
+  function pdfTokenEnd(t, i) {
+    if (t[i] === "(") {
+      for (var depth = 0; i < t.length; i++) {
+        if (t[i] === "\\") { i++; continue; }
+        if (t[i] === "(") depth++;
+        else if (t[i] === ")" && --depth === 0) return i + 1;
+      }
+      return -1;
+    }
+    if (t.substr(i, 2) === "<<") {
+      for (var level = 0; i < t.length;) {
+        if (t.substr(i, 2) === "<<") { level++; i += 2; continue; }
+        if (t.substr(i, 2) === ">>") { i += 2; if (--level === 0) return i; continue; }
+        if (t[i] === "(") { i = pdfTokenEnd(t, i); if (i < 0) return -1; continue; }
+        if (t[i] === "%") { while (i < t.length && t[i] !== "\n" && t[i] !== "\r") i++; continue; }
+        i++;
+      }
+      return -1;
+    }
+    if (t[i] === "<") { var close = t.indexOf(">", i); return close < 0 ? -1 : close + 1; }
+    return -1;
+  }
+
+  function cleanPdf(b) {
+    var t = dec.decode(b), found = Findings(), out = b.slice(), unseen = false;
+    function fill(from, to, text) {
+      for (var i = from; i < to; i++) out[i] = i - from < (text || "").length ? text.charCodeAt(i - from) : 0x20;
+    }
+    function objectsNamed(num, gen) {
+      var re = new RegExp("(?:^|[^0-9])" + num + "\\s+" + gen + "\\s+obj\\b", "g"), at = [], m;
+      while ((m = re.exec(t))) {
+        var body = m.index + m[0].length;
+        while (/\s/.test(t[body])) body++;
+        at.push(body);
+      }
+      return at;
+    }
+    function eachRef(key, each) {
+      var re = new RegExp("\\/" + key + "\\s+(\\d+)\\s+(\\d+)\\s+R", "g"), seen = {}, m;
+      while ((m = re.exec(t))) {
+        if (seen[m[1] + " " + m[2]]) continue;
+        seen[m[1] + " " + m[2]] = true;
+        var bodies = objectsNamed(m[1], m[2]);
+        if (!bodies.length) unseen = true;
+        bodies.forEach(each);
+      }
+    }
+    function blankDict(at) {
+      var end = t.substr(at, 2) === "<<" ? pdfTokenEnd(t, at) : -1;
+      if (end < 0) { unseen = true; return; }
+      if (/\S/.test(t.slice(at + 2, end - 2))) found.add("info");
+      fill(at + 2, end - 2);
+    }
+    if (/\/ObjStm\b/.test(t) || /\/Encrypt\b/.test(t)) unseen = true;
+    if (/\/PieceInfo\b/.test(t)) { found.add("app"); unseen = true; }
+    // The document information, referenced from every trailer (earlier revisions too) or inline.
+    eachRef("Info", blankDict);
+    var inline = /\/Info\s*<</g, m;
+    while ((m = inline.exec(t))) blankDict(m.index + m[0].length - 2);
+    // XMP streams: the document's, the pages', the images'.
+    eachRef("Metadata", function (at) {
+      var end = t.substr(at, 2) === "<<" ? pdfTokenEnd(t, at) : -1;
+      var head = end < 0 ? "" : t.slice(at, end), start = /^\s*stream\r?\n/.exec(t.slice(end, end + 20));
+      if (end < 0 || !start || /\/Filter\b/.test(head)) { found.add("xmp"); unseen = true; return; }
+      var from = end + start[0].length, to = t.indexOf("endstream", from);
+      if (to < 0) { unseen = true; return; }
+      while (to > from && (t[to - 1] === "\n" || t[to - 1] === "\r")) to--;
+      if (/\S/.test(t.slice(from, to)) && t.slice(from, to).trim() !== EMPTY_XMP) found.add("xmp");
+      fill(from, to, to - from >= EMPTY_XMP.length ? EMPTY_XMP : "");
+    });
+    // Author names on notes and other markup (a form field's /T is its name: kept).
+    var names = /\/T\s*(?=[(<])/g;
+    while ((m = names.exec(t))) {
+      var objStart = t.lastIndexOf(" obj", m.index), objEnd = t.indexOf("endobj", m.index);
+      var object = t.slice(objStart, objEnd < 0 ? t.length : objEnd);
+      if (!MARKUP.test(object) || t.substr(m.index + m[0].length, 2) === "<<") continue;
+      var strStart = m.index + m[0].length, strEnd = pdfTokenEnd(t, strStart);
+      if (strEnd < 0) { unseen = true; continue; }
+      if (strEnd - strStart > 2) found.add("names");
+      fill(strStart, strEnd, t[strStart] === "(" ? "()" : "<>");
+    }
+    // The file identifier, often a hash of the path, the time and the size at creation.
+    var ids = /\/ID\s*\[\s*<([0-9A-Fa-f\s]*)>\s*<([0-9A-Fa-f\s]*)>/g;
+    while ((m = ids.exec(t))) {
+      for (var i = m.index; i < m.index + m[0].length; i++) if (/[0-9A-Fa-f]/.test(t[i]) && i > m.index + 3) out[i] = 0x30;
+    }
+    if (unseen) return refused("pdf", found);
+    return found.keys.length ? result("pdf", found, out) : result("pdf", found, b);
   }
 
   // --- ZIP (Office Open XML, OpenDocument) -------------------------------------------------
@@ -404,7 +491,7 @@
       if (kind === "jpeg") return cleanJpeg(b);
       if (kind === "png") return cleanPng(b);
       if (kind === "webp") return cleanWebp(b);
-      if (kind === "pdf") return checkPdf(b);
+      if (kind === "pdf") return cleanPdf(b);
       if (kind === "zip") {
         var zipped = await cleanZip(b);
         if (zipped) return zipped;

@@ -11,6 +11,7 @@ import zipfile
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 
 from tests.browser import camera_files as cf
 from tests.browser.accessibility import check, new_context
@@ -52,7 +53,7 @@ def test_a_camera_photo_and_a_word_document_arrive_without_their_metadata(
     open_form(page, live_server.base)
     fill_melding(page, "Melding met een foto van de telefoon", files=[
         ("IMG_0042.jpg", "image/jpeg", photo), ("notulen.docx", cf.DOCX_TYPE, document),
-        ("IMG_0043.heic", "image/heic", HEIC)])
+        ("IMG_0043.heic", "image/heic", HEIC), ("verslag.pdf", "application/pdf", samples.pdf_with_author())])
     said = clean_report(page)
     # The server path's own words, for everything the server path finds in the same photo.
     _, server = metadata.clean(photo)
@@ -61,6 +62,7 @@ def test_a_camera_photo_and_a_word_document_arrive_without_their_metadata(
     for key in ("info", "names", "revisions"):
         assert BROWSER_WORDS[key] in said["notulen.docx"]
     assert BROWSER_WORDS["status-unsupported"] in said["IMG_0043.heic"]
+    assert all(BROWSER_WORDS[key] in said["verslag.pdf"] for key in ("info", "xmp", "names"))
 
     # The HEIC file cannot be cleaned: nothing is sent until the melder chooses.
     page.click("#melding-form button[type=submit]")
@@ -77,7 +79,7 @@ def test_a_camera_photo_and_a_word_document_arrive_without_their_metadata(
     assert BROWSER_WORDS["gps"] in receipt and BROWSER_WORDS["left-out"] in receipt
 
     _, files = counsellor_reads(db, use_case, VP)
-    assert sorted(files) == ["IMG_0042.jpg", "notulen.docx"]  # the HEIC file was left out
+    assert sorted(files) == ["IMG_0042.jpg", "notulen.docx", "verslag.pdf"]  # the HEIC file was left out
 
     header, stored = files["IMG_0042.jpg"]
     assert header["size"] == len(stored) < len(photo)
@@ -102,6 +104,11 @@ def test_a_camera_photo_and_a_word_document_arrive_without_their_metadata(
     assert b"klopt dit?" in parts["word/comments.xml"]  # the comment stays, its author goes
     assert b'w:author=""' in parts["word/comments.xml"] and b'w:author=""' in parts["word/document.xml"]
     assert b"<dc:creator>" not in parts["docProps/core.xml"]
+
+    _, stored = files["verslag.pdf"]
+    assert samples.AUTHOR.encode() not in stored
+    reader = PdfReader(io.BytesIO(stored), strict=True)
+    assert not reader.metadata and len(reader.pages) == 1
 
 
 def test_a_file_that_cannot_be_cleaned_is_sent_as_it_is_when_the_melder_chooses_so(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 
 from tests.metadata import samples
 
@@ -97,10 +98,27 @@ def test_webp_loses_its_exif_and_xmp_chunks_and_flags_and_its_size_is_right(blan
     assert pixels(out) == pixels(original)
 
 
-def test_a_pdf_with_document_information_is_named_as_not_cleanable(blank):
-    r = clean(blank, samples.pdf_with_author())
-    assert r["status"] == "refused" and r["kind"] == "pdf" and r["data"] is None
-    assert "info" in r["removed"]
+def test_a_pdf_loses_its_document_information_xmp_and_note_authors_without_moving_a_byte(blank):
+    original = samples.pdf_with_author()
+    r = clean(blank, original)
+    assert r["status"] == "cleaned" and r["kind"] == "pdf" and r["removed"] == ["xmp", "info", "names"]
+    out = r["data"]
+    assert len(out) == len(original) and samples.AUTHOR.encode() not in out
+    assert b"Acrobat Distiller" not in out and b"Urenstaat" not in out
+    reader = PdfReader(io.BytesIO(out), strict=True)  # the cross-reference table still holds
+    assert not reader.metadata and len(reader.pages) == 1
+    assert not reader.xmp_metadata.dc_creator
+    [note] = [a.get_object() for a in reader.pages[0]["/Annots"]]
+    assert note["/T"] == "" and note["/Contents"] == "Dit klopt niet"  # the note's text stays
+    assert clean(blank, out)["status"] == "nothing"  # nothing left to find
+
+
+def test_a_pdf_with_metadata_we_cannot_blank_in_place_is_named_as_not_cleanable(blank):
+    compressed_xmp = samples.pdf_with_author().replace(b"/Length 237", b"/Filter/FlateDecode")
+    r = clean(blank, compressed_xmp)
+    assert r["status"] == "refused" and r["kind"] == "pdf" and r["data"] is None and "xmp" in r["removed"]
+    program_data = samples.pdf_with_author().replace(b"/Type /Catalog", b"/Type /Catalog /PieceInfo 2 0 R")
+    assert clean(blank, program_data)["status"] == "refused"
 
 
 def test_a_pdf_without_metadata_passes_unchanged_and_one_we_cannot_see_into_is_refused(blank):
