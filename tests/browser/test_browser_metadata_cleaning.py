@@ -170,3 +170,17 @@ def test_an_attachment_added_later_on_the_case_page_is_cleaned_in_the_browser_to
     stored = files["scherm.png"][1]
     assert samples.AUTHOR.encode() not in stored and samples.DEVICE.encode() not in stored
     assert Image.open(io.BytesIO(stored)).tobytes() == Image.open(io.BytesIO(photo)).tobytes()
+
+
+def test_with_metadata_laten_staan_the_photo_arrives_exactly_as_it_was(deventer, live_server, page, db, use_case):
+    photo = cf.camera_jpeg()
+    open_form(page, live_server.base)
+    page.check("input[name=keep_metadata]")
+    fill_melding(page, "Melding waarin de metadata bewijs is", files=[("IMG_0042.jpg", "image/jpeg", photo)])
+    said = clean_report(page)
+    assert BROWSER_WORDS["status-kept"] in said["IMG_0042.jpg"]
+    page.click("#melding-form button[type=submit]")
+    receipt_code(page)
+    page.wait_for_selector("[data-slot=uploads][data-state=done]")
+    _, files = counsellor_reads(db, use_case, VP)
+    assert files["IMG_0042.jpg"][1] == photo
