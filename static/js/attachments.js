@@ -36,8 +36,9 @@
       return P.b64(record);
     }
 
-    /* A list item that shows one upload: its progress, then "verstuurd", or a retry button. */
-    function item(list, name) {
+    /* A list item that shows one upload: its progress, then "verstuurd", or a retry button;
+     * below it what was done about its hidden metadata (static/js/melder-clean.js). */
+    function item(list, name, note) {
       var li = document.createElement("li");
       li.className = "upload";
       var title = document.createElement("span");
@@ -50,6 +51,7 @@
       retry.textContent = "Opnieuw proberen";
       retry.hidden = true;
       li.append(title, bar, " ", status, " ", retry);
+      if (note) addNote(li, note);
       list.appendChild(li);
       return { li: li, bar: bar, status: status, retry: retry };
     }
@@ -57,7 +59,7 @@
     /* Upload encrypted files one after the other. token(fresh) returns a bearer token.
      * Resolves once every file is stored; a failed one waits for the melder's retry. */
     async function upload(list, encrypted, caseKey, locator, token) {
-      var views = encrypted.map(function (enc) { return item(list, enc.name); });
+      var views = encrypted.map(function (enc) { return item(list, enc.name, enc.note); });
       for (var i = 0; i < encrypted.length; i++) {
         await uploadOne(views[i], encrypted[i], sealRecord(encrypted[i], caseKey, locator), token);
       }
@@ -101,7 +103,24 @@
       });
     }
 
-    return { check: check, encrypt: encrypt, upload: upload };
+    function addNote(li, text) {
+      var p = document.createElement("p");
+      p.className = "small";
+      p.textContent = text;
+      li.appendChild(p);
+    }
+
+    /* A file that is not sent (the melder left it out), with the reason. */
+    function note(list, name, text) {
+      var li = document.createElement("li");
+      var title = document.createElement("span");
+      title.textContent = name;
+      li.appendChild(title);
+      addNote(li, text);
+      list.appendChild(li);
+    }
+
+    return { check: check, encrypt: encrypt, upload: upload, note: note };
   }
 
   global.WhistleAttachments = { create: create };

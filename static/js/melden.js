@@ -17,7 +17,7 @@
   var errorBox = document.getElementById("js-error");
   var changedBox = document.getElementById("recipients-changed");
   var submitButton = form.querySelector("button[type=submit]");
-  var P, files, intake, shown;
+  var P, files, intake, shown, cleaner;
   // Kept for the life of this page, so a retry after a lost answer reuses the same code and
   // case (the server then says the locator is taken: our earlier attempt did land).
   var pending = null;
@@ -38,6 +38,7 @@
     form.setAttribute("data-encryption", "browser");
     WhistleBoot.showProtection("browser");
     tellAboutMetadata();
+    cleaner = WhistleCleanView.attach(form, form.elements.namedItem("attachments"));
   }).catch(function (e) {
     // Keys the organisation key does not vouch for: send nothing at all, not even through the
     // server path, which trusts the same server.
@@ -48,13 +49,12 @@
     }
   });
 
-  /* The server path removes hidden metadata from photos and PDFs; a file encrypted here never
-   * reaches the server readable, so that promise and its opt-out do not apply. */
+  /* A file encrypted here never reaches the server readable, so the server cannot clean it:
+   * this browser does (static/js/clean.js, melder-clean.js), and says so instead of the server
+   * path's advice. "Metadata laten staan" keeps its meaning: nothing is removed. */
   function tellAboutMetadata() {
     var advice = document.getElementById("metadata-advice");
-    var keep = form.elements.namedItem("keep_metadata");
     if (advice) advice.hidden = true;
-    if (keep && keep.closest("label")) keep.closest("label").hidden = true;
     document.getElementById("browser-metadata-note").hidden = false;
   }
 
@@ -161,8 +161,15 @@
       });
       if (!Object.keys(identity).length) identity = null;
     }
-    var chosen = Array.prototype.slice.call(form.elements.namedItem("attachments").files || []);
-    var tooLarge = files.check(chosen, intake.max_attachment_bytes);
+    var original = Array.prototype.slice.call(form.elements.namedItem("attachments").files || []);
+    var tooLarge = files.check(original, intake.max_attachment_bytes);
+    if (tooLarge) return fail(tooLarge);
+    // Hidden metadata out first, in memory; a file we cannot clean goes only if the melder chose so.
+    progress.step("Verborgen gegevens uit uw bijlagen halen…");
+    var cleaned = await cleaner.prepared();
+    if (cleaned.missing) return fail(cleaned.missing);
+    var chosen = cleaned.send.map(function (c) { return c.file; });
+    tooLarge = files.check(chosen, intake.max_attachment_bytes);
     if (tooLarge) return fail(tooLarge);
 
     // The melder must have seen exactly who will be able to read this, before anything is sent.
@@ -186,8 +193,11 @@
     var encrypted = [];
     for (var i = 0; i < chosen.length; i++) {
       progress.step("Bijlage " + (i + 1) + " van " + chosen.length + " versleutelen: " + chosen[i].name);
-      encrypted.push(await files.encrypt(chosen[i], progress.fraction));
+      var one = await files.encrypt(chosen[i], progress.fraction);
+      one.note = cleaned.send[i].note;
+      encrypted.push(one);
     }
+    encrypted.leftOut = cleaned.left;
 
     progress.step("Uw melding versturen…");
     var received = null;
@@ -228,9 +238,12 @@
     document.title = "Uw code · Klokkenluidersvoorziening";
     window.scrollTo(0, 0);
 
-    if (encrypted.length) {
+    if (encrypted.length || encrypted.leftOut.length) {
       var section = card.querySelector("[data-slot=uploads]");
       section.hidden = false;
+      encrypted.leftOut.forEach(function (left) {
+        files.note(card.querySelector("[data-slot=upload-list]"), left.name, left.note);
+      });
       window.addEventListener("beforeunload", warnWhileUploading);
       try {
         await files.upload(card.querySelector("[data-slot=upload-list]"), encrypted, caseKey,

@@ -19,7 +19,7 @@
   var progress = WhistleProgress.attach(document.getElementById("js-progress"));
   var errorBox = document.getElementById("login-error");
   var submitButton = form.querySelector("button[type=submit]");
-  var P, files, intake, steps, consent, benadeling;
+  var P, files, intake, steps, consent, benadeling, cleaner;
   var session = null; // { keys, token, caseKey }, in memory only: a reload forgets it
 
   WhistleBoot.sodium().then(function (sodium) {
@@ -120,6 +120,8 @@
       document.getElementById("login-card").replaceWith(view);
       view.querySelector("[data-slot=message-form]").addEventListener("submit", onMessage);
       view.querySelector("[data-slot=attachment-form]").addEventListener("submit", onAttachments);
+      cleaner = WhistleCleanView.attach(view.querySelector("[data-slot=attachment-form]"),
+                                        document.getElementById("js-attachments"));
       view.querySelector("[data-slot=logout]").addEventListener("click", logOut);
       steps = WhistleSteps.attach(view, {
         seal: function (body) {
@@ -273,11 +275,20 @@
     intake = intake || await api.intake(org);
     var tooLarge = files.check(chosen, intake.max_attachment_bytes);
     if (tooLarge) return viewError(tooLarge);
+    // Hidden metadata out first, in memory (melder-clean.js); a file we cannot clean goes only
+    // if the melder chose so.
+    var cleaned = await cleaner.prepared();
+    if (cleaned.missing) return viewError(cleaned.missing);
+    tooLarge = files.check(cleaned.send.map(function (c) { return c.file; }), intake.max_attachment_bytes);
+    if (tooLarge) return viewError(tooLarge);
     viewError(null);
     input.value = "";
+    cleaner.reset();
     var list = document.querySelector("#js-case [data-slot=upload-list]");
-    for (var i = 0; i < chosen.length; i++) {
-      var encrypted = await files.encrypt(chosen[i]);
+    cleaned.left.forEach(function (left) { files.note(list, left.name, left.note); });
+    for (var i = 0; i < cleaned.send.length; i++) {
+      var encrypted = await files.encrypt(cleaned.send[i].file);
+      encrypted.note = cleaned.send[i].note;
       await files.upload(list, [encrypted], session.caseKey, session.keys.locator, bearer);
     }
     await reload();

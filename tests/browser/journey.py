@@ -21,7 +21,9 @@ def open_form(page, base: str, org: str = "deventer", *, encrypted_in_browser: b
         page.wait_for_selector("#melding-form[data-encryption=browser]", state="attached")
 
 
-def fill_melding(page, what: str, *, who: str = "", name: str = "", files=()):
+def fill_melding(page, what: str, *, who: str = "", name: str = "", files=(), send_as_is: bool = False):
+    """send_as_is: on the JavaScript path, choose to send every file the browser cannot clean
+    of its metadata as it is (static/js/melder-clean.js waits for that choice)."""
     page.fill("#what", what)
     if who:
         page.fill("#who", who)
@@ -31,6 +33,10 @@ def fill_melding(page, what: str, *, who: str = "", name: str = "", files=()):
     if files:
         page.set_input_files("#attachments", files=[
             {"name": n, "mimeType": t, "buffer": b} for n, t, b in files])
+        if send_as_is:
+            page.wait_for_selector("#clean-report[data-state=done]")
+            for radio in page.query_selector_all("#clean-list input[type=radio][value=send]"):
+                radio.check()
 
 
 def receipt_code(page) -> str:

@@ -36,7 +36,8 @@ def test_a_melding_with_an_attachment_is_encrypted_in_the_browser_and_read_by_th
 
     what, who, name = "BROWSERWHAT fraude bij inkoop", "BROWSERWHO afdeling", "BROWSERNAME Jansen"
     content = b"BROWSERFILE " * 12000  # two secretstream chunks and a bit
-    fill_melding(page, what, who=who, name=name, files=[("bewijs.pdf", "application/pdf", content)])
+    fill_melding(page, what, who=who, name=name, files=[("bewijs.pdf", "application/pdf", content)],
+                 send_as_is=True)
     page.click("#melding-form button[type=submit]")
     code = receipt_code(page)
     page.wait_for_selector("[data-slot=uploads][data-state=done]")
@@ -182,7 +183,8 @@ def test_an_interrupted_upload_is_retried_without_leaving_half_an_attachment(
     page.route("**/api/v1/reporter/case/attachments", cut_the_first)
     open_form(page, live_server.base)
     content = b"RETRYFILE " * 20000
-    fill_melding(page, "Melding met een onderbroken upload", files=[("retry.bin", "application/octet-stream", content)])
+    fill_melding(page, "Melding met een onderbroken upload", files=[("retry.bin", "application/octet-stream", content)],
+                 send_as_is=True)
     page.click("#melding-form button[type=submit]")
     receipt_code(page)  # the code is shown as soon as the melding is stored
     page.wait_for_selector("li.upload[data-state=failed] button:not([hidden])")

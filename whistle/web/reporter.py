@@ -11,6 +11,7 @@ from whistle.services.melder import case as reporter
 from whistle.services.cases import current_recipients
 from whistle.services.errors import Conflict, InvalidInput, Unauthorized
 from whistle.domain.report import MAX_MESSAGE_CHARS
+from whistle.infra.metadata_words import BROWSER_WORDS
 from whistle.web.context import attempt, clock, db, use_case
 from whistle.web.downloads import download_response
 from whistle.web.limits import Bucket, throttled
@@ -57,7 +58,8 @@ def new_report(org: str):
             return render_template("reporter/receipt.html", org=organisation, case=case, code=code,
                                    uploaded=files)
     return render_template("reporter/form.html", org=organisation, regeling=regeling,
-                           recipients=recipients, error=error, form=request.form), (400 if error else 200)
+                           recipients=recipients, error=error, form=request.form,
+                           metadata_words=BROWSER_WORDS), (400 if error else 200)
 
 
 @bp.route("/o/<org>/terug", methods=["GET", "POST"])
@@ -79,7 +81,8 @@ def login(org: str):
     return render_template("reporter/login.html", org=organisation, error=error,
                            state_labels={s.value: s.label for s in State},
                            unauthorized=Unauthorized().message,
-                           max_message_chars=MAX_MESSAGE_CHARS), (401 if error else 200)
+                           max_message_chars=MAX_MESSAGE_CHARS,
+                           metadata_words=BROWSER_WORDS), (401 if error else 200)
 
 
 @bp.get("/melder/zaak")
