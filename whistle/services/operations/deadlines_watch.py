@@ -35,6 +35,7 @@ from whistle.services import audit
 from whistle.infra import job_runs
 from whistle.infra.sql import add_days
 from whistle.services.cases import due_of, overdue
+from whistle.services.counsellor import deadlines as deadline_overview
 from whistle.services.operations import follow_ups
 from whistle.services.errors import ServiceError
 from whistle.services.lifecycle import SCHEDULER, transition
@@ -88,12 +89,16 @@ def due_moment(due: date, today: date, window: int) -> date | None:
     return None
 
 
-def reminder_text(ref: str, base_url: str) -> tuple[str, str]:
-    """Subject and body of a reminder: the reference and a link, nothing else."""
-    link = f"{base_url.rstrip('/')}/vp/zaak/{ref}"
+def reminder_text(ref: str, base_url: str, overview: str = "") -> tuple[str, str]:
+    """Subject and body of a reminder: the reference and a link, and the counsellor's deadline
+    overview (references, deadlines and dates), nothing else."""
+    base = base_url.rstrip("/")
+    link = f"{base}/vp/zaak/{ref}"
+    more = (f"Uw termijnen:\n{overview}\n\nAlle termijnen: {base}/vp/termijnen\n\n" if overview else "")
     return (f"Zaak {ref} vraagt uw aandacht",
             f"Zaak {ref} vraagt uw aandacht.\n\n"
             f"Bekijk de zaak na het inloggen:\n{link}\n\n"
+            f"{more}"
             "Dit bericht bevat bewust niets over de inhoud van de melding of over de melder.\n")
 
 
@@ -199,7 +204,8 @@ class _Claim:
     ref: str
     org_slug: str
     previous: dict[str, date | None]
-    recipients: list[str]
+    recipients: list[str]  # e-mail addresses
+    recipient_ids: list[int]  # the same members' ids
 
 
 def _remind(factory, settings: Settings, clock: Clock, mailer: Mailer, case_ids: list[int], window: int,
@@ -214,10 +220,11 @@ def _remind(factory, settings: Settings, clock: Clock, mailer: Mailer, case_ids:
         for case_id in case_ids:
             _guarded(report, case_id, lambda c: claims.extend(_claim_reminders(factory, [c], today, window)), case_id)
     sent: list[_Claim] = []
+    overviews = _overviews(factory, {i for c in claims for i in c.recipient_ids}, today)
     for claim in claims:
-        subject, body = reminder_text(claim.ref, settings.base_url)
         try:
-            for email in claim.recipients:
+            for staff_id, email in zip(claim.recipient_ids, claim.recipients):
+                subject, body = reminder_text(claim.ref, settings.base_url, overviews.get(staff_id, ""))
                 mailer.send(email, subject, body)
                 report.reminded.append((claim.ref, email))
         except MailError as exc:
@@ -232,6 +239,18 @@ def _remind(factory, settings: Settings, clock: Clock, mailer: Mailer, case_ids:
                 audit.record(s, chain=claim.org_slug, actor="scheduler", event="deadline_reminder", today=today,
                              case_ref=claim.ref, deadlines=sorted(claim.previous),
                              recipients=len(claim.recipients))
+
+
+def _overviews(factory, staff_ids: set[int], today: date) -> dict[int, str]:
+    """Each recipient's deadline overview for the mail; a reminder still goes without it."""
+    if not staff_ids:
+        return {}
+    try:
+        with transaction(factory) as s:
+            return {i: deadline_overview.mail_lines(deadline_overview.overview(s, i, today)) for i in staff_ids}
+    except SQLAlchemyError as exc:
+        log.warning("deadline watch: no overview for the reminder: %s", type(exc).__name__)
+        return {}
 
 
 def _claim_reminders(factory, case_ids: list[int], today: date, window: int) -> list[_Claim]:
@@ -256,16 +275,17 @@ def _claim_reminders(factory, case_ids: list[int], today: date, window: int) -> 
                 if won == 1:
                     claimed[deadline.reminded] = previous
             if claimed:
-                claims.append(_Claim(case.id, case.ref, case.organisation.slug, claimed, []))
+                claims.append(_Claim(case.id, case.ref, case.organisation.slug, claimed, [], []))
         if claims:
             rows = s.execute(
-                select(CaseKey.case_id, Staff.email).join(Staff, CaseKey.staff_id == Staff.id)
+                select(CaseKey.case_id, Staff.id, Staff.email).join(Staff, CaseKey.staff_id == Staff.id)
                 .where(CaseKey.case_id.in_([c.case_id for c in claims]), Staff.role == StaffRole.COUNSELLOR,
                        Staff.active.is_(True))
                 .order_by(CaseKey.case_id, Staff.id))
             by_case = {c.case_id: c for c in claims}
-            for case_id, email in rows:
+            for case_id, staff_id, email in rows:
                 by_case[case_id].recipients.append(email)
+                by_case[case_id].recipient_ids.append(staff_id)
     return claims
 
 
