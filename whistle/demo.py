@@ -32,6 +32,13 @@ USERS = (
     (StaffRole.AUTHORITY, "burgemeester@demo.example", "Burgemeester"),
     (StaffRole.ADMIN, "beheer@demo.example", "Functioneel beheer"),
 )
+# A second organisation, a work company under its own regeling and in its own colours
+# (config/organisations/senzer.toml [theme]), so the demo shows two looks side by side.
+SECOND = ("senzer", "Senzer (demo)", (
+    (StaffRole.COUNSELLOR, "vertrouwenspersoon@senzer.demo.example", "Vertrouwenspersoon Senzer"),
+    (StaffRole.AUTHORITY, "directie@senzer.demo.example", "Directie"),
+))
+OFFICES = {SLUG: Office.BURGEMEESTER, "senzer": Office.DIRECTIE}
 
 
 def new_passphrase() -> str:
@@ -43,19 +50,37 @@ def set_up(uc: UseCase) -> list[str]:
     if uc.session.scalar(select(Organisation.id).where(Organisation.slug == SLUG)):
         return ["De demo-organisatie bestaat al; de wachtwoordzinnen zijn bij de eerste start getoond.",
                 "Begin opnieuw met een lege map: WHISTLE_DATA_DIR=<nieuwe map> whistle demo"]
-    regeling = next(p for p in shipped_regeling_paths() if p.stem == SLUG)
-    create_organisation(uc, slug=SLUG, name="Gemeente Demodorp", actor="demo", regeling_file=regeling)
-    seed = trust.create_trust_key(uc, SLUG, "demo")
-    lines = ["Demo-organisatie: Gemeente Demodorp", "",
+    lines = _organisation(uc, SLUG, "Gemeente Demodorp", USERS)
+    case, code = intake.submit_plain(
+        uc, SLUG,
+        {"what": "Voorbeeldmelding: bij de aanbesteding van het groenonderhoud lijkt een "
+                 "leverancier voorkennis te hebben gehad.", "where": "Afdeling inkoop"},
+        None, [])
+    lines += ["", f"Voorbeeldmelding {case.ref}, melderscode: {code}", ""]
+    slug, name, users = SECOND
+    if not uc.session.scalar(select(Organisation.id).where(Organisation.slug == slug)):
+        lines += _organisation(uc, slug, name, users) + [""]
+    lines += ["Melder:             /o/demo/ (en /o/senzer/, in de kleuren van Senzer)",
+              "Vertrouwenspersoon: /vp/login"]
+    return lines
+
+
+def _organisation(uc: UseCase, slug: str, name: str, users) -> list[str]:
+    """An organisation under its shipped regeling, its trust key, and its staff with their keys
+    (the counsellor endorsed by the trust key, the authority member by the counsellor)."""
+    regeling = next(p for p in shipped_regeling_paths() if p.stem == slug)
+    create_organisation(uc, slug=slug, name=name, actor="demo", regeling_file=regeling)
+    seed = trust.create_trust_key(uc, slug, "demo")
+    lines = [f"Demo-organisatie: {name}", "",
              f"Organisatiesleutel (vingerafdruk {crypto.fingerprint(crypto.signing_verify_key(seed))}):",
              f"    {encode_secret(seed)}", "",
              "Demo-accounts (wachtwoordzinnen worden maar één keer getoond):"]
     counsellor = None
-    for role, email, name in USERS:
+    for role, email, display_name in users:
         passphrase = new_passphrase()
-        member = create_staff(uc, org_slug=SLUG, role=role, email=email,
-                              passphrase=passphrase, actor="demo", display_name=name,
-                              authority_function=Office.BURGEMEESTER if role == StaffRole.AUTHORITY else None)
+        member = create_staff(uc, org_slug=slug, role=role, email=email,
+                              passphrase=passphrase, actor="demo", display_name=display_name,
+                              authority_function=OFFICES[slug] if role == StaffRole.AUTHORITY else None)
         secret = keys.make_own_key_pair(uc, member, passphrase)
         member.must_change_passphrase = False  # the demo's shortcut (see above)
         if role == StaffRole.COUNSELLOR:
@@ -64,12 +89,4 @@ def set_up(uc: UseCase) -> list[str]:
         elif role == StaffRole.AUTHORITY:
             trust.endorse(uc, member, actor=counsellor.staff.email, by=counsellor)
         lines.append(f"  {role:<11} {email:<34} {passphrase}")
-    case, code = intake.submit_plain(
-        uc, SLUG,
-        {"what": "Voorbeeldmelding: bij de aanbesteding van het groenonderhoud lijkt een "
-                 "leverancier voorkennis te hebben gehad.", "where": "Afdeling inkoop"},
-        None, [])
-    lines += ["", f"Voorbeeldmelding {case.ref}, melderscode: {code}", "",
-              "Melder:             /o/demo/",
-              "Vertrouwenspersoon: /vp/login"]
     return lines

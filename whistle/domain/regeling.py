@@ -18,6 +18,7 @@ from whistle.domain.errors import DeadlineError, RegelingError
 from whistle.domain.lifecycle import MeldingKind
 from whistle.domain.offices import Office
 from whistle.domain.routes import ART_2C_AUTHORITIES, ROUTES
+from whistle.domain.theme import Theme, theme_of
 
 ORGANISATION_KINDS: tuple[str, ...] = (
     "gemeente", "gemeenschappelijke_regeling", "woningcorporatie", "werkbedrijf", "overig")
@@ -91,6 +92,7 @@ class Regeling:
     feedback_runs_from: TermStart = TermStart.ACKNOWLEDGEMENT
     follow_up_months: tuple[int, ...] = DEFAULT_FOLLOW_UP_MONTHS
     units: tuple[Unit, ...] = ()
+    theme: Theme = field(default_factory=Theme)  # whistle.domain.theme
 
     @property
     def counsellor_may_report_on_behalf(self) -> bool:
@@ -145,6 +147,8 @@ class Regeling:
             data["source"] = self.source
         if self.units:
             data["units"] = [{"id": u.id, "label": u.label} for u in self.units]
+        if self.theme != Theme():
+            data["theme"] = self.theme.to_dict()
         return data
 
     @classmethod
@@ -242,11 +246,12 @@ def _term(file: str, where: str, raw: object) -> FeedbackTerm:
     return term
 
 
-def parse_regeling(data: Mapping[str, Any], source: str) -> Regeling:
-    """Validate a regeling given as a dict (from TOML or stored JSON); `source` names it in errors."""
+def parse_regeling(data: Mapping[str, Any], source: str, base_dir: Path | None = None) -> Regeling:
+    """Validate a regeling given as a dict (from TOML or stored JSON); `source` names it in errors;
+    `base_dir` is where the file lies (a theme's logo file is read from there)."""
     top = _Reader(source, "", data, {
         "slug", "name", "kind", "source", "feedback", "retention", "categories",
-        "external_routes", "authority", "counsellor", "benadeling", "units"})
+        "external_routes", "authority", "counsellor", "benadeling", "units", "theme"})
 
     slug = top.text("slug")
     if not _ID.match(slug):
@@ -345,6 +350,7 @@ def parse_regeling(data: Mapping[str, Any], source: str) -> Regeling:
         external_routes=tuple(routes), authority=Authority(recipients, tuple(recusals)),
         counsellor=counsellor, closed_case_days=closed_case_days, source=doc,
         feedback_runs_from=TermStart(runs_from), follow_up_months=follow_up, units=tuple(units),
+        theme=theme_of(data, source, base_dir),
     )
 
 
@@ -378,7 +384,7 @@ def load_regeling(path: str | Path) -> Regeling:
         raise RegelingError(str(path), "<file>", f"cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise RegelingError(str(path), "<toml>", f"not valid TOML: {exc}") from None
-    regeling = parse_regeling(data, str(path))
+    regeling = parse_regeling(data, str(path), path.parent)
     if regeling.slug != path.stem:
         raise RegelingError(str(path), "slug", f"slug {regeling.slug!r} does not match the file name {path.name!r}")
     return regeling

@@ -80,7 +80,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.teardown_appcontext(context.close)
 
     from whistle.web import api, counsellor, limits, principals, reporter, staff
-    from whistle.web import admin, admin_logbook, deadlines, authority, handover, melder_consent, recipients, register
+    from whistle.web import admin, admin_logbook, authority, deadlines, handover, melder_consent, recipients, register
+    from whistle.web import theme
     principals.init_app(app)
     limits.init_app(app)
     app.register_blueprint(staff.bp)
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.register_blueprint(admin.bp)
     app.register_blueprint(admin_logbook.bp)
     app.register_blueprint(deadlines.bp)
+    app.register_blueprint(theme.bp)
     app.register_blueprint(recipients.bp)
     app.register_blueprint(register.bp)
     app.register_blueprint(api.bp)

@@ -1,0 +1,70 @@
+"""An organisation's own look (whistle.domain.theme): its tokens as a stylesheet of the same
+origin, /o/<org>/thema.css, and its logo, /o/<org>/logo. A page links them when it belongs to
+one organisation: a melder's page under /o/<org>/, or any page of a logged-in member of staff.
+Nothing inline, so the CSP stays as strict as it is."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, g, request
+from flask_login import current_user
+
+from whistle.domain.theme import Theme
+from whistle.services.errors import NotFound
+from whistle.services.organisations import get_organisation, regeling_of
+from whistle.web.context import db
+
+bp = Blueprint("theme", __name__)
+_CACHE = "public, max-age=3600"
+# The logo opened on its own (an SVG is a document): nothing runs, nothing loads.
+_LOGO_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+
+
+def _theme(slug: str):
+    try:
+        return regeling_of(get_organisation(db(), slug)).theme
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/o/<org>/thema.css")
+def stylesheet(org: str):
+    return Response(_theme(org).css(), mimetype="text/css", headers={"Cache-Control": _CACHE})
+
+
+@bp.get("/o/<org>/logo")
+def logo(org: str):
+    theme = _theme(org)
+    if theme.logo is None:
+        abort(404)
+    return Response(theme.logo, mimetype=theme.logo_type,
+                    headers={"Cache-Control": _CACHE, "Content-Security-Policy": _LOGO_CSP})
+
+
+def page_organisation():
+    """The organisation whose look the page takes, or None for the neutral look."""
+    slug = (request.view_args or {}).get("org") if request else None
+    if isinstance(slug, str):
+        org = db().scalar(_by_slug(slug))
+        if org is not None:
+            return org
+    if g.get("theme_organisation") is not None:
+        return g.theme_organisation
+    if current_user and current_user.is_authenticated:
+        return current_user.staff.organisation
+    return None
+
+
+def _by_slug(slug: str):
+    from sqlalchemy import select
+    from whistle.models import Organisation
+    return select(Organisation).where(Organisation.slug == slug)
+
+
+@bp.app_context_processor
+def _theme_of_page():
+    def page_theme():
+        org = page_organisation()
+        if org is None:
+            return None
+        theme = regeling_of(org).theme
+        return {"slug": org.slug, "name": org.name, "themed": theme != Theme(), "logo": theme.logo is not None}
+    return {"page_theme": page_theme}
