@@ -5,13 +5,13 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from whistle.domain.lifecycle import Actor, State
 from whistle.services import benadeling, lifecycle, organisations
-from whistle.services.melder import consent
+from whistle.services.melder import consent, form_token
 from whistle.services.melder import intake
 from whistle.services.melder import case as reporter
 from whistle.services.cases import current_recipients
 from whistle.services.errors import Conflict, InvalidInput, Unauthorized
 from whistle.domain.report import MAX_MESSAGE_CHARS
-from whistle.web.context import attempt, clock, db, use_case
+from whistle.web.context import attempt, clock, db, settings, use_case
 from whistle.web.downloads import download_response
 from whistle.web.limits import Bucket, throttled
 from whistle.web.principals import forget_melder, melder_required, remember_melder
@@ -48,16 +48,22 @@ def new_report(org: str):
             identity = {k: f.get(k, "") for k in intake.IDENTITY_FIELDS}
         try:
             with attempt():
+                if f.get(form_token.FIELD) is not None:  # first: a second sending stops here
+                    form_token.claim(use_case(), f.get(form_token.FIELD))
                 files = posted_attachments("attachments", keep_metadata=f.get("keep_metadata") == "ja")
                 case, code = intake.submit_plain(
                     use_case(), org, {k: f.get(k, "") for k in intake.REPORT_FIELDS}, identity, files)
+        except form_token.AlreadyReceived as exc:
+            # Reloaded or sent again: no second case and no code (it was shown once).
+            return render_template("reporter/already_received.html", org=organisation, message=exc.message)
         except InvalidInput as exc:
             error = exc.message
         else:
             return render_template("reporter/receipt.html", org=organisation, case=case, code=code,
                                    uploaded=files)
     return render_template("reporter/form.html", org=organisation, regeling=regeling,
-                           recipients=recipients, error=error, form=request.form), (400 if error else 200)
+                           recipients=recipients, error=error, form=request.form,
+                           submission_token=form_token.issue(settings(), clock().today())), (400 if error else 200)
 
 
 @bp.route("/o/<org>/terug", methods=["GET", "POST"])
