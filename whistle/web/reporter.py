@@ -14,6 +14,7 @@ from whistle.domain.report import MAX_MESSAGE_CHARS
 from whistle.web.context import attempt, clock, db, settings, use_case
 from whistle.web.downloads import download_response
 from whistle.web.limits import Bucket, throttled
+from whistle.web.melder_resume import melder_keeps_text
 from whistle.web.principals import forget_melder, melder_required, remember_melder
 from whistle.web.uploads import posted_attachments
 
@@ -134,7 +135,7 @@ def melder_event(ctx: reporter.ReporterContext, event: str):
 
 
 @bp.post("/melder/bericht")
-@melder_required
+@melder_keeps_text
 @throttled(Bucket.FOLLOW_UP)
 def post_message(ctx: reporter.ReporterContext):
     try:
@@ -146,7 +147,7 @@ def post_message(ctx: reporter.ReporterContext):
 
 
 @bp.post("/melder/benadeling")
-@melder_required
+@melder_keeps_text
 @throttled(Bucket.FOLLOW_UP)
 def report_benadeling(ctx: reporter.ReporterContext):
     """Benadeling, reported at any time (Wbk art. 17da): sealed for the vertrouwenspersoon."""
@@ -159,7 +160,7 @@ def report_benadeling(ctx: reporter.ReporterContext):
 
 
 @bp.post("/melder/nazorg")
-@melder_required
+@melder_keeps_text
 @throttled(Bucket.FOLLOW_UP)
 def answer_follow_up(ctx: reporter.ReporterContext):
     """The answer to the follow-up question after closing: benadeling ervaren, ja of nee."""
