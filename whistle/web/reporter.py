@@ -107,8 +107,16 @@ def render_case(ctx, error=None, status=200, uploaded=()):
         events=lifecycle.events_for(ctx.case, Actor.MELDER),
         consent=consent.view(db(), ctx.case),
         follow_up=benadeling.follow_up_view(ctx.case, clock().today()),
-        error=error, uploaded=uploaded)
+        error=error, uploaded=uploaded, session_minutes=settings().reporter_session_minutes)
     return page, status
+
+
+@bp.get("/melder/sessie")
+@melder_required
+def keep_session(ctx: reporter.ReporterContext):
+    """'Ik ben er nog' on the case page (static/js/session-warning.js): loading the melder moved
+    the session's idle timeout on; the page and what the melder typed stay as they are."""
+    return "", 204
 
 
 @bp.route("/melder/stap/<event>", methods=["GET", "POST"])
