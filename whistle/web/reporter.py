@@ -55,8 +55,10 @@ def new_report(org: str):
                 case, code = intake.submit_plain(
                     use_case(), org, {k: f.get(k, "") for k in intake.REPORT_FIELDS}, identity, files)
         except form_token.AlreadyReceived as exc:
-            # Reloaded or sent again: no second case and no code (it was shown once).
-            return render_template("reporter/already_received.html", org=organisation, message=exc.message)
+            # Reloaded or sent again: no second case and no code (it was shown once). 409, so the
+            # intake limit does not charge the same melding twice.
+            return render_template("reporter/already_received.html", org=organisation,
+                                   message=exc.message), exc.status
         except InvalidInput as exc:
             error = exc.message
         else:
