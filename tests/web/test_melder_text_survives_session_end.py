@@ -81,3 +81,23 @@ def test_the_case_page_forms_name_the_organisation(world, browser, client, clock
     browser.melder_login("deventer", code_from_receipt(receipt.get_data(as_text=True)))
     page = client.get("/melder/zaak").get_data(as_text=True)
     assert page.count('name="org" value="deventer"') >= 2  # the message and benadeling forms
+
+
+def test_an_attachment_sent_after_the_session_ended_is_asked_for_again_with_the_code(
+        world, browser, client, db, clock, settings):
+    import io
+    from whistle.models import Attachment
+    code, csrf = arrange(world, browser, client, clock, settings)
+    r = client.post("/melder/bijlage", data={"csrf_token": csrf, "org": "deventer", "keep_metadata": "ja",
+                                             "attachments": [(io.BytesIO(b"notities\n"), "notities.txt")]},
+                    content_type="multipart/form-data")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 401
+    assert 'enctype="multipart/form-data"' in html and 'type="file"' in html and "opnieuw" in html
+    assert 'name="keep_metadata" value="ja"' in html
+    r = client.post("/melder/bijlage", data={"csrf_token": csrf, "org": "deventer", "keep_metadata": "ja", "code": code,
+                                             "attachments": [(io.BytesIO(b"notities\n"), "notities.txt")]},
+                    content_type="multipart/form-data")
+    assert r.status_code == 200 and "notities.txt" in r.get_data(as_text=True)
+    with db() as s:
+        assert s.scalar(select(func.count()).select_from(Attachment)) == 1

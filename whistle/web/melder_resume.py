@@ -1,7 +1,7 @@
 """Nothing a melder typed is lost when their session ended meanwhile (issue 12 point 3, the
 path without JavaScript).
 
-The case page's text forms (a message, benadeling, the follow-up answer) are guarded by
+The case page's forms (a message, benadeling, the follow-up answer, attachments) are guarded by
 `@melder_keeps_text` instead of `@melder_required`. When the session has ended, the answer is
 the same page again with what was typed in it (re-rendered from the request body; stored
 nowhere, not on the server and not in the cookie), a field for the code and one button: the
@@ -26,7 +26,10 @@ ENDED = ("Uw sessie is verlopen, omdat u een tijd niets heeft verstuurd. Wat u t
          "het staat hieronder. Vul uw code opnieuw in; daarna wordt het in één keer verstuurd.")
 # The typed fields each form may carry, with the label they are shown under again.
 TEXT_LABELS = {"text": "Uw tekst"}
-KEPT_CHOICES = ("answer",)
+# Choices kept as they were: shown under their label, or only carried along (None).
+KEPT_CHOICES = {"answer": "Uw antwoord", "keep_metadata": None}
+# Files cannot be put back into a form by the server: the page asks to choose them again.
+FILE_FIELD = "attachments"
 
 
 def melder_keeps_text(view):
@@ -73,6 +76,7 @@ def _open_with_code():
 def _ask_again(error: str | None, status: int):
     form = request.form
     texts = [(name, label, form.get(name, "")) for name, label in TEXT_LABELS.items() if name in form]
-    choices = [(name, form.get(name)) for name in KEPT_CHOICES if form.get(name) is not None]
+    choices = [(name, label, form.get(name)) for name, label in KEPT_CHOICES.items() if form.get(name) is not None]
     return render_template("reporter/resume.html", ended=ENDED, error=error, texts=texts, choices=choices,
-                           org_slug=form.get("org", ""), action=request.path), status
+                           files=FILE_FIELD in request.files, org_slug=form.get("org", ""),
+                           action=request.path), status

@@ -183,7 +183,7 @@ def answer_follow_up(ctx: reporter.ReporterContext):
 
 
 @bp.post("/melder/bijlage")
-@melder_required
+@melder_keeps_text
 @throttled(Bucket.FOLLOW_UP)
 def post_attachment(ctx: reporter.ReporterContext):
     try:
