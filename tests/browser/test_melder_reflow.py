@@ -5,7 +5,8 @@ the case with messages, deadlines, routes and a long file name, a step to confir
 that keeps the text when the session ended. Long codes, dates, file names and words wrap.
 
 Measured as a browser sees it: document.documentElement.scrollWidth <= the viewport's width
-(tests.browser.accessibility.overflow, which also names the element that sticks out)."""
+(tests.browser.accessibility.overflow, which also names the element that sticks out). The
+pages issue 12 added (the receipt sent again, the page that keeps the text) get axe as well."""
 from __future__ import annotations
 
 import io
@@ -14,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.authority.conftest import as_staff, escalate, in_behandeling, make_staff, send_melding  # noqa: F401 (fixture)
-from tests.browser.accessibility import new_context, overflow, session_cookie
+from tests.browser.accessibility import new_context, overflow, session_cookie, violations
 from tests.browser.journey import log_in_with_code, open_form
 from tests.conftest import Browser
 from whistle.models import Case
@@ -94,6 +95,7 @@ def test_every_melder_page_fits_a_phone(chromium, live_server, app, clock, setti
         again = tc.client.post("/o/deventer/melden", data={"what": "twee keer"} | fields)
     assert "al ontvangen" in again.get_data(as_text=True)
     found += shown(page, base, again.get_data(as_text=True))
+    found += violations(page)  # a new page (issue 12.4): axe too
 
     # Logging in: the page, a wrong code, the case.
     found += at(page, f"{base}/o/deventer/terug")
@@ -124,10 +126,10 @@ def test_every_melder_page_fits_a_phone(chromium, live_server, app, clock, setti
     page.fill("#text", "Nog iets: " + LONG_WORD)
     page.click("form[action$='/melder/bericht'] button[type=submit]")
     page.wait_for_selector("#resume-form")
-    found += overflow(page)
+    found += overflow(page) + violations(page)  # a new page (issue 12.3): axe too
     page.fill("#code", "AAAA-AAAA-AAAA-AAAA")
     page.click("#resume-form button[type=submit]")
     page.wait_for_selector("#resume-form .error, .melder-resume .error")
-    found += overflow(page)
+    found += overflow(page) + violations(page)
     context.close()
     assert found == [], "\n".join(found)
