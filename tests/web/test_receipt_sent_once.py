@@ -95,3 +95,28 @@ def test_the_token_is_random_and_dated_only(settings):
     assert a != b and len(a) == 48
     assert date.fromordinal(int.from_bytes(form_token._checked(settings, a, date(2026, 3, 2))[16:20], "big")) \
         == date(2026, 3, 1)
+
+
+def test_the_same_form_sent_twice_at_once_makes_one_case(world, browser, app, db):
+    """Two requests with one token at the same moment (a double tap): the second waits on the
+    first one's mark and answers "al ontvangen"; one case."""
+    import threading
+    world.org("deventer")
+    world.staff("deventer")
+    fields = browser.hidden("/o/deventer/melden")
+    cookie = browser.client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    start, answers = threading.Barrier(2), []
+
+    def send():
+        client = app.test_client()
+        client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+        start.wait()
+        answers.append(client.post("/o/deventer/melden", data=FORM | fields).status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(answers) == [200, 409]
+    assert cases(db) == 1
