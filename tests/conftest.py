@@ -177,15 +177,26 @@ class Browser:
         self.client = client
         self.app = client.application
 
+    SUBMISSION = re.compile(r'name="submission_token" value="([^"]+)"')
+
     def csrf(self, path: str) -> str:
-        page = self.client.get(path)
-        match = self.CSRF.search(page.get_data(as_text=True))
+        return self.hidden(path)["csrf_token"]
+
+    def hidden(self, path: str) -> dict:
+        """The CSRF token of the form page at `path`, and its one-time submission token if it has one."""
+        page = self.client.get(path).get_data(as_text=True)
+        match = self.CSRF.search(page)
         assert match, f"no CSRF token on {path}"
-        return match.group(1)
+        fields = {"csrf_token": match.group(1)}
+        once = self.SUBMISSION.search(page)
+        if once:
+            fields["submission_token"] = once.group(1)
+        return fields
 
     def submit(self, path: str, data: dict, *, form_page: str | None = None, **kw):
         data = dict(data)
-        data.setdefault("csrf_token", self.csrf(form_page or path))
+        for name, value in self.hidden(form_page or path).items():
+            data.setdefault(name, value)
         return self.client.post(path, data=data, **kw)
 
     def login_counsellor(self, email: str, passphrase: str = PASSPHRASE):

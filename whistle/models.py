@@ -349,6 +349,15 @@ class ReporterSession(Base):
     sealed_secret: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
+class UsedFormToken(Base):
+    """A no-JavaScript report form's one-time submission token, once a melding was made with it
+    (whistle.services.melder.form_token): only a keyed hash of the random token and the date.
+    Nothing in it says who sent the form or when to the minute; pruned daily."""
+    __tablename__ = "used_form_tokens"
+    digest: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    used_on: Mapped[date] = mapped_column(Date, index=True)
+
+
 class StaffSession(Base):
     """A staff session: the unlocked private key sealed under a token held only in the cookie."""
     __tablename__ = "staff_sessions"

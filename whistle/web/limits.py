@@ -85,6 +85,12 @@ def throttled(bucket: Bucket):
     return decorate
 
 
+def melder_login_key() -> bytes:
+    """The MELDER_LOGIN key for this request, for a view that checks a code itself
+    (whistle.web.melder_resume)."""
+    return _key(Bucket.MELDER_LOGIN, None)
+
+
 def _key(bucket: Bucket, principal) -> str | bytes:
     if bucket in (Bucket.MELDER_LOGIN, Bucket.CHALLENGE):
         return _client()

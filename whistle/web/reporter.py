@@ -5,16 +5,17 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from whistle.domain.lifecycle import Actor, State
 from whistle.services import benadeling, lifecycle, organisations
-from whistle.services.melder import consent
+from whistle.services.melder import consent, form_token
 from whistle.services.melder import intake
 from whistle.services.melder import case as reporter
 from whistle.services.cases import current_recipients
 from whistle.services.errors import Conflict, InvalidInput, Unauthorized
 from whistle.domain.report import MAX_MESSAGE_CHARS
 from whistle.infra.metadata_words import BROWSER_WORDS
-from whistle.web.context import attempt, clock, db, use_case
+from whistle.web.context import attempt, clock, db, settings, use_case
 from whistle.web.downloads import download_response
 from whistle.web.limits import Bucket, throttled
+from whistle.web.melder_resume import melder_keeps_text
 from whistle.web.principals import forget_melder, melder_required, remember_melder
 from whistle.web.uploads import posted_attachments
 
@@ -49,9 +50,16 @@ def new_report(org: str):
             identity = {k: f.get(k, "") for k in intake.IDENTITY_FIELDS}
         try:
             with attempt():
+                if f.get(form_token.FIELD) is not None:  # first: a second sending stops here
+                    form_token.claim(use_case(), f.get(form_token.FIELD))
                 files = posted_attachments("attachments", keep_metadata=f.get("keep_metadata") == "ja")
                 case, code = intake.submit_plain(
                     use_case(), org, {k: f.get(k, "") for k in intake.REPORT_FIELDS}, identity, files)
+        except form_token.AlreadyReceived as exc:
+            # Reloaded or sent again: no second case and no code (it was shown once). 409, so the
+            # intake limit does not charge the same melding twice.
+            return render_template("reporter/already_received.html", org=organisation,
+                                   message=exc.message), exc.status
         except InvalidInput as exc:
             error = exc.message
         else:
@@ -59,7 +67,8 @@ def new_report(org: str):
                                    uploaded=files)
     return render_template("reporter/form.html", org=organisation, regeling=regeling,
                            recipients=recipients, error=error, form=request.form,
-                           metadata_words=BROWSER_WORDS), (400 if error else 200)
+                           metadata_words=BROWSER_WORDS,
+                           submission_token=form_token.issue(settings(), clock().today())), (400 if error else 200)
 
 
 @bp.route("/o/<org>/terug", methods=["GET", "POST"])
@@ -103,8 +112,16 @@ def render_case(ctx, error=None, status=200, uploaded=()):
         events=lifecycle.events_for(ctx.case, Actor.MELDER),
         consent=consent.view(db(), ctx.case),
         follow_up=benadeling.follow_up_view(ctx.case, clock().today()),
-        error=error, uploaded=uploaded)
+        error=error, uploaded=uploaded, session_minutes=settings().reporter_session_minutes)
     return page, status
+
+
+@bp.get("/melder/sessie")
+@melder_required
+def keep_session(ctx: reporter.ReporterContext):
+    """'Ik ben er nog' on the case page (static/js/session-warning.js): loading the melder moved
+    the session's idle timeout on; the page and what the melder typed stay as they are."""
+    return "", 204
 
 
 @bp.route("/melder/stap/<event>", methods=["GET", "POST"])
@@ -131,7 +148,7 @@ def melder_event(ctx: reporter.ReporterContext, event: str):
 
 
 @bp.post("/melder/bericht")
-@melder_required
+@melder_keeps_text
 @throttled(Bucket.FOLLOW_UP)
 def post_message(ctx: reporter.ReporterContext):
     try:
@@ -143,7 +160,7 @@ def post_message(ctx: reporter.ReporterContext):
 
 
 @bp.post("/melder/benadeling")
-@melder_required
+@melder_keeps_text
 @throttled(Bucket.FOLLOW_UP)
 def report_benadeling(ctx: reporter.ReporterContext):
     """Benadeling, reported at any time (Wbk art. 17da): sealed for the vertrouwenspersoon."""
@@ -156,7 +173,7 @@ def report_benadeling(ctx: reporter.ReporterContext):
 
 
 @bp.post("/melder/nazorg")
-@melder_required
+@melder_keeps_text
 @throttled(Bucket.FOLLOW_UP)
 def answer_follow_up(ctx: reporter.ReporterContext):
     """The answer to the follow-up question after closing: benadeling ervaren, ja of nee."""
@@ -169,7 +186,7 @@ def answer_follow_up(ctx: reporter.ReporterContext):
 
 
 @bp.post("/melder/bijlage")
-@melder_required
+@melder_keeps_text
 @throttled(Bucket.FOLLOW_UP)
 def post_attachment(ctx: reporter.ReporterContext):
     try:

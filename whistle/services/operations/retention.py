@@ -32,6 +32,7 @@ from whistle.models import Attachment, Case, CaseKey, Organisation, RetentionExt
 from whistle.services.context import UseCase
 from whistle.services import audit
 from whistle.services.register import facts as register
+from whistle.services.melder import form_token
 from whistle.infra import attachments as attachment_store
 from whistle.infra import job_runs
 from whistle.infra.sql import add_days, json_int
@@ -237,6 +238,7 @@ def purge_expired(factory: sessionmaker[Session], settings: Settings, clock: Clo
     today = clock.today()
     with transaction(factory) as s:
         ids = expired(s, today)
+        form_token.prune(s, today)  # the no-JS form's used tokens no live form can match
     for case_id in ids:
         try:
             deleted = _delete_case(factory, case_id, today)
