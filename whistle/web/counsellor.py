@@ -16,6 +16,7 @@ from whistle.services.errors import Conflict, InvalidInput
 from whistle.services.staff.accounts import StaffPrincipal
 from whistle.web.context import attempt, clock, db, use_case
 from whistle.web.downloads import download_response
+from whistle.web.notices import done, step_notice
 from whistle.web.principals import staff_required
 
 bp = Blueprint("counsellor", __name__, url_prefix="/vp")
@@ -58,7 +59,7 @@ def dismiss(principal: StaffPrincipal):
                                     request.form.get("reason", ""))
     except (InvalidInput, Conflict) as exc:
         return render_inbox(principal, error=exc.message, status=exc.status)
-    return redirect(url_for("counsellor.inbox"))
+    return done("counsellor.inbox", "afgesloten_onbruikbaar")
 
 
 @bp.get("/zaak/<ref>")
@@ -92,7 +93,7 @@ def fire(principal: StaffPrincipal, ref: str, event: str):
             lifecycle.transition(use_case(), ref, event, principal, **request.form.to_dict())
     except (InvalidInput, Conflict) as exc:
         return render_case(principal, ref, error=exc.message, status=exc.status)
-    return redirect(url_for("counsellor.case", ref=ref))
+    return done("counsellor.case", step_notice(event), ref=ref)
 
 
 @bp.post("/zaak/<ref>/benadeling")
@@ -104,7 +105,7 @@ def assess_benadeling(principal: StaffPrincipal, ref: str):
             benadeling.assess(use_case(), principal, ref, request.form)
     except InvalidInput as exc:
         return render_case(principal, ref, error=exc.message, status=400)
-    return redirect(url_for("counsellor.case", ref=ref))
+    return done("counsellor.case", "benadeling_vastgelegd", ref=ref)
 
 
 @bp.get("/bewaartermijnen")
@@ -124,7 +125,7 @@ def extend_retention(principal: StaffPrincipal, ref: str):
                              request.form.get("reason", ""))
     except (InvalidInput, Conflict) as exc:
         return render_case(principal, ref, error=exc.message, status=exc.status)
-    return redirect(url_for("counsellor.case", ref=ref))
+    return done("counsellor.case", "bewaartermijn_verlengd", ref=ref)
 
 
 @bp.post("/zaak/<ref>/bericht")
@@ -135,7 +136,7 @@ def reply(principal: StaffPrincipal, ref: str):
             counsellor.reply(use_case(), principal, ref, request.form.get("text", ""))
     except InvalidInput as exc:
         return render_case(principal, ref, error=exc.message, status=400)
-    return redirect(url_for("counsellor.case", ref=ref))
+    return done("counsellor.case", "bericht_verstuurd", ref=ref)
 
 
 @bp.get("/zaak/<ref>/bijlage/<attachment_id>")
