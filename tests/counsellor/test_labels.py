@@ -82,3 +82,9 @@ def test_the_melder_reads_terugkoppeling_given_not_uiterlijk(town, browser, clie
     browser.melder_login("deventer", code)
     text = " ".join(visible_text(client.get("/melder/zaak").get_data(as_text=True)).split())
     assert "Terugkoppeling gegeven op" in text and "uiterlijk gegeven" not in text
+
+
+def test_the_start_page_invites_all_staff_to_log_in(world, client):
+    world.org("deventer")
+    page = client.get("/").get_data(as_text=True)
+    assert "Inloggen voor medewerkers" in page and "Inloggen voor vertrouwenspersonen" not in page
