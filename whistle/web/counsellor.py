@@ -11,6 +11,7 @@ from whistle.services import benadeling, lifecycle, recipient_log, trust
 from whistle.services.organisations import regeling_of
 from whistle.services.counsellor import case as counsellor
 from whistle.services.counsellor import escalation
+from whistle.services.counsellor import inbox as inbox_service
 from whistle.services.operations import retention
 from whistle.services.errors import Conflict, InvalidInput
 from whistle.services.staff.accounts import StaffPrincipal
@@ -41,8 +42,19 @@ def inbox(principal: StaffPrincipal):
 
 
 def render_inbox(principal: StaffPrincipal, error: str | None = None, status: int = 200):
+    """The inbox with the filters in the query; a filter value that does not exist is refused
+    with what to choose, and the unfiltered first page shows beneath."""
     org = principal.staff.organisation
-    return render_template("counsellor/inbox.html", cases=counsellor.inbox(db(), principal),
+    regeling = regeling_of(org)
+    try:
+        filters = inbox_service.parse_filters(request.args, regeling)
+        listing = inbox_service.page(db(), principal.staff, regeling, filters, clock().today())
+    except InvalidInput as exc:
+        error, status = exc.message, exc.status
+        listing = inbox_service.page(db(), principal.staff, regeling, inbox_service.Filters(), clock().today())
+    return render_template("counsellor/inbox.html", listing=listing, cases=[r.case for r in listing.rows],
+                           regeling=regeling, states=list(State), kinds=list(MeldingKind),
+                           deadline_filters=inbox_service.DEADLINE_FILTERS,
                            today=clock().today(), log=recipient_log.entries(db(), org, limit=10),
                            log_problems=recipient_log.verify(db(), org),
                            my_fingerprint=trust.fingerprint_of(principal.staff),
