@@ -11,6 +11,7 @@ from whistle.services import benadeling, lifecycle, recipient_log, trust
 from whistle.services.organisations import regeling_of
 from whistle.services.counsellor import case as counsellor
 from whistle.services.counsellor import escalation
+from whistle.services.counsellor import history as case_history
 from whistle.services.counsellor import inbox as inbox_service
 from whistle.services.operations import retention
 from whistle.services.errors import Conflict, InvalidInput
@@ -118,6 +119,13 @@ def assess_benadeling(principal: StaffPrincipal, ref: str):
     except InvalidInput as exc:
         return render_case(principal, ref, error=exc.message, status=400)
     return done("counsellor.case", "benadeling_vastgelegd", ref=ref)
+
+
+@bp.get("/zaak/<ref>/geschiedenis")
+@staff_required(StaffRole.COUNSELLOR)
+def history(principal: StaffPrincipal, ref: str):
+    case, lines = case_history.history(db(), principal, ref)
+    return render_template("counsellor/history.html", case=case, lines=lines)
 
 
 @bp.get("/bewaartermijnen")
