@@ -13,6 +13,7 @@ from whistle.services.counsellor import case as counsellor
 from whistle.services.counsellor import escalation
 from whistle.services.counsellor import history as case_history
 from whistle.services.counsellor import inbox as inbox_service
+from whistle.services.counsellor import notes as case_notes
 from whistle.services.operations import retention
 from whistle.services.errors import Conflict, InvalidInput
 from whistle.services.staff.accounts import StaffPrincipal
@@ -92,6 +93,7 @@ def render_case(principal: StaffPrincipal, ref: str, error: str | None = None, s
                                       else retention.case_view(db(), principal, opened.case, clock().today())),
                            kinds=list(MeldingKind), form=request.form if status != 200 else {},
                            regeling=regeling_of(opened.case.organisation), risk_questions=RISK_QUESTIONS,
+                           notes=case_notes.for_member(db(), principal, opened.case),
                            answers=list(Answer), risk_levels=list(RiskLevel),
                            today=clock().today(), error=error), status
 
@@ -157,6 +159,18 @@ def reply(principal: StaffPrincipal, ref: str):
     except InvalidInput as exc:
         return render_case(principal, ref, error=exc.message, status=400)
     return done("counsellor.case", "bericht_verstuurd", ref=ref)
+
+
+@bp.post("/zaak/<ref>/notitie")
+@staff_required(StaffRole.COUNSELLOR)
+def add_note(principal: StaffPrincipal, ref: str):
+    """An internal note: for the vertrouwenspersonen only, never for the melder or a dossier."""
+    try:
+        with attempt():
+            case_notes.add(use_case(), principal, ref, request.form.get("note", ""))
+    except InvalidInput as exc:
+        return render_case(principal, ref, error=exc.message, status=400)
+    return done("counsellor.case", "notitie_opgeslagen", ref=ref)
 
 
 @bp.get("/zaak/<ref>/bijlage/<attachment_id>")
