@@ -90,7 +90,7 @@ def test_the_staff_pages_pass_axe_and_fit_a_phone(chromium, live_server, app, db
     with db() as s:
         admin_id = s.scalar(select(Staff.id).where(Staff.email == email("beheer")))
     pages = {
-        "vp": ["/vp/start", "/vp/", "/vp/?kind=vermoeden_misstand&ref=M", "/vp/?state=verzonnen", f"/vp/zaak/{ref}", f"/vp/zaak/{ref}/doorzetten", "/vp/bewaartermijnen",
+        "vp": ["/vp/start", "/vp/", "/vp/?kind=vermoeden_misstand&ref=M", "/vp/?state=verzonnen", f"/vp/zaak/{ref}", f"/vp/zaak/{ref}/geschiedenis", f"/vp/zaak/{ref}/doorzetten", "/vp/bewaartermijnen",
                "/vp/ontvangers", "/vp/namens", "/vp/wachtwoordzin", "/jaarverslag/",
                f"/jaarverslag/{date.today().year}"],
         "burgemeester": ["/bg/", f"/bg/dossier/{dossier}"],
