@@ -13,6 +13,7 @@ NOTICES: dict[str, str] = {
     "account_ingeschakeld": "Het account is weer ingeschakeld.",
     "account_uitgeschakeld": "Het account is uitgeschakeld; alle sessies ervan zijn beëindigd.",
     "functie_bijgewerkt": "De functie is bijgewerkt.",
+    "tweede_factor_gewist": "De tweede factor is gewist. Bij de volgende keer inloggen richt de collega een nieuwe in.",
     # who receives meldingen and dossiers
     "erkend": "De sleutel van de collega is erkend.",
     "erkenning_ingetrokken": "De erkenning is ingetrokken.",
