@@ -188,16 +188,16 @@ def page(session: Session, staff: Staff, regeling: Regeling, filters: Filters, t
                         due, "ontvangstbevestiging" if c.state == State.ONTVANGEN.value else "terugkoppeling",
                         (due - today).days if due else None, c.id in wrote_last))
     count_mine = total if not filters.active else session.scalar(select(func.count()).select_from(mine.subquery()))
-    unshared, sharers = _not_shared(session, staff)
+    unshared, sharers = _not_shared(session, staff, count_mine)
     return Page(rows, total, filters, pages, count_mine, unshared, sharers)
 
 
-def _not_shared(session: Session, staff: Staff) -> tuple[int, list[str]]:
-    """How many of the organisation's cases the member holds no key for, and which colleagues
-    (counsellors with keys) can share them."""
-    held = exists().where(CaseKey.case_id == Case.id, CaseKey.staff_id == staff.id)
+def _not_shared(session: Session, staff: Staff, mine: int) -> tuple[int, list[str]]:
+    """How many of the organisation's cases the member holds no key for (all of them less the
+    member's own, which are all the organisation's), and which colleagues (counsellors with
+    keys) can share them."""
     unshared = session.scalar(select(func.count(Case.id)).where(
-        Case.organisation_id == staff.organisation_id, ~held))
+        Case.organisation_id == staff.organisation_id)) - mine
     if not unshared:
         return 0, []
     colleagues = session.scalars(
