@@ -18,7 +18,7 @@ from .errors import CryptoError
 # "retention" is the counsellor's reason for keeping a closed case longer; "benadeling" a risk
 # assessment, a report of benadeling or a follow-up answer (whistle.domain.benadeling).
 RECORD_KINDS = ("report", "message", "identity", "attachment", "dossier", "dossier_key", "concerned",
-                "retention", "benadeling")
+                "retention", "benadeling", "note")
 PADDING_BLOCK = 1024
 NONCE_SIZE = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES  # 24
 KEY_SIZE = sodium.crypto_aead_xchacha20poly1305_ietf_KEYBYTES  # 32

@@ -260,6 +260,16 @@ class CaseBenadeling(Base):
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class CaseNote(Base):
+    """An internal note of the vertrouwenspersonen on a case, sealed under the case key (record
+    kind 'note'; who wrote it is inside): never shown to the melder, never in a dossier."""
+    __tablename__ = "case_notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    created_on: Mapped[date] = mapped_column(Date)
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class Dossier(Base):
     """What the vertrouwenspersoon sent to the bevoegd gezag: sealed under its own dossier key,
     which is wrapped to each entitled authority member (dossier_keys) and, for the case's
@@ -379,7 +389,9 @@ class JobRun(Base):
 class AuditEvent(Base):
     """Append-only, hash-chained per organisation (chain = org slug, or '_system')."""
     __tablename__ = "audit_events"
-    __table_args__ = (UniqueConstraint("chain", "seq", name="uq_audit_events_chain_seq"),)
+    __table_args__ = (UniqueConstraint("chain", "seq", name="uq_audit_events_chain_seq"),
+                      # A case's history (whistle.services.counsellor.history), migration 0181.
+                      Index("ix_audit_events_chain_case_ref", "chain", "case_ref"))
     id: Mapped[int] = mapped_column(primary_key=True)
     chain: Mapped[str] = mapped_column(String(80))
     seq: Mapped[int] = mapped_column(Integer)

@@ -17,6 +17,7 @@ from whistle.services.errors import Forbidden, InvalidInput
 from whistle.services.organisations import regeling_of
 from whistle.services.staff.accounts import StaffPrincipal
 from whistle.web.context import after_commit, attempt, db, settings, use_case
+from whistle.web.notices import done
 from whistle.web.principals import staff_required
 
 bp = Blueprint("admin", __name__)
@@ -60,8 +61,7 @@ def _must_change_first():
 def accounts(principal: StaffPrincipal):
     return render_template("admin/accounts.html", members=second_factor.colleagues(db(), principal.staff),
                            enrolled=second_factor.is_enrolled, role_names=STAFF_ROLE_LABELS, office_label=office_label,
-                           endorsed=trust.endorsed(db(), principal.staff.organisation),
-                           message=request.args.get("gedaan"))
+                           endorsed=trust.endorsed(db(), principal.staff.organisation))
 
 
 @bp.route("/beheer/accounts/nieuw", methods=["GET", "POST"])
@@ -81,7 +81,7 @@ def create_account(principal: StaffPrincipal):
         except InvalidInput as exc:
             error, status = _dutch(exc), exc.status
         else:
-            return redirect(url_for("admin.accounts", gedaan=f"Account voor {member.email} aangemaakt."))
+            return done("admin.accounts", "account_aangemaakt")
     return render_template("admin/create.html", offices=_offices(), role_names=STAFF_ROLE_LABELS, form=form,
                            error=error, min_passphrase=staff_service.MIN_PASSPHRASE), status
 
@@ -110,8 +110,7 @@ def set_active(principal: StaffPrincipal, staff_id: int):
         after_commit(lambda: recipient_log.mail_new_entries(db(), settings()))
     except (InvalidInput, Forbidden) as exc:
         return _account_page(member, exc.message, exc.status)
-    done = "weer ingeschakeld" if active else "uitgeschakeld; alle sessies zijn beëindigd"
-    return redirect(url_for("admin.accounts", gedaan=f"Account {member.email} {done}."))
+    return done("admin.accounts", "account_ingeschakeld" if active else "account_uitgeschakeld")
 
 
 @bp.post("/beheer/accounts/<int:staff_id>/functie")
@@ -125,7 +124,7 @@ def set_function(principal: StaffPrincipal, staff_id: int):
                                                  actor=principal.staff.email)
     except InvalidInput as exc:
         return _account_page(db().get(type(member), staff_id), _dutch(exc), exc.status)
-    return redirect(url_for("admin.accounts", gedaan=f"Functie van {member.email} bijgewerkt."))
+    return done("admin.accounts", "functie_bijgewerkt")
 
 
 @bp.get("/beheer/regeling")

@@ -2,7 +2,7 @@
 and deleting an account that holds nothing (/beheer/accounts/<id>/verwijderen)."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request
 
 from whistle.domain.roles import STAFF_ROLE_LABELS, StaffRole
 from whistle.services import logbook
@@ -10,6 +10,7 @@ from whistle.services.errors import Forbidden, InvalidInput
 from whistle.services.staff import accounts as staff_service
 from whistle.services.staff import deletion
 from whistle.services.staff.accounts import StaffPrincipal
+from whistle.web import notices
 from whistle.web.context import attempt, db, use_case
 from whistle.web.principals import staff_required
 
@@ -54,4 +55,4 @@ def delete(principal: StaffPrincipal, staff_id: int):
         member = staff_service.colleague(db(), principal.staff, staff_id)
         return _delete_page(member, deletion.reasons_to_keep(db(), member, principal.staff), exc.message,
                             exc.status)
-    return redirect(url_for("admin.accounts", gedaan="Het account is verwijderd."))
+    return notices.done("admin.accounts", "account_verwijderd")

@@ -2,7 +2,7 @@
 the decision. A dossier the member holds no key for is 404, whoever asks."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request
 
 from whistle.domain.lifecycle import Decision
 from whistle.domain.roles import StaffRole
@@ -11,6 +11,7 @@ from whistle.services.dossiers import DECISION_LABELS
 from whistle.services.errors import Conflict, InvalidInput
 from whistle.services.staff.accounts import StaffPrincipal
 from whistle.web.context import attempt, db, use_case
+from whistle.web.notices import done
 from whistle.web.principals import staff_required
 
 bp = Blueprint("authority", __name__, url_prefix="/bg")
@@ -44,4 +45,4 @@ def decide(principal: StaffPrincipal, ref: str):
             authority.decide(use_case(), principal, ref, request.form)
     except (InvalidInput, Conflict) as exc:
         return _render(principal, ref, error=exc.message, status=exc.status)
-    return redirect(url_for("authority.dossier", ref=ref))
+    return done("authority.dossier", "besluit_vastgelegd", ref=ref)

@@ -11,11 +11,15 @@ from whistle.services import benadeling, lifecycle, recipient_log, trust
 from whistle.services.organisations import regeling_of
 from whistle.services.counsellor import case as counsellor
 from whistle.services.counsellor import escalation
+from whistle.services.counsellor import history as case_history
+from whistle.services.counsellor import inbox as inbox_service
+from whistle.services.counsellor import notes as case_notes
 from whistle.services.operations import retention
 from whistle.services.errors import Conflict, InvalidInput
 from whistle.services.staff.accounts import StaffPrincipal
 from whistle.web.context import attempt, clock, db, use_case
 from whistle.web.downloads import download_response
+from whistle.web.notices import done, step_notice
 from whistle.web.principals import staff_required
 
 bp = Blueprint("counsellor", __name__, url_prefix="/vp")
@@ -40,8 +44,19 @@ def inbox(principal: StaffPrincipal):
 
 
 def render_inbox(principal: StaffPrincipal, error: str | None = None, status: int = 200):
+    """The inbox with the filters in the query; a filter value that does not exist is refused
+    with what to choose, and the unfiltered first page shows beneath."""
     org = principal.staff.organisation
-    return render_template("counsellor/inbox.html", cases=counsellor.inbox(db(), principal),
+    regeling = regeling_of(org)
+    try:
+        filters = inbox_service.parse_filters(request.args, regeling)
+        listing = inbox_service.page(db(), principal.staff, regeling, filters, clock().today())
+    except InvalidInput as exc:
+        error, status = exc.message, exc.status
+        listing = inbox_service.page(db(), principal.staff, regeling, inbox_service.Filters(), clock().today())
+    return render_template("counsellor/inbox.html", listing=listing, cases=[r.case for r in listing.rows],
+                           regeling=regeling, states=list(State), kinds=list(MeldingKind),
+                           deadline_filters=inbox_service.DEADLINE_FILTERS,
                            today=clock().today(), log=recipient_log.entries(db(), org, limit=10),
                            log_problems=recipient_log.verify(db(), org),
                            my_fingerprint=trust.fingerprint_of(principal.staff),
@@ -58,7 +73,7 @@ def dismiss(principal: StaffPrincipal):
                                     request.form.get("reason", ""))
     except (InvalidInput, Conflict) as exc:
         return render_inbox(principal, error=exc.message, status=exc.status)
-    return redirect(url_for("counsellor.inbox"))
+    return done("counsellor.inbox", "afgesloten_onbruikbaar")
 
 
 @bp.get("/zaak/<ref>")
@@ -78,6 +93,7 @@ def render_case(principal: StaffPrincipal, ref: str, error: str | None = None, s
                                       else retention.case_view(db(), principal, opened.case, clock().today())),
                            kinds=list(MeldingKind), form=request.form if status != 200 else {},
                            regeling=regeling_of(opened.case.organisation), risk_questions=RISK_QUESTIONS,
+                           notes=case_notes.for_member(db(), principal, opened.case),
                            answers=list(Answer), risk_levels=list(RiskLevel),
                            today=clock().today(), error=error), status
 
@@ -92,7 +108,7 @@ def fire(principal: StaffPrincipal, ref: str, event: str):
             lifecycle.transition(use_case(), ref, event, principal, **request.form.to_dict())
     except (InvalidInput, Conflict) as exc:
         return render_case(principal, ref, error=exc.message, status=exc.status)
-    return redirect(url_for("counsellor.case", ref=ref))
+    return done("counsellor.case", step_notice(event), ref=ref)
 
 
 @bp.post("/zaak/<ref>/benadeling")
@@ -104,7 +120,14 @@ def assess_benadeling(principal: StaffPrincipal, ref: str):
             benadeling.assess(use_case(), principal, ref, request.form)
     except InvalidInput as exc:
         return render_case(principal, ref, error=exc.message, status=400)
-    return redirect(url_for("counsellor.case", ref=ref))
+    return done("counsellor.case", "benadeling_vastgelegd", ref=ref)
+
+
+@bp.get("/zaak/<ref>/geschiedenis")
+@staff_required(StaffRole.COUNSELLOR)
+def history(principal: StaffPrincipal, ref: str):
+    case, lines = case_history.history(db(), principal, ref)
+    return render_template("counsellor/history.html", case=case, lines=lines)
 
 
 @bp.get("/bewaartermijnen")
@@ -124,7 +147,7 @@ def extend_retention(principal: StaffPrincipal, ref: str):
                              request.form.get("reason", ""))
     except (InvalidInput, Conflict) as exc:
         return render_case(principal, ref, error=exc.message, status=exc.status)
-    return redirect(url_for("counsellor.case", ref=ref))
+    return done("counsellor.case", "bewaartermijn_verlengd", ref=ref)
 
 
 @bp.post("/zaak/<ref>/bericht")
@@ -135,7 +158,19 @@ def reply(principal: StaffPrincipal, ref: str):
             counsellor.reply(use_case(), principal, ref, request.form.get("text", ""))
     except InvalidInput as exc:
         return render_case(principal, ref, error=exc.message, status=400)
-    return redirect(url_for("counsellor.case", ref=ref))
+    return done("counsellor.case", "bericht_verstuurd", ref=ref)
+
+
+@bp.post("/zaak/<ref>/notitie")
+@staff_required(StaffRole.COUNSELLOR)
+def add_note(principal: StaffPrincipal, ref: str):
+    """An internal note: for the vertrouwenspersonen only, never for the melder or a dossier."""
+    try:
+        with attempt():
+            case_notes.add(use_case(), principal, ref, request.form.get("note", ""))
+    except InvalidInput as exc:
+        return render_case(principal, ref, error=exc.message, status=400)
+    return done("counsellor.case", "notitie_opgeslagen", ref=ref)
 
 
 @bp.get("/zaak/<ref>/bijlage/<attachment_id>")

@@ -7,12 +7,52 @@ from flask import Flask
 
 from whistle.domain import report
 from whistle.domain.lifecycle import MeldingKind, State
-from whistle.domain.routes import GUIDE
+from whistle.domain.routes import GUIDE, ROUTES
 from whistle.services.cases import overdue
+from whistle.services.organisations import regeling_of
 
 
-def nl_date(value: date | None) -> str:
+def nl_date(value: date | str | None) -> str:
+    """dd-mm-jjjj; also for a date a sealed record keeps as ISO text (a dossier's messages)."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
     return value.strftime("%d-%m-%Y") if value else ""
+
+
+ORGANISATION_KINDS = {"gemeente": "Gemeente", "gemeenschappelijke_regeling": "Gemeenschappelijke regeling",
+                      "woningcorporatie": "Woningcorporatie", "werkbedrijf": "Werkbedrijf", "overig": "Overig"}
+
+
+def organisation_kind_label(value: str) -> str:
+    return ORGANISATION_KINDS.get(value, value)
+
+
+def route_label(route_ref) -> str:
+    """An external route as the regeling words it, else the catalogue's name; never its id."""
+    if getattr(route_ref, "wording", None):
+        return route_ref.wording
+    route_id = getattr(route_ref, "id", route_ref)
+    return ROUTES[route_id].name if route_id in ROUTES else str(route_id).replace("_", " ")
+
+
+def category_label(value: str | None, case=None) -> str:
+    """A regeling category (the melder's choice, or the triage) by its label, never its id."""
+    if not value:
+        return ""
+    if case is not None:
+        try:
+            return regeling_of(case.organisation).category(value).label
+        except KeyError:
+            pass
+    return melding_kind_label(value).replace("_", " ")
+
+
+def report_value(value, field, case) -> str:
+    """A field of the report as a person reads it: a category by its label."""
+    return category_label(value, case) if field.input == report.Input.CATEGORY else value
 
 
 def state_label(value: str) -> str:
@@ -56,6 +96,10 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(filesize)
     app.add_template_filter(melding_kind_label)
     app.add_template_filter(term_nl)
+    app.add_template_filter(organisation_kind_label)
+    app.add_template_filter(route_label)
+    app.add_template_filter(category_label)
+    app.add_template_filter(report_value)
     app.add_template_global(GUIDE, "routes_guide")
     app.add_template_filter(overdue)  # case | overdue('feedback', today)
     app.add_template_global(report.REPORT_FIELDS, "report_fields")

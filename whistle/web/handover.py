@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request
 
 from whistle.infra.mail import MailError
 from whistle.domain.roles import StaffRole
@@ -18,6 +18,7 @@ from whistle.services.errors import Conflict, InvalidInput
 from whistle.services.staff.accounts import StaffPrincipal
 from whistle.web import counsellor as counsellor_pages
 from whistle.web.context import after_commit, attempt, use_case
+from whistle.web.notices import done
 from whistle.web.principals import staff_required
 
 bp = Blueprint("handover", __name__, url_prefix="/vp")
@@ -45,7 +46,7 @@ def send(principal: StaffPrincipal, ref: str):
     except (InvalidInput, Conflict) as exc:
         return _render_compose(principal, ref, error=exc.message, status=exc.status)
     after_commit(lambda: _notify(recipients))
-    return redirect(url_for("counsellor.case", ref=ref))
+    return done("counsellor.case", "dossier_verstuurd", ref=ref)
 
 
 def _notify(recipients) -> None:
@@ -65,7 +66,7 @@ def mark_concerned(principal: StaffPrincipal, ref: str):
     except InvalidInput as exc:
         # Refused before anything changed: the case is still ours to show.
         return counsellor_pages.render_case(principal, ref, error=exc.message, status=400)
-    return redirect(url_for("counsellor.case", ref=ref))
+    return done("counsellor.case", "betrokkenen_vastgelegd", ref=ref)
 
 
 @bp.post("/zaak/<ref>/toegang")
@@ -79,7 +80,7 @@ def access(principal: StaffPrincipal, ref: str):
             change(use_case(), principal, ref, request.form.get("staff"))
     except InvalidInput as exc:
         return counsellor_pages.render_case(principal, ref, error=exc.message, status=400)
-    return redirect(url_for("counsellor.case", ref=ref))
+    return done("counsellor.case", "toegang_gegeven" if change is case_access.grant else "toegang_ingetrokken", ref=ref)
 
 
 @bp.route("/namens", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ confirming the office of a member of the bevoegd gezag, and withdrawing an endor
 signature is made with the counsellor's own key, unlocked for their session only."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request
 from sqlalchemy import select
 
 import crypto
@@ -15,6 +15,7 @@ from whistle.services import recipient_log, trust
 from whistle.services.errors import Forbidden, InvalidInput
 from whistle.services.staff.accounts import StaffPrincipal
 from whistle.web.context import after_commit, attempt, db, settings, use_case
+from whistle.web.notices import done
 from whistle.web.principals import staff_required
 
 bp = Blueprint("recipients", __name__, url_prefix="/vp")
@@ -37,8 +38,7 @@ def _page(principal: StaffPrincipal, error=None, status=200):
         "counsellor/recipients.html", members=members, endorsed=endorsed, role_label=office_label,
         fingerprint=trust.fingerprint_of, me_endorsed=principal.staff.id in endorsed,
         trust_fingerprint=crypto.fingerprint(org.trust_public_key) if org.trust_public_key else None,
-        log=recipient_log.entries(db(), org, limit=50), log_problems=recipient_log.verify(db(), org),
-        message=request.args.get("gedaan"), error=error), status
+        log=recipient_log.entries(db(), org, limit=50), log_problems=recipient_log.verify(db(), org), error=error), status
 
 
 @bp.get("/ontvangers")
@@ -59,7 +59,7 @@ def endorse(principal: StaffPrincipal, staff_id: int):
     except (InvalidInput, Forbidden) as exc:
         return _page(principal, exc.message, exc.status)
     after_commit(lambda: recipient_log.mail_new_entries(db(), settings()))
-    return redirect(url_for("recipients.recipients", gedaan=f"{member.email} is erkend."))
+    return done("recipients.recipients", "erkend")
 
 
 @bp.post("/ontvangers/<int:staff_id>/intrekken")
@@ -72,4 +72,4 @@ def withdraw(principal: StaffPrincipal, staff_id: int):
     except (InvalidInput, Forbidden) as exc:
         return _page(principal, exc.message, exc.status)
     after_commit(lambda: recipient_log.mail_new_entries(db(), settings()))
-    return redirect(url_for("recipients.recipients", gedaan=f"De erkenning van {member.email} is ingetrokken."))
+    return done("recipients.recipients", "erkenning_ingetrokken")

@@ -17,6 +17,7 @@ from whistle.services.staff.accounts import StaffPrincipal
 from whistle.services.staff.login import PendingLogin
 from whistle.web.context import attempt, db, use_case
 from whistle.web.limits import Bucket, throttled
+from whistle.web import notices
 from whistle.web.principals import StaffUser, decode_token, encode_token, staff_required
 
 bp = Blueprint("staff", __name__, url_prefix="/vp")
@@ -121,18 +122,17 @@ def logout(principal: StaffPrincipal):
 @staff_required(StaffRole.ADMIN)
 def reset_second_factor(principal: StaffPrincipal):
     """An admin resets a colleague's second factor. It reads nothing: no key, no case."""
-    message = error = None
+    error = None
     status = 200
     if request.method == "POST":
         try:
             with attempt():
-                target = second_factor.reset(use_case(), email=request.form.get("email", ""),
-                                             by=principal.staff, actor=principal.staff.email)
+                second_factor.reset(use_case(), email=request.form.get("email", ""),
+                                    by=principal.staff, actor=principal.staff.email)
         except (NotFound, InvalidInput, Forbidden) as exc:
             error, status = exc.message, exc.status
         else:
-            message = (f"De tweede factor van {target.email} is gewist. Bij de volgende keer "
-                       "inloggen richt deze collega een nieuwe in.")
+            return notices.done("staff.reset_second_factor", "tweede_factor_gewist")
     return render_template("staff/reset_second_factor.html",
                            members=second_factor.colleagues(db(), principal.staff),
-                           enrolled=second_factor.is_enrolled, message=message, error=error), status
+                           enrolled=second_factor.is_enrolled, error=error), status

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from html import escape
+
+from whistle.domain.lifecycle import State
+from whistle.domain.report import IDENTITY_FIELDS, REPORT_FIELDS, Input
 
 from whistle.domain.roles import StaffRole
 from whistle.services import audit
@@ -13,7 +17,7 @@ from whistle.services.authority import decisions as authority
 from whistle.services.context import UseCase
 from whistle.services.counsellor import case as counsellor
 from whistle.services.errors import Forbidden
-from whistle.services.organisations import get_organisation
+from whistle.services.organisations import get_organisation, regeling_of
 from whistle.services.register import pdf
 from whistle.services.register.annual import CLI, AnnualReport, actor_name, annual_report
 from whistle.services.register.charts import bar_svg
@@ -87,12 +91,13 @@ def case_export(uc: UseCase, principal: StaffPrincipal, ref: str) -> bytes:
     opened = counsellor.open_case(uc, principal, ref)
     c = opened.case
     sections = [
-        ("Gegevens", [f"Organisatie: {c.organisation.name}", f"Status: {c.state}",
-                      f"Ontvangen: {c.received_on}", f"Ontvangst bevestigd: {c.acknowledged_on or '-'}",
-                      f"Terugkoppeling gegeven: {c.feedback_given_on or '-'}", f"Afgesloten: {c.closed_on or '-'}"]),
-        ("Melding", [f"{k}: {v}" for k, v in opened.report.items()]),
-        ("Identiteit", [f"{k}: {v}" for k, v in (opened.identity or {"melder": "anoniem"}).items()]),
-        ("Berichten", [f"[{m.created_on} {m.author}] {m.body.get('text', '')}" for m in opened.messages] or ["-"]),
+        ("Gegevens", [f"Organisatie: {c.organisation.name}", f"Status: {State(c.state).label}",
+                      f"Ontvangen: {_nl(c.received_on)}", f"Ontvangst bevestigd: {_nl(c.acknowledged_on)}",
+                      f"Terugkoppeling gegeven: {_nl(c.feedback_given_on)}", f"Afgesloten: {_nl(c.closed_on)}"]),
+        ("Melding", _field_lines(opened.report, c)),
+        ("Identiteit", _identity_lines(opened.identity) if opened.identity else ["De melder is anoniem."]),
+        ("Berichten", [f"[{_nl(m.created_on)} {_AUTHORS.get(m.author, m.author)}] {m.body.get('text', '')}"
+                       for m in opened.messages] or ["-"]),
         ("Bijlagen", [f"{a.name} ({a.size} bytes, {a.media_type})" for a in opened.attachments] or ["-"]),
     ]
     made_by = _who(principal)
@@ -107,13 +112,13 @@ def dossier_export(uc: UseCase, principal: StaffPrincipal, dossier_ref: str) -> 
     opened = authority.read(uc, principal, dossier_ref)
     lines = []
     for entry in opened.entries:
-        lines += _entry_lines(entry)
-    sections = [("Dossier", [f"Zaak: {opened.case.ref}", f"Doorgezet op: {opened.dossier.sent_on}"]),
+        lines += _entry_lines(entry, opened.case)
+    sections = [("Dossier", [f"Zaak: {opened.case.ref}", f"Doorgezet op: {_nl(opened.dossier.sent_on)}"]),
                 ("Inhoud", lines or ["-"])]
     if opened.decision:
         sections.append(("Besluit", [f"{opened.decision_label}", str(opened.decision.get("motivation", ""))]))
     made_by = _who(principal)
-    body = pdf.case_pdf(f"Dossier {opened.ref[:8]}", sections, made_by, uc.today())
+    body = pdf.case_pdf(f"Dossier bij zaak {opened.case.ref}", sections, made_by, uc.today())
     audit.record(uc.session, chain=opened.case.organisation.slug, actor=principal.staff.email,
                  event="dossier_exported", today=uc.today(), case_ref=opened.case.ref)
     return body
@@ -124,16 +129,51 @@ _ENTRY_TITLES = {"report": "De melding (zoals doorgezet)", "message": "Bericht",
                  "unit": "De melding betreft"}
 
 
-def _entry_lines(entry: dict) -> list[str]:
+_AUTHORS = {"counsellor": "vertrouwenspersoon", "melder": "melder", "authority": "bevoegd gezag"}
+
+
+def _nl(value: date | str | None) -> str:
+    """A date as people read it (dd-mm-jjjj), also one a sealed record keeps as ISO text."""
+    if not value:
+        return "-"
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return value.strftime("%d-%m-%Y")
+
+
+def _field_lines(values: dict, case) -> list[str]:
+    """The report's fields by their labels, a category by its label (never ids)."""
+    lines = []
+    for f in REPORT_FIELDS:
+        value = values.get(f.name)
+        if not value:
+            continue
+        if f.input == Input.CATEGORY:
+            try:
+                value = regeling_of(case.organisation).category(value).label
+            except KeyError:
+                pass
+        lines.append(f"{f.label}: {value}")
+    return lines
+
+
+def _identity_lines(values: dict) -> list[str]:
+    return [f"{f.label}: {values[f.name]}" for f in IDENTITY_FIELDS if values.get(f.name)]
+
+
+def _entry_lines(entry: dict, case) -> list[str]:
     kind = entry.get("type", "")
     head = _ENTRY_TITLES.get(kind, kind)
     if kind == "report":
-        return [head] + [f"{k}: {v}" for k, v in entry.get("fields", {}).items()] + [""]
+        return [head] + _field_lines(entry.get("fields", {}), case) + [""]
     if kind == "message":
         who = "de vertrouwenspersoon" if entry.get("author") == "counsellor" else "de melder"
-        return [f"{head} van {who} ({entry.get('created_on', '')}):", str(entry.get("text", "")), ""]
+        return [f"{head} van {who} ({_nl(entry.get('created_on'))}):", str(entry.get("text", "")), ""]
     if kind == "identity":
-        return [head] + [f"{k}: {v}" for k, v in entry.items() if k != "type"] + [""]
+        return [head] + _identity_lines(entry) + [""]
     return [f"{head}:", str(entry.get("text", "")), ""]
 
 

@@ -19,7 +19,7 @@ def _latin1(text: object) -> str:
 class _Document(FPDF):
     def __init__(self, title: str, made_by: str, made_on: date) -> None:
         super().__init__(format="A4")
-        self._mark = _latin1(f"{title} - gemaakt door {made_by} op {made_on.isoformat()}")
+        self._mark = _latin1(f"{title} - gemaakt door {made_by} op {made_on.strftime('%d-%m-%Y')}")
         self.set_title(_latin1(title))
         self.set_auto_page_break(True, margin=18)
         self.add_page()
