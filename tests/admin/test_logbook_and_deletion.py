@@ -26,8 +26,9 @@ def test_every_event_the_code_records_has_a_dutch_label():
     assert {"identity_consent_revoked", "staff_deactivated", "case_received"} <= names
     missing = sorted(n for n in names if event_description(n) == "Andere gebeurtenis")
     assert missing == []
-    # lifecycle steps are recorded as case_<event> and read as the state machine's label
-    assert event_description("case_acknowledge").startswith("Stap: ")
+    # lifecycle steps are recorded as case_<event>: every step reads as words
+    from whistle.domain.lifecycle import Event
+    assert all(event_description(f"case_{e.value}") != "Andere gebeurtenis" for e in Event)
     assert all(label and label[0].isupper() for label in EVENT_LABELS.values())
 
 

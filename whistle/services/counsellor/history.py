@@ -9,53 +9,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from whistle.domain.audit_labels import event_description
 from whistle.domain.roles import StaffRole
 from whistle.models import AuditEvent, Case, Staff
 from whistle.services.cases import case_by_ref, staff_case_key_or_none
 from whistle.services.errors import Forbidden
 from whistle.services.staff.accounts import StaffPrincipal
 
-EVENT_LABELS = {
-    "case_received": "Melding ontvangen",
-    "case_reported_on_behalf": "Melding vastgelegd namens de melder",
-    "case_opened": "Zaak geopend",
-    "case_acknowledge": "Ontvangst bevestigd",
-    "case_triage": "Melding beoordeeld",
-    "case_escalate": "Doorgezet naar het bevoegd gezag",
-    "case_decide": "Besluit van het bevoegd gezag",
-    "case_give_feedback": "Terugkoppeling gegeven",
-    "case_extend_feedback": "Termijn voor terugkoppeling verlengd",
-    "case_close": "Zaak afgesloten",
-    "case_withdraw": "Melding ingetrokken door de melder",
-    "case_report_external": "Melder heeft extern gemeld",
-    "case_disagree": "Melder is het oneens met de uitkomst",
-    "case_mark_overdue": "Termijn verstreken",
-    "case_dismiss": "Afgesloten als onbruikbaar",
-    "case_fulfil_category": "Gedaan wat de regeling bij het onderwerp vraagt",
-    "cases_dismissed_in_bulk": "Afgesloten als onbruikbaar (met andere meldingen)",
-    "message_to_melder": "Bericht aan de melder",
-    "message_from_melder": "Bericht van de melder",
-    "attachment_from_melder": "Bijlage van de melder",
-    "attachment_opened": "Bijlage geopend",
-    "identity_consent_given": "Toestemming van de melder voor de identiteit in het dossier",
-    "dossier_sent": "Dossier verstuurd",
-    "dossier_opened": "Dossier geopend door het bevoegd gezag",
-    "dossier_exported": "Dossier als PDF gemaakt",
-    "dossier_access_withdrawn": "Toegang tot het dossier ingetrokken",
-    "case_exported": "Zaak als PDF gemaakt",
-    "case_access_granted": "Toegang tot de zaak gegeven aan een collega",
-    "case_access_withdrawn": "Toegang tot de zaak ingetrokken",
-    "betrokkenen_updated": "Betrokkenen vastgelegd",
-    "benadeling_risk_assessed": "Risico op benadeling ingeschat",
-    "benadeling_reported": "Benadeling gemeld door de melder",
-    "benadeling_follow_up_answered": "Nazorgvraag beantwoord door de melder",
-    "benadeling_follow_up_reminder": "Herinnering nazorg",
-    "deadline_reminder": "Herinnering termijn",
-    "category_deadline_reminder": "Herinnering termijn van het onderwerp",
-    "retention_extended": "Bewaartermijn verlengd",
-    "access_restored": "Toegang hersteld met de organisatiesleutel",
-    "note_added": "Interne notitie toegevoegd",
-}
 _ACTORS = {"melder": "Melder", "scheduler": "Systeem (termijnen)"}
 
 
@@ -80,7 +40,7 @@ def history(session: Session, principal: StaffPrincipal, ref: str) -> tuple[Case
                                                        AuditEvent.case_ref == case.ref)
                               .order_by(AuditEvent.seq)):
         line = Line(ev.occurred_on, names.get(ev.actor) or _ACTORS.get(ev.actor, "Systeem"),
-                    EVENT_LABELS.get(ev.event, "Andere gebeurtenis"))
+                    event_description(ev.event))
         last = lines[-1] if lines else None
         if last and (last.on, last.who, last.what) == (line.on, line.who, line.what):
             last.times += 1
