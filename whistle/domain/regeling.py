@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from whistle.domain.deadlines import SIX_WEEKS, FeedbackTerm, TermStart, TermUnit
+from whistle.domain.disclosure import DEFAULT_REACTION_TERM_DAYS, DisclosureRefused, check_term
 from whistle.domain.errors import DeadlineError, RegelingError
 from whistle.domain.lifecycle import MeldingKind
 from whistle.domain.offices import Office
@@ -91,6 +92,8 @@ class Regeling:
     feedback_runs_from: TermStart = TermStart.ACKNOWLEDGEMENT
     follow_up_months: tuple[int, ...] = DEFAULT_FOLLOW_UP_MONTHS
     units: tuple[Unit, ...] = ()
+    # Days the melder has to react to a notice of disclosure without consent (domain.disclosure).
+    disclosure_reaction_term: int = DEFAULT_REACTION_TERM_DAYS
 
     @property
     def counsellor_may_report_on_behalf(self) -> bool:
@@ -130,6 +133,7 @@ class Regeling:
             "feedback": {"term": {"amount": self.feedback_term.amount, "unit": self.feedback_term.unit.value},
                          "runs_from": self.feedback_runs_from.value},
             "benadeling": {"follow_up_months": list(self.follow_up_months)},
+            "disclosure": {"reaction_term": self.disclosure_reaction_term},
             "retention": {"closed_case_days": self.closed_case_days},
             "categories": [_category_dict(c) for c in self.categories],
             "external_routes": [
@@ -246,7 +250,7 @@ def parse_regeling(data: Mapping[str, Any], source: str) -> Regeling:
     """Validate a regeling given as a dict (from TOML or stored JSON); `source` names it in errors."""
     top = _Reader(source, "", data, {
         "slug", "name", "kind", "source", "feedback", "retention", "categories",
-        "external_routes", "authority", "counsellor", "benadeling", "units"})
+        "external_routes", "authority", "counsellor", "benadeling", "units", "disclosure"})
 
     slug = top.text("slug")
     if not _ID.match(slug):
@@ -273,6 +277,11 @@ def parse_regeling(data: Mapping[str, Any], source: str) -> Regeling:
             raise retention.fail("closed_case_days", "must be at least 1")
 
     follow_up = _follow_up(top, closed_case_days)
+    disclosure = top.table("disclosure", {"reaction_term"}, required=False)
+    try:  # [disclosure] reaction_term: whole days, default 10 (whistle.domain.disclosure)
+        reaction_term = check_term((disclosure.data if disclosure else {}).get("reaction_term", DEFAULT_REACTION_TERM_DAYS))
+    except DisclosureRefused as exc:
+        raise RegelingError(source, "disclosure.reaction_term", exc.message) from None
     units: list[Unit] = []
     for i, raw in enumerate(top.array("units", required=False)):
         u = _Reader(source, f"units[{i}]", raw, {"id", "label"})
@@ -345,6 +354,7 @@ def parse_regeling(data: Mapping[str, Any], source: str) -> Regeling:
         external_routes=tuple(routes), authority=Authority(recipients, tuple(recusals)),
         counsellor=counsellor, closed_case_days=closed_case_days, source=doc,
         feedback_runs_from=TermStart(runs_from), follow_up_months=follow_up, units=tuple(units),
+        disclosure_reaction_term=reaction_term,
     )
 
 
