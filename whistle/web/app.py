@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.teardown_appcontext(context.close)
 
     from whistle.web import api, counsellor, limits, principals, reporter, staff
-    from whistle.web import admin, authority, handover, melder_consent, recipients, register
+    from whistle.web import admin, authority, disclosure, handover, melder_consent, recipients, register
     principals.init_app(app)
     limits.init_app(app)
     app.register_blueprint(staff.bp)
@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.register_blueprint(counsellor.bp)
     app.register_blueprint(handover.bp)
     app.register_blueprint(authority.bp)
+    app.register_blueprint(disclosure.bp)
     app.register_blueprint(melder_consent.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(recipients.bp)
