@@ -312,3 +312,14 @@ def test_on_the_pages_the_requester_cannot_decide(melding, sent, browser, client
                        form_page=case_page)
     assert r.status_code == 302
     assert REFUSAL in page(client.get(case_page)) and row(db).state == "refused"
+
+
+def test_deleting_the_case_deletes_its_requests(melding, sent, db, use_case, as_staff):
+    """Retention deletes a case with one DELETE (whistle.services.operations.retention): the
+    requests and their sealed reasons go with it (ON DELETE CASCADE)."""
+    from sqlalchemy import delete, func
+    ask(db, use_case, as_staff, sent)
+    with db() as s:
+        s.execute(delete(Case).where(Case.ref == melding.ref))
+    with db() as s:
+        assert s.scalar(select(func.count()).select_from(Disclosure)) == 0
