@@ -13,6 +13,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from tests.authority.conftest import MELDER_NAME, escalate, in_behandeling, melder, send_melding, staff_id
+from tests.lifecycle.conftest import mail_settings, smtp  # noqa: F401  (fixtures)
 from whistle.models import AuditEvent, Case, Disclosure, Dossier, Record
 from whistle.services import disclosure
 from whistle.services.authority import decisions as authority
@@ -93,8 +94,9 @@ def test_request_approve_notify_wait_disclose_to_the_requester_only(melding, sen
 
     clock.advance(days=1)
     with db() as s:
-        new = disclosure.disclose(use_case(s), as_staff(s, "vp2"), melding.ref, d)
+        new, recipients = disclosure.disclose(use_case(s), as_staff(s, "vp2"), melding.ref, d)
         new_ref = new.locator.hex()
+        assert [m.email for m in recipients] == ["burgemeester@deventer.example"]
     r = row(db)
     assert r.state == "disclosed" and r.disclosed_on == clock.today()
     with db() as s:
@@ -269,6 +271,7 @@ def test_disclosure_on_the_pages(melding, sent, browser, client, db, clock):
     assert REASON in page(client.get(dossier_page))
 
     login(browser, client, "vp")
+    assert "identiteit: verzoek wacht op besluit" in page(client.get("/vp/"))
     html = page(client.get(case_page))
     assert REASON in html and "Besluit vastleggen" in html
     d = row(db).id
@@ -285,6 +288,7 @@ def test_disclosure_on_the_pages(melding, sent, browser, client, db, clock):
 
     clock.advance(days=11)
     login(browser, client, "vp2")
+    assert "reactietermijn voorbij" in page(client.get("/vp/"))
     r = browser.submit(f"{case_page}/bekendmaking/{d}/bekendmaken", {}, form_page=case_page)
     assert r.status_code == 302, page(r)
 
@@ -323,3 +327,27 @@ def test_deleting_the_case_deletes_its_requests(melding, sent, db, use_case, as_
         s.execute(delete(Case).where(Case.ref == melding.ref))
     with db() as s:
         assert s.scalar(select(func.count()).select_from(Disclosure)) == 0
+
+
+def test_only_the_requester_is_mailed_the_notice_of_the_identity(melding, sent, clock, smtp, mail_settings,
+                                                                  db, use_case, as_staff):
+    """The disclose step through the page mails the usual dossier notice (a link, nothing of the
+    content) to the member who asked, and to nobody else."""
+    from tests.conftest import Browser
+    from whistle.web.app import create_app
+    inbox, _ = smtp
+    d = ask(db, use_case, as_staff, sent)
+    decide(db, use_case, as_staff, melding.ref, d, who="vp")
+    clock.advance(days=11)
+    app = create_app(mail_settings, clock=clock)
+    try:
+        b = Browser(app.test_client())
+        assert b.login_counsellor("vp2@deventer.example").status_code == 302
+        case_page = f"/vp/zaak/{melding.ref}"
+        assert b.submit(f"{case_page}/bekendmaking/{d}/bekendmaken", {}, form_page=case_page).status_code == 302
+    finally:
+        app.extensions["whistle_engine"].dispose()
+    mailed = sorted({r for rcpts, _t in inbox.messages for r in rcpts})
+    assert mailed == ["burgemeester@deventer.example"]
+    text = inbox.to("burgemeester@deventer.example")[0]
+    assert "/bg/" in text and MELDER_NAME not in text and melding.ref not in text

@@ -27,7 +27,7 @@ from whistle.domain.disclosure import DisclosureRefused, DisclosureState, LegalG
 from whistle.domain.records import Author, RecordKind
 from whistle.domain.report import IDENTITY_FIELD_NAMES
 from whistle.domain.roles import StaffRole
-from whistle.models import Case, Disclosure, Dossier, DossierKey, Record, Staff
+from whistle.models import Case, CaseKey, Disclosure, Dossier, DossierKey, Record, Staff
 from whistle.services import audit, dossiers
 from whistle.services.cases import case_by_ref, open_or_none, staff_case_key
 from whistle.services.context import UseCase
@@ -196,8 +196,9 @@ def _recipients(session: Session, row: Disclosure) -> list[Staff]:
     return list(session.scalars(query.order_by(Staff.id)))
 
 
-def disclose(uc: UseCase, principal: StaffPrincipal, ref: str, disclosure_id: Any) -> Dossier:
-    """After the melder's term: the identity goes, as a dossier of its own, to the recipients."""
+def disclose(uc: UseCase, principal: StaffPrincipal, ref: str, disclosure_id: Any) -> tuple[Dossier, list[Staff]]:
+    """After the melder's term: the identity goes, as a dossier of its own, to the recipients;
+    returns that dossier and them (the web mails them the usual notice, nothing of the content)."""
     session, today = uc.session, uc.today()
     case, case_key, row, _dossier, _key = _counsellor_keys(uc, principal, ref, disclosure_id)
     try:
@@ -226,7 +227,7 @@ def disclose(uc: UseCase, principal: StaffPrincipal, ref: str, disclosure_id: An
                  today=today, case_ref=case.ref, disclosure=row.id, dossier=dossiers.ref_of(sent),
                  recipients=len(recipients))
     session.flush()
-    return sent
+    return sent, recipients
 
 
 def withdraw(uc: UseCase, principal: StaffPrincipal, case: Case, row: Disclosure) -> None:
@@ -313,6 +314,23 @@ def for_melder(session: Session, case: Case) -> list[Disclosure]:
     """What the melder's page says beside the notice message: the requests they were told of."""
     return list(session.scalars(select(Disclosure).where(
         Disclosure.case_id == case.id, Disclosure.notified_on.is_not(None)).order_by(Disclosure.id)))
+
+
+def waiting(session: Session, principal: StaffPrincipal, today: date) -> dict[int, str]:
+    """For the counsellor's inbox: the cases (of theirs) where a request waits for a step, and which."""
+    _require(principal, StaffRole.COUNSELLOR)
+    rows = session.scalars(select(Disclosure).join(CaseKey, CaseKey.case_id == Disclosure.case_id).where(
+        CaseKey.staff_id == principal.staff.id, Disclosure.state.in_([s.value for s in rules.OPEN_STATES])))
+    out = {}
+    for r in rows:
+        if r.state == DisclosureState.REQUESTED:
+            out[r.case_id] = "verzoek wacht op besluit" if r.requested_by_id != principal.staff.id \
+                else "uw verzoek wacht op een tweede vertrouwenspersoon"
+        elif (first := rules.first_disclosure_day(facts(r))) is None or today >= first:
+            out[r.case_id] = "reactietermijn voorbij, bekendmaken of intrekken"
+        else:
+            out[r.case_id] = f"melder kan reageren tot en met {r.react_until:%d-%m-%Y}"
+    return out
 
 
 def case_views(uc: UseCase, principal: StaffPrincipal, case: Case) -> list[View]:

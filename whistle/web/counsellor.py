@@ -46,7 +46,8 @@ def render_inbox(principal: StaffPrincipal, error: str | None = None, status: in
                            today=clock().today(), log=recipient_log.entries(db(), org, limit=10),
                            log_problems=recipient_log.verify(db(), org),
                            my_fingerprint=trust.fingerprint_of(principal.staff),
-                           reasons=list(DismissReason), dismissable=DISMISSABLE, error=error), status
+                           reasons=list(DismissReason), dismissable=DISMISSABLE, error=error,
+                           disclosure_steps=disclosure.waiting(db(), principal, clock().today())), status
 
 
 @bp.post("/opschonen")

@@ -3,18 +3,23 @@ the bevoegd gezag asks from its dossier page, a vertrouwenspersoon asks, decides
 withdraws from the case page. A refusal is shown on the page it came from; nothing is changed."""
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, redirect, request, url_for
 
 from whistle.domain.roles import StaffRole
+from whistle.infra.mail import MailError
 from whistle.services import disclosure
+from whistle.services.counsellor import escalation
 from whistle.services.errors import Conflict, InvalidInput
 from whistle.services.staff.accounts import StaffPrincipal
 from whistle.web import authority as authority_pages
 from whistle.web import counsellor as counsellor_pages
-from whistle.web.context import attempt, use_case
+from whistle.web.context import after_commit, attempt, use_case
 from whistle.web.principals import staff_required
 
 bp = Blueprint("disclosure", __name__)
+log = logging.getLogger("whistle.web")
 
 
 # --- the bevoegd gezag, on its dossier page ---------------------------------------------------
@@ -46,10 +51,20 @@ def authority_withdraw(principal: StaffPrincipal, ref: str, disclosure_id: int):
 def _counsellor_step(principal: StaffPrincipal, ref: str, step, *args):
     try:
         with attempt():
-            step(use_case(), principal, ref, *args)
+            result = step(use_case(), principal, ref, *args)
     except (InvalidInput, Conflict) as exc:
         return counsellor_pages.render_case(principal, ref, error=exc.message, status=exc.status)
+    if step is disclosure.disclose:
+        after_commit(lambda: _notify(result[1]))
     return redirect(url_for("counsellor.case", ref=ref, _anchor="identity-disclosure"))
+
+
+def _notify(recipients) -> None:
+    """The identity's recipients get the usual dossier notice (a link, nothing of the content)."""
+    try:
+        escalation.notify(use_case(), recipients)
+    except MailError:
+        log.warning("dossier notice could not be mailed")  # the dossier waits in their inbox
 
 
 @bp.post("/vp/zaak/<ref>/bekendmaking")
