@@ -298,6 +298,11 @@ def test_disclosure_on_the_pages(melding, sent, browser, client, db, clock):
     new = next(ref for ref in refs if ref != sent)
     html = page(client.get(f"/bg/dossier/{new}"))
     assert MELDER_NAME in html and "zonder toestemming" in html
+    import io
+    from pypdf import PdfReader
+    pdf = client.get(f"/bg/dossier/{new}/pdf")
+    pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert MELDER_NAME in pdf_text and "zonder toestemming" in pdf_text
 
 
 def test_on_the_pages_the_requester_cannot_decide(melding, sent, browser, client, db):

@@ -133,7 +133,9 @@ def _entry_lines(entry: dict) -> list[str]:
         who = "de vertrouwenspersoon" if entry.get("author") == "counsellor" else "de melder"
         return [f"{head} van {who} ({entry.get('created_on', '')}):", str(entry.get("text", "")), ""]
     if kind == "identity":
-        return [head] + [f"{k}: {v}" for k, v in entry.items() if k != "type"] + [""]
+        if entry.get("without_consent"):  # disclosed on a legal obligation (whistle.services.disclosure)
+            head = "Identiteit van de melder (zonder toestemming, op wettelijke grond)"
+        return [head] + [f"{k}: {v}" for k, v in entry.items() if k not in ("type", "without_consent")] + [""]
     return [f"{head}:", str(entry.get("text", "")), ""]
 
 
