@@ -15,6 +15,10 @@ DISCLOSURE_STATES, DISCLOSURE_GROUNDS, DISCLOSURE_REQUESTERS = (
 # A disclosure's steps as the database holds them (migration 0185): one open request per case; decided by
 # someone else than who asked, with a reason; the identity goes only after the melder's term.
 OPEN_DISCLOSURE = "state IN ('requested', 'approved', 'notified')"
+DISCLOSURE_FOUR_EYES = ("(decided_by_id IS NULL OR decided_by_id <> requested_by_id) AND (seconded_by_id IS NULL OR "
+                        "(seconded_by_id <> requested_by_id AND (decided_by_id IS NULL OR decided_by_id <> seconded_by_id))) "
+                        "AND (requester_role = 'counsellor' OR state IN ('requested', 'refused', 'withdrawn') "
+                        "OR seconded_by_id IS NOT NULL)")
 DISCLOSURE_DECIDED = ("(decided_on IS NULL) = (decided_by_id IS NULL) AND (decided_on IS NULL) = (decision IS NULL) "
                       "AND (state IN ('requested', 'withdrawn') OR decided_on IS NOT NULL) "
                       "AND (decided_on IS NULL OR decided_on >= requested_on)")
@@ -32,7 +36,7 @@ class Disclosure(Base):
         CheckConstraint(_in("state", DISCLOSURE_STATES), name="state"),
         CheckConstraint(_in("ground", DISCLOSURE_GROUNDS), name="ground"),
         CheckConstraint(_in("requester_role", DISCLOSURE_REQUESTERS), name="requester_role"),
-        CheckConstraint("decided_by_id IS NULL OR decided_by_id <> requested_by_id", name="four_eyes"),
+        CheckConstraint(DISCLOSURE_FOUR_EYES, name="four_eyes"),
         CheckConstraint(DISCLOSURE_DECIDED, name="decided"),
         CheckConstraint(DISCLOSURE_TERM, name="term"),
         CheckConstraint(DISCLOSURE_DONE, name="done"),
@@ -48,6 +52,9 @@ class Disclosure(Base):
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
     requested_on: Mapped[date] = mapped_column(Date)
     reason: Mapped[bytes] = mapped_column(LargeBinary)  # sealed: the requester's motivation
+    # A request of the bevoegd gezag: the first of the two counsellors who approve it.
+    seconded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    seconded_on: Mapped[date | None] = mapped_column(Date)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     decided_on: Mapped[date | None] = mapped_column(Date)
     decision: Mapped[bytes | None] = mapped_column(LargeBinary)  # sealed: the decider's reason

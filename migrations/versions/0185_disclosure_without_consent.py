@@ -1,5 +1,6 @@
 """Issue 15 (point 3): disclosure of the melder's identity without consent. One row per request in
-`disclosures`: the state, the legal ground, who asked and who decided (never the same person),
+`disclosures`: the state, the legal ground, who asked and who approved or refused (two
+counsellors approve, neither of them the requester),
 the dates (as dates), and the reasons sealed as `disclosure` records under the key of the
 dossier the request concerns. The constraints hold the rules the database can see: one open
 request per case, a decision with its reason and decider, the melder's reaction term before the
@@ -25,7 +26,10 @@ CHECKS = {
     'ground': "ground IN ('rechterlijk_bevel', 'strafrechtelijk_onderzoek', 'onderzoek_autoriteit', "
               "'rechten_verdediging', 'wettelijke_plicht')",
     'requester_role': "requester_role IN ('counsellor', 'authority')",
-    'four_eyes': "decided_by_id IS NULL OR decided_by_id <> requested_by_id",
+    'four_eyes': "(decided_by_id IS NULL OR decided_by_id <> requested_by_id) AND (seconded_by_id IS NULL OR "
+                 "(seconded_by_id <> requested_by_id AND (decided_by_id IS NULL OR decided_by_id <> seconded_by_id))) "
+                 "AND (requester_role = 'counsellor' OR state IN ('requested', 'refused', 'withdrawn') "
+                 "OR seconded_by_id IS NOT NULL)",
     'decided': "(decided_on IS NULL) = (decided_by_id IS NULL) AND (decided_on IS NULL) = (decision IS NULL) "
                "AND (state IN ('requested', 'withdrawn') OR decided_on IS NOT NULL) "
                "AND (decided_on IS NULL OR decided_on >= requested_on)",
@@ -48,6 +52,8 @@ def upgrade() -> None:
         sa.Column('requested_by_id', sa.Integer(), nullable=False),
         sa.Column('requested_on', sa.Date(), nullable=False),
         sa.Column('reason', sa.LargeBinary(), nullable=False),
+        sa.Column('seconded_by_id', sa.Integer(), nullable=True),
+        sa.Column('seconded_on', sa.Date(), nullable=True),
         sa.Column('decided_by_id', sa.Integer(), nullable=True),
         sa.Column('decided_on', sa.Date(), nullable=True),
         sa.Column('decision', sa.LargeBinary(), nullable=True),
@@ -63,6 +69,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['dossier_id'], ['dossiers.id'], name=op.f('fk_disclosures_dossier_id_dossiers'),
                                 ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['requested_by_id'], ['staff.id'], name=op.f('fk_disclosures_requested_by_id_staff')),
+        sa.ForeignKeyConstraint(['seconded_by_id'], ['staff.id'], name=op.f('fk_disclosures_seconded_by_id_staff')),
         sa.ForeignKeyConstraint(['decided_by_id'], ['staff.id'], name=op.f('fk_disclosures_decided_by_id_staff')),
         sa.ForeignKeyConstraint(['disclosed_by_id'], ['staff.id'], name=op.f('fk_disclosures_disclosed_by_id_staff')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_disclosures')),

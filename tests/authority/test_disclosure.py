@@ -44,6 +44,13 @@ def decide(db, use_case, as_staff, ref, disclosure_id, who="vp2", **form):
         disclosure.decide(use_case(s), as_staff(s, who), ref, disclosure_id, {"decision": "toestaan"} | form)
 
 
+def approve(db, use_case, as_staff, ref, disclosure_id, **form):
+    """Both counsellors approve a request of the bevoegd gezag: vp seconds, vp2 decides."""
+    decide(db, use_case, as_staff, ref, disclosure_id, who="vp")
+    assert row(db).state == "requested" and row(db).seconded_by_id == staff_id(db, "vp")
+    decide(db, use_case, as_staff, ref, disclosure_id, who="vp2", **form)
+
+
 def row(db) -> Disclosure:
     with db() as s:
         r = s.scalars(select(Disclosure).order_by(Disclosure.id.desc())).first()
@@ -74,6 +81,12 @@ def test_request_approve_notify_wait_disclose_to_the_requester_only(melding, sen
     assert not any("4711" in details for _, details in events(db))
 
     decide(db, use_case, as_staff, melding.ref, d, who="vp")
+    with db() as s:  # the one who seconded cannot also decide: two distinct counsellors
+        with pytest.raises(InvalidInput) as exc:
+            disclosure.decide(use_case(s), as_staff(s, "vp"), melding.ref, d, {"decision": "toestaan"})
+    assert "vier ogen" in exc.value.message and row(db).state == "requested"
+    assert not [t for t in melder_messages(db, use_case, melding.code) if "identiteit" in t]
+    decide(db, use_case, as_staff, melding.ref, d, who="vp2")
     r = row(db)
     assert r.state == "notified" and r.notified_on == first_day
     assert r.react_until == first_day + timedelta(days=10)  # the regeling's default term
@@ -106,8 +119,8 @@ def test_request_approve_notify_wait_disclose_to_the_requester_only(melding, sen
         # The other members who held the first dossier do not get the identity.
         with pytest.raises(NotFound):
             authority.read(use_case(s), as_staff(s, "loco"), new_ref)
-    assert [e for e, _ in events(db)] == ["disclosure_requested", "disclosure_approved", "disclosure_notified",
-                                          "identity_disclosed"]
+    assert [e for e, _ in events(db)] == ["disclosure_requested", "disclosure_seconded", "disclosure_approved",
+                                          "disclosure_notified", "identity_disclosed"]
 
 
 def test_a_counsellor_cannot_decide_their_own_request(melding, sent, db, use_case, as_staff):
@@ -198,11 +211,12 @@ def test_a_counsellor_request_needs_a_dossier(melding, db, use_case, as_staff):
 
 def test_a_withheld_notice_needs_a_reason_and_skips_the_term(melding, sent, db, use_case, as_staff):
     d = ask(db, use_case, as_staff, sent)
+    decide(db, use_case, as_staff, melding.ref, d, who="vp")
     with db() as s:
         with pytest.raises(InvalidInput):
-            disclosure.decide(use_case(s), as_staff(s, "vp"), melding.ref, d,
+            disclosure.decide(use_case(s), as_staff(s, "vp2"), melding.ref, d,
                               {"decision": "toestaan", "withhold_notice": "ja", "reason": ""})
-    decide(db, use_case, as_staff, melding.ref, d, who="vp", withhold_notice="ja",
+    decide(db, use_case, as_staff, melding.ref, d, who="vp2", withhold_notice="ja",
            reason="Het lopende onderzoek naar bewijsvernietiging zou worden geschaad.")
     r = row(db)
     assert r.state == "approved" and r.notice_withheld and r.notified_on is None
@@ -225,12 +239,17 @@ def test_the_database_refuses_what_the_rules_refuse(melding, sent, db, use_case,
         {"state": "invented"},
         {"ground": "curiosity"},
         {"state": "notified", "decided_by_id": vp, "decided_on": row(db).requested_on, "decision": b"x"},
+        {"seconded_by_id": staff_id(db, "burgemeester")},                 # seconded by the requester
+        {"state": "approved", "notice_withheld": True, "decided_by_id": vp,   # one counsellor approved a
+         "decided_on": row(db).requested_on, "decision": b"x"},               #  request of the bevoegd gezag
+        {"state": "approved", "notice_withheld": True, "decided_by_id": vp, "seconded_by_id": vp,
+         "decided_on": row(db).requested_on, "decision": b"x"},             # the same counsellor twice
     ]
     for values in bad:
         with pytest.raises(IntegrityError):
             with engine.begin() as conn:
                 conn.execute(update(Disclosure).where(Disclosure.id == d).values(**values))
-    decide(db, use_case, as_staff, melding.ref, d, who="vp")
+    approve(db, use_case, as_staff, melding.ref, d)
     r = row(db)
     with pytest.raises(IntegrityError):  # disclosed within the melder's term
         with engine.begin() as conn:
@@ -275,6 +294,10 @@ def test_disclosure_on_the_pages(melding, sent, browser, client, db, clock):
     html = page(client.get(case_page))
     assert REASON in html and "Besluit vastleggen" in html
     d = row(db).id
+    r = browser.submit(f"{case_page}/bekendmaking/{d}/besluit", {"decision": "toestaan"}, form_page=case_page)
+    assert r.status_code == 302, page(r)
+    assert "U stemde in; een tweede vertrouwenspersoon beslist." in page(client.get(case_page))
+    login(browser, client, "vp2")
     r = browser.submit(f"{case_page}/bekendmaking/{d}/besluit", {"decision": "toestaan"}, form_page=case_page)
     assert r.status_code == 302, page(r)
     early = browser.submit(f"{case_page}/bekendmaking/{d}/bekendmaken", {}, form_page=case_page)
@@ -342,7 +365,7 @@ def test_only_the_requester_is_mailed_the_notice_of_the_identity(melding, sent, 
     from whistle.web.app import create_app
     inbox, _ = smtp
     d = ask(db, use_case, as_staff, sent)
-    decide(db, use_case, as_staff, melding.ref, d, who="vp")
+    approve(db, use_case, as_staff, melding.ref, d)
     clock.advance(days=11)
     app = create_app(mail_settings, clock=clock)
     try:

@@ -18,7 +18,7 @@ from whistle.services.lifecycle import transition
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-STAFF = {"vp": ("counsellor", None), "burgemeester": ("authority", "burgemeester"),
+STAFF = {"vp": ("counsellor", None), "vp2": ("counsellor", None), "burgemeester": ("authority", "burgemeester"),
          "beheer": ("admin", None)}
 
 
@@ -50,9 +50,9 @@ def ask_identity(db, use_case, as_staff, handled_case, approve: bool) -> None:
             d = disclosure.request_by_authority(use_case(s), as_staff(s, "burgemeester"), dossier, {
                 "ground": "rechterlijk_bevel", "reason": "Beschikking van de rechtbank in zaak 2026/1."}).id
         waiting = s.get(Disclosure, d).state == "requested"
-    if approve and waiting:
+    for who in ("vp", "vp2") if approve and waiting else ():  # two counsellors approve
         with db() as s:
-            disclosure.decide(use_case(s), as_staff(s, "vp"), ref, d, {"decision": "toestaan"})
+            disclosure.decide(use_case(s), as_staff(s, who), ref, d, {"decision": "toestaan"})
 
 
 def staff_cookie(app, base: str, who: str):

@@ -79,6 +79,21 @@ def test_a_second_counsellor_approves_or_refuses():
     assert rules.decide(requested(by=7), 8, approve=False) is S.REFUSED
 
 
+def test_a_request_of_the_bevoegd_gezag_takes_two_counsellors_to_approve():
+    from whistle.domain.disclosure import Requester
+    asked = Disclosure(S.REQUESTED, 50, DAY, requester_role=Requester.AUTHORITY)
+    assert rules.needs_second(asked)
+    assert rules.decide(asked, 7, approve=True) is S.REQUESTED  # seconded: the first of two
+    seconded = Disclosure(S.REQUESTED, 50, DAY, requester_role=Requester.AUTHORITY, seconded_by=7)
+    assert not rules.needs_second(seconded)
+    with pytest.raises(DisclosureRefused) as exc:
+        rules.decide(seconded, 7, approve=True)
+    assert "vier ogen" in exc.value.message
+    assert rules.decide(seconded, 8, approve=True) is S.APPROVED
+    assert rules.decide(asked, 7, approve=False) is S.REFUSED  # one counsellor may refuse
+    assert not rules.needs_second(requested(by=7))  # a counsellor's request is the first pair of eyes
+
+
 @pytest.mark.parametrize("state", [S.APPROVED, S.REFUSED, S.NOTIFIED, S.DISCLOSED, S.WITHDRAWN])
 def test_a_request_is_decided_once(state):
     with pytest.raises(DisclosureRefused) as exc:

@@ -11,6 +11,11 @@ The steps:
               \\--refuse--> refused       \\--disclose (notice withheld)--> disclosed
     requested | approved | notified --withdraw--> withdrawn
 
+Four eyes: approval takes two distinct vertrouwenspersonen, neither of them the requester. A
+counsellor's request counts as the first pair of eyes, so a second counsellor approves; a request
+of the bevoegd gezag is first seconded by one counsellor and then approved by another. One
+counsellor (not the requester) may refuse: refusing protects the melder.
+
 Pure rules: no database, no crypto. What the reasons say is sealed by the services (record kind
 `disclosure`); only the state, who acted and the dates are kept in the clear.
 """
@@ -44,7 +49,7 @@ class DisclosureState(StrEnum):
 
 
 STATE_LABELS = {
-    DisclosureState.REQUESTED: "Aangevraagd; wacht op het besluit van een tweede vertrouwenspersoon",
+    DisclosureState.REQUESTED: "Aangevraagd; wacht op het besluit van (een tweede) vertrouwenspersoon",
     DisclosureState.APPROVED: "Toegestaan; de melder is (nog) niet ingelicht",
     DisclosureState.REFUSED: "Geweigerd",
     DisclosureState.NOTIFIED: "Toegestaan; de melder is ingelicht en heeft een reactietermijn",
@@ -107,6 +112,8 @@ class Disclosure:
     notified_on: date | None = None
     react_until: date | None = None
     notice_withheld: bool = False
+    requester_role: Requester = Requester.COUNSELLOR
+    seconded_by: int | None = None   # the first counsellor to approve a request of the bevoegd gezag
 
 
 # --- the request ------------------------------------------------------------------------------
@@ -148,11 +155,22 @@ def check_decider(d: Disclosure, decider: int) -> None:
     if d.requested_by is not None and decider == d.requested_by:
         raise DisclosureRefused("decision", "U vroeg dit zelf aan: een tweede vertrouwenspersoon moet "
                                 "besluiten (vier ogen). Er is niets besloten.")
+    if d.seconded_by is not None and decider == d.seconded_by:
+        raise DisclosureRefused("decision", "U stemde al in: een tweede vertrouwenspersoon moet besluiten "
+                                "(vier ogen). Er is niets besloten.")
+
+
+def needs_second(d: Disclosure) -> bool:
+    """Whether an approval now is only the first of two (a request of the bevoegd gezag)."""
+    return d.requester_role is Requester.AUTHORITY and d.seconded_by is None
 
 
 def decide(d: Disclosure, decider: int, approve: bool) -> DisclosureState:
+    """REFUSED, APPROVED, or REQUESTED when this approval is the first of two (seconded)."""
     check_decider(d, decider)
-    return DisclosureState.APPROVED if approve else DisclosureState.REFUSED
+    if not approve:
+        return DisclosureState.REFUSED
+    return DisclosureState.REQUESTED if needs_second(d) else DisclosureState.APPROVED
 
 
 def react_until(notified_on: date, term_days: int) -> date:

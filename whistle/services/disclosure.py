@@ -55,7 +55,8 @@ def _require(principal: StaffPrincipal, role: StaffRole) -> None:
 
 def facts(row: Disclosure) -> rules.Disclosure:
     return rules.Disclosure(DisclosureState(row.state), row.requested_by_id, row.requested_on,
-                            row.decided_by_id, row.notified_on, row.react_until, bool(row.notice_withheld))
+                            row.decided_by_id, row.notified_on, row.react_until, bool(row.notice_withheld),
+                            Requester(row.requester_role), row.seconded_by_id)
 
 
 def _seal(key: bytes, dossier: Dossier, body: dict) -> bytes:
@@ -149,6 +150,8 @@ def decide(uc: UseCase, principal: StaffPrincipal, ref: str, disclosure_id: Any,
         approve = choice == "toestaan"
         withhold = approve and checked(form.get("withhold_notice"))
         state = rules.decide(facts(row), principal.staff.id, approve)
+        if state is DisclosureState.REQUESTED:  # the first of two counsellors approves
+            return _second(uc, principal, case, row)
         text = form.get("reason")
         reason = rules.check_reason(text, what="De reden") if (not approve or withhold or (text or "").strip()) else ""
     except DisclosureRefused as exc:
@@ -163,6 +166,14 @@ def decide(uc: UseCase, principal: StaffPrincipal, ref: str, disclosure_id: Any,
     if approve and not withhold:
         _notify(uc, principal, case, case_key, row, key, dossier)
     session.flush()
+    return row
+
+
+def _second(uc: UseCase, principal: StaffPrincipal, case: Case, row: Disclosure) -> Disclosure:
+    row.seconded_by_id, row.seconded_on = principal.staff.id, uc.today()
+    audit.record(uc.session, chain=case.organisation.slug, actor=principal.staff.email, event="disclosure_seconded",
+                 today=uc.today(), case_ref=case.ref, disclosure=row.id)
+    uc.session.flush()
     return row
 
 
@@ -324,8 +335,8 @@ def waiting(session: Session, principal: StaffPrincipal, today: date) -> dict[in
     out = {}
     for r in rows:
         if r.state == DisclosureState.REQUESTED:
-            out[r.case_id] = "verzoek wacht op besluit" if r.requested_by_id != principal.staff.id \
-                else "uw verzoek wacht op een tweede vertrouwenspersoon"
+            out[r.case_id] = "verzoek wacht op besluit" if principal.staff.id not in (
+                r.requested_by_id, r.seconded_by_id) else "wacht op een tweede vertrouwenspersoon"
         elif (first := rules.first_disclosure_day(facts(r))) is None or today >= first:
             out[r.case_id] = "reactietermijn voorbij, bekendmaken of intrekken"
         else:
