@@ -16,9 +16,11 @@ from .errors import CryptoError
 # "dossier", "dossier_key" and "concerned" are staff-side kinds (docs/authority.md): content
 # sent to the bevoegd gezag, a dossier key kept under the case key, and the betrokkenen.
 # "retention" is the counsellor's reason for keeping a closed case longer; "benadeling" a risk
-# assessment, a report of benadeling or a follow-up answer (whistle.domain.benadeling).
+# assessment, a report of benadeling or a follow-up answer (whistle.domain.benadeling);
+# "disclosure" the reasons of a request to disclose the identity without consent, sealed under
+# the dossier key (whistle.domain.disclosure).
 RECORD_KINDS = ("report", "message", "identity", "attachment", "dossier", "dossier_key", "concerned",
-                "retention", "benadeling", "note")
+                "retention", "benadeling", "note", "disclosure")
 PADDING_BLOCK = 1024
 NONCE_SIZE = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES  # 24
 KEY_SIZE = sodium.crypto_aead_xchacha20poly1305_ietf_KEYBYTES  # 32

@@ -38,6 +38,7 @@ ENDORSED_ROLES = tuple(r.value for r in EndorsedRole)
 BENADELING_KINDS = tuple(k.value for k in BenadelingKind)
 
 
+
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
@@ -402,3 +403,8 @@ class AuditEvent(Base):
     details: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+# Disclosure without consent has its table in its own module, to keep this one short; importing it
+# here puts it on Base.metadata (import Disclosure from here, not from there).
+from whistle.models_disclosure import Disclosure  # noqa: E402,F401

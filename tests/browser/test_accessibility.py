@@ -18,7 +18,7 @@ from whistle.services.lifecycle import transition
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-STAFF = {"vp": ("counsellor", None), "burgemeester": ("authority", "burgemeester"),
+STAFF = {"vp": ("counsellor", None), "vp2": ("counsellor", None), "burgemeester": ("authority", "burgemeester"),
          "beheer": ("admin", None)}
 
 
@@ -38,6 +38,23 @@ def handled_case(world, app, db, use_case, as_staff):
     return ref, code, dossier
 
 
+def ask_identity(db, use_case, as_staff, handled_case, approve: bool) -> None:
+    """The burgemeester asks for the melder's identity (issue 15.3); the counsellor approves when
+    `approve`, so the melder's page carries the notice and the case page the disclose step."""
+    from whistle.models import Disclosure
+    from whistle.services import disclosure
+    ref, _, dossier = handled_case
+    with db() as s:
+        d = s.scalar(select(Disclosure.id))
+        if d is None:
+            d = disclosure.request_by_authority(use_case(s), as_staff(s, "burgemeester"), dossier, {
+                "ground": "rechterlijk_bevel", "reason": "Beschikking van de rechtbank in zaak 2026/1."}).id
+        waiting = s.get(Disclosure, d).state == "requested"
+    for who in ("vp", "vp2") if approve and waiting else ():  # two counsellors approve
+        with db() as s:
+            disclosure.decide(use_case(s), as_staff(s, who), ref, d, {"decision": "toestaan"})
+
+
 def staff_cookie(app, base: str, who: str):
     browser = Browser(app.test_client())
     answer = browser.login_counsellor(email(who))
@@ -46,8 +63,10 @@ def staff_cookie(app, base: str, who: str):
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["met-js", "zonder-js"])
-def test_the_melder_pages_pass_axe_and_fit_a_phone(chromium, live_server, handled_case, javascript):
+def test_the_melder_pages_pass_axe_and_fit_a_phone(chromium, live_server, handled_case, javascript,
+                                                  db, use_case, as_staff):
     ref, code, _ = handled_case
+    ask_identity(db, use_case, as_staff, handled_case, approve=True)  # the case carries the notice
     base = live_server.base
     context = new_context(chromium, javascript=javascript)
     page = context.new_page()
@@ -84,19 +103,26 @@ def test_the_melder_pages_pass_axe_and_fit_a_phone(chromium, live_server, handle
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["met-js", "zonder-js"])
-def test_the_staff_pages_pass_axe_and_fit_a_phone(chromium, live_server, app, db, handled_case, javascript):
+def test_the_staff_pages_pass_axe_and_fit_a_phone(chromium, live_server, app, db, handled_case, javascript,
+                                                  use_case, as_staff):
     ref, _, dossier = handled_case
     base = live_server.base
     with db() as s:
         admin_id = s.scalar(select(Staff.id).where(Staff.email == email("beheer")))
-    pages = {
-        "vp": ["/vp/start", "/vp/", "/vp/termijnen", "/vp/?kind=vermoeden_misstand&ref=M", "/vp/?state=verzonnen", f"/vp/zaak/{ref}", f"/vp/zaak/{ref}/geschiedenis", f"/vp/zaak/{ref}/doorzetten", "/vp/bewaartermijnen",
-               "/vp/ontvangers", "/vp/namens", "/vp/wachtwoordzin", "/jaarverslag/",
-               f"/jaarverslag/{date.today().year}"],
-        "burgemeester": ["/bg/", f"/bg/dossier/{dossier}"],
-        "beheer": ["/beheer/", "/beheer/accounts/nieuw", f"/beheer/accounts/{admin_id}", "/beheer/regeling",
-                   "/beheer/logboek", "/beheer/logboek?controleer=ja", f"/beheer/accounts/{admin_id}/verwijderen"],
-    }
+    # The dossier first with its form to ask for the identity (issue 15.3); then, once the burgemeester
+    # asked, the case with the decision form; once approved, the case with the disclose step and
+    # the dossier with the request.
+    pages = [
+        ("burgemeester", None, ["/bg/", f"/bg/dossier/{dossier}"]),
+        ("vp", False, ["/vp/start", "/vp/", "/vp/termijnen", "/vp/?kind=vermoeden_misstand&ref=M", "/vp/?state=verzonnen",
+                       f"/vp/zaak/{ref}", f"/vp/zaak/{ref}/geschiedenis", f"/vp/zaak/{ref}/doorzetten", "/vp/bewaartermijnen",
+                       "/vp/ontvangers", "/vp/namens", "/vp/wachtwoordzin", "/jaarverslag/",
+                       f"/jaarverslag/{date.today().year}"]),
+        ("vp", True, [f"/vp/zaak/{ref}"]),
+        ("burgemeester", True, [f"/bg/dossier/{dossier}"]),
+        ("beheer", None, ["/beheer/", "/beheer/accounts/nieuw", f"/beheer/accounts/{admin_id}", "/beheer/regeling",
+                          "/beheer/logboek", "/beheer/logboek?controleer=ja", f"/beheer/accounts/{admin_id}/verwijderen"]),
+    ]
     found = []
     anonymous = new_context(chromium, javascript=javascript)
     page = anonymous.new_page()
@@ -107,7 +133,9 @@ def test_the_staff_pages_pass_axe_and_fit_a_phone(chromium, live_server, app, db
     page.wait_for_load_state("networkidle")
     found += check(page)
     anonymous.close()
-    for who, paths in pages.items():
+    for who, approve, paths in pages:
+        if approve is not None:
+            ask_identity(db, use_case, as_staff, handled_case, approve=approve)
         context = new_context(chromium, javascript=javascript, cookies=staff_cookie(app, base, who))
         page = context.new_page()
         for path in paths:

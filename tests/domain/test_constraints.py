@@ -6,6 +6,7 @@ import re
 from sqlalchemy import CheckConstraint
 
 from whistle.domain.benadeling import BenadelingKind
+from whistle.domain.disclosure import DisclosureState, LegalGround, Requester
 from whistle.domain.lifecycle import State
 from whistle.domain.records import Author, RecordKind
 from whistle.domain.roles import EndorsedRole, StaffRole
@@ -20,6 +21,9 @@ EXPECTED = {
     ("dossier_records", "author"): [Author.COUNSELLOR.value, Author.AUTHORITY.value],
     ("endorsements", "role"): [r.value for r in EndorsedRole],
     ("case_benadeling", "kind"): [k.value for k in BenadelingKind],
+    ("disclosures", "state"): [s.value for s in DisclosureState],
+    ("disclosures", "ground"): [g.value for g in LegalGround],
+    ("disclosures", "requester_role"): [r.value for r in Requester],
 }
 
 

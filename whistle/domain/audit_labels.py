@@ -50,6 +50,14 @@ EVENT_LABELS: Mapping[str, str] = MappingProxyType({
     "benadeling_follow_up_answered": "Nazorgvraag beantwoord door de melder",
     "benadeling_follow_up_reminder": "Herinnering nazorg",
     "shared_overview_viewed": "Gedeeld overzicht bekeken",
+    # disclosure of the identity without consent (whistle.domain.disclosure)
+    "disclosure_requested": "Verzoek om de identiteit van de melder zonder toestemming",
+    "disclosure_seconded": "Verzoek om de identiteit ondersteund door een vertrouwenspersoon",
+    "disclosure_approved": "Verzoek om de identiteit goedgekeurd",
+    "disclosure_refused": "Verzoek om de identiteit geweigerd",
+    "disclosure_notified": "Melder op de hoogte gebracht van het verzoek om de identiteit",
+    "disclosure_withdrawn": "Verzoek om de identiteit ingetrokken",
+    "identity_disclosed": "Identiteit van de melder verstrekt op wettelijke grond",
     # dossiers
     "dossier_sent": "Dossier verstuurd",
     "dossier_opened": "Dossier geopend door het bevoegd gezag",

@@ -10,6 +10,7 @@ from datetime import date
 from enum import StrEnum
 
 from whistle.domain.deadlines import add_months
+from whistle.domain.errors import RegelingError
 
 
 class BenadelingKind(StrEnum):
@@ -77,3 +78,28 @@ def follow_up_to_remind(closed_on: date | None, months: tuple[int, ...], reminde
     """The index of the follow-up moment the counsellor should now be reminded of, or None."""
     index = open_follow_up(closed_on, months, reminded, today)
     return index
+
+
+DEFAULT_FOLLOW_UP_MONTHS: tuple[int, ...] = (3, 12)  # after closing, when a regeling names none
+
+
+def parse_follow_up_months(top, closed_case_days: int) -> tuple[int, ...]:
+    """A regeling's [benadeling] follow_up_months (`top` reads it, whistle.domain.regeling):
+    ascending whole months after closing, each asked while
+    the case (and so the melder's code) still exists: before retention deletes it."""
+    table = top.table("benadeling", {"follow_up_months"}, required=False)
+    if table is None:
+        return DEFAULT_FOLLOW_UP_MONTHS
+    months = table.array("follow_up_months", required=False)
+    for i, m in enumerate(months):
+        if isinstance(m, bool) or not isinstance(m, int) or m < 1:
+            raise RegelingError(table.file, table.at("follow_up_months") + f"[{i}]",
+                                f"must be a whole number of months of at least 1, got {m!r}")
+        if i and m <= months[i - 1]:
+            raise RegelingError(table.file, table.at("follow_up_months") + f"[{i}]",
+                                "the moments must be in ascending order")
+        if m * 31 >= closed_case_days:
+            raise RegelingError(table.file, table.at("follow_up_months") + f"[{i}]",
+                                f"{m} months reaches past retention ({closed_case_days} days after closing), "
+                                "when the case and the melder's code are gone")
+    return tuple(months)

@@ -14,17 +14,18 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from whistle.domain.deadlines import SIX_WEEKS, FeedbackTerm, TermStart, TermUnit
+from whistle.domain.disclosure import DEFAULT_REACTION_TERM_DAYS, DisclosureRefused, check_term
 from whistle.domain.errors import DeadlineError, RegelingError
 from whistle.domain.lifecycle import MeldingKind
 from whistle.domain.offices import Office
 from whistle.domain.routes import ART_2C_AUTHORITIES, ROUTES
 from whistle.domain.theme import Theme, theme_of
+from whistle.domain.benadeling import DEFAULT_FOLLOW_UP_MONTHS, parse_follow_up_months
 
 ORGANISATION_KINDS: tuple[str, ...] = (
     "gemeente", "gemeenschappelijke_regeling", "woningcorporatie", "werkbedrijf", "overig")
 DEFAULT_CLOSED_CASE_DAYS = 730  # a product choice; the Wbk says only "no longer than necessary"
 # After closing, the melder is asked after these months whether they met benadeling (ISO 37002).
-DEFAULT_FOLLOW_UP_MONTHS: tuple[int, ...] = (3, 12)
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -93,6 +94,8 @@ class Regeling:
     follow_up_months: tuple[int, ...] = DEFAULT_FOLLOW_UP_MONTHS
     units: tuple[Unit, ...] = ()
     theme: Theme = field(default_factory=Theme)  # whistle.domain.theme
+    # Days the melder has to react to a notice of disclosure without consent (domain.disclosure).
+    disclosure_reaction_term: int = DEFAULT_REACTION_TERM_DAYS
 
     @property
     def counsellor_may_report_on_behalf(self) -> bool:
@@ -132,6 +135,7 @@ class Regeling:
             "feedback": {"term": {"amount": self.feedback_term.amount, "unit": self.feedback_term.unit.value},
                          "runs_from": self.feedback_runs_from.value},
             "benadeling": {"follow_up_months": list(self.follow_up_months)},
+            "disclosure": {"reaction_term": self.disclosure_reaction_term},
             "retention": {"closed_case_days": self.closed_case_days},
             "categories": [_category_dict(c) for c in self.categories],
             "external_routes": [
@@ -251,7 +255,7 @@ def parse_regeling(data: Mapping[str, Any], source: str, base_dir: Path | None =
     `base_dir` is where the file lies (a theme's logo file is read from there)."""
     top = _Reader(source, "", data, {
         "slug", "name", "kind", "source", "feedback", "retention", "categories",
-        "external_routes", "authority", "counsellor", "benadeling", "units", "theme"})
+        "external_routes", "authority", "counsellor", "benadeling", "units", "theme", "disclosure"})
 
     slug = top.text("slug")
     if not _ID.match(slug):
@@ -277,7 +281,12 @@ def parse_regeling(data: Mapping[str, Any], source: str, base_dir: Path | None =
         if closed_case_days < 1:
             raise retention.fail("closed_case_days", "must be at least 1")
 
-    follow_up = _follow_up(top, closed_case_days)
+    follow_up = parse_follow_up_months(top, closed_case_days)
+    disclosure = top.table("disclosure", {"reaction_term"}, required=False)
+    try:  # [disclosure] reaction_term: whole days, default 10 (whistle.domain.disclosure)
+        reaction_term = check_term((disclosure.data if disclosure else {}).get("reaction_term", DEFAULT_REACTION_TERM_DAYS))
+    except DisclosureRefused as exc:
+        raise RegelingError(source, "disclosure.reaction_term", exc.message) from None
     units: list[Unit] = []
     for i, raw in enumerate(top.array("units", required=False)):
         u = _Reader(source, f"units[{i}]", raw, {"id", "label"})
@@ -351,28 +360,9 @@ def parse_regeling(data: Mapping[str, Any], source: str, base_dir: Path | None =
         counsellor=counsellor, closed_case_days=closed_case_days, source=doc,
         feedback_runs_from=TermStart(runs_from), follow_up_months=follow_up, units=tuple(units),
         theme=theme_of(data, source, base_dir),
+        disclosure_reaction_term=reaction_term,
     )
 
-
-def _follow_up(top: _Reader, closed_case_days: int) -> tuple[int, ...]:
-    """[benadeling] follow_up_months: ascending whole months after closing, each asked while
-    the case (and so the melder's code) still exists: before retention deletes it."""
-    table = top.table("benadeling", {"follow_up_months"}, required=False)
-    if table is None:
-        return DEFAULT_FOLLOW_UP_MONTHS
-    months = table.array("follow_up_months", required=False)
-    for i, m in enumerate(months):
-        if isinstance(m, bool) or not isinstance(m, int) or m < 1:
-            raise RegelingError(table.file, table.at("follow_up_months") + f"[{i}]",
-                                f"must be a whole number of months of at least 1, got {m!r}")
-        if i and m <= months[i - 1]:
-            raise RegelingError(table.file, table.at("follow_up_months") + f"[{i}]",
-                                "the moments must be in ascending order")
-        if m * 31 >= closed_case_days:
-            raise RegelingError(table.file, table.at("follow_up_months") + f"[{i}]",
-                                f"{m} months reaches past retention ({closed_case_days} days after closing), "
-                                "when the case and the melder's code are gone")
-    return tuple(months)
 
 
 def load_regeling(path: str | Path) -> Regeling:

@@ -81,7 +81,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.teardown_appcontext(context.close)
 
     from whistle.web import api, counsellor, limits, principals, reporter, staff
-    from whistle.web import admin, admin_logbook, authority, deadlines, handover, melder_consent, recipients, register
+    from whistle.web import admin, admin_logbook, authority, deadlines, disclosure, handover, melder_consent
+    from whistle.web import recipients, register
     from whistle.web import theme
     principals.init_app(app)
     limits.init_app(app)
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.register_blueprint(counsellor.bp)
     app.register_blueprint(handover.bp)
     app.register_blueprint(authority.bp)
+    app.register_blueprint(disclosure.bp)
     app.register_blueprint(melder_consent.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(admin_logbook.bp)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
+from whistle.domain.disclosure import LegalGround
 from whistle.domain.lifecycle import Decision
 from whistle.domain.roles import StaffRole
+from whistle.services import disclosure
 from whistle.services.authority import decisions as authority
 from whistle.services.dossiers import DECISION_LABELS
 from whistle.services.errors import Conflict, InvalidInput
@@ -32,7 +34,8 @@ def dossier(principal: StaffPrincipal, ref: str):
 def _render(principal: StaffPrincipal, ref: str, error: str | None = None, status: int = 200):
     opened = authority.read(use_case(), principal, ref)
     return render_template("authority/dossier.html", d=opened, case=opened.case, error=error,
-                           may_decide=authority.may_decide(opened.case),
+                           may_decide=authority.may_decide(opened.case), grounds=list(LegalGround), me=principal.staff.id,
+                           disclosures=disclosure.dossier_views(use_case(), principal, ref),
                            decisions=[(d.value, DECISION_LABELS[d.value]) for d in Decision],
                            form=request.form if status != 200 else {}), status
 

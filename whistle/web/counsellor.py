@@ -7,7 +7,8 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from whistle.domain.lifecycle import Actor, DismissReason, MeldingKind, State
 from whistle.domain.roles import StaffRole
 from whistle.domain.benadeling import RISK_QUESTIONS, Answer, RiskLevel
-from whistle.services import benadeling, lifecycle, recipient_log, trust
+from whistle.domain.disclosure import LegalGround
+from whistle.services import benadeling, disclosure, lifecycle, recipient_log, trust
 from whistle.services.organisations import regeling_of
 from whistle.services.counsellor import case as counsellor
 from whistle.services.counsellor import escalation
@@ -60,7 +61,8 @@ def render_inbox(principal: StaffPrincipal, error: str | None = None, status: in
                            today=clock().today(), log=recipient_log.entries(db(), org, limit=10),
                            log_problems=recipient_log.verify(db(), org),
                            my_fingerprint=trust.fingerprint_of(principal.staff),
-                           reasons=list(DismissReason), dismissable=DISMISSABLE, error=error), status
+                           reasons=list(DismissReason), dismissable=DISMISSABLE, error=error,
+                           disclosure_steps=disclosure.waiting(db(), principal, clock().today())), status
 
 
 @bp.post("/opschonen")
@@ -94,7 +96,9 @@ def render_case(principal: StaffPrincipal, ref: str, error: str | None = None, s
                            kinds=list(MeldingKind), form=request.form if status != 200 else {},
                            regeling=regeling_of(opened.case.organisation), risk_questions=RISK_QUESTIONS,
                            notes=case_notes.for_member(db(), principal, opened.case),
-                           answers=list(Answer), risk_levels=list(RiskLevel),
+                           answers=list(Answer), risk_levels=list(RiskLevel), grounds=list(LegalGround), me=principal.staff.id,
+                           disclosures=(None if opened.key_unreadable
+                                        else disclosure.case_views(use_case(), principal, opened.case)),
                            today=clock().today(), error=error), status
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from whistle.domain.lifecycle import Actor, State
-from whistle.services import benadeling, lifecycle, organisations
+from whistle.services import benadeling, disclosure, lifecycle, organisations
 from whistle.services.melder import consent, form_token
 from whistle.services.melder import intake
 from whistle.services.melder import case as reporter
@@ -110,7 +110,7 @@ def render_case(ctx, error=None, status=200, uploaded=()):
         attachments=reporter.open_attachment_headers(db(), ctx),
         routes=reporter.escalation_routes(ctx.case, clock().today()),
         events=lifecycle.events_for(ctx.case, Actor.MELDER),
-        consent=consent.view(db(), ctx.case),
+        consent=consent.view(db(), ctx.case), disclosures=disclosure.for_melder(db(), ctx.case),
         follow_up=benadeling.follow_up_view(ctx.case, clock().today()),
         error=error, uploaded=uploaded, session_minutes=settings().reporter_session_minutes)
     return page, status

@@ -173,6 +173,8 @@ def _entry_lines(entry: dict, case) -> list[str]:
         who = "de vertrouwenspersoon" if entry.get("author") == "counsellor" else "de melder"
         return [f"{head} van {who} ({_nl(entry.get('created_on'))}):", str(entry.get("text", "")), ""]
     if kind == "identity":
+        if entry.get("without_consent"):  # disclosed on a legal obligation (whistle.services.disclosure)
+            head = "Identiteit van de melder (zonder toestemming, op wettelijke grond)"
         return [head] + _identity_lines(entry) + [""]
     return [f"{head}:", str(entry.get("text", "")), ""]
 
