@@ -6,6 +6,7 @@ import re
 from sqlalchemy import CheckConstraint
 
 from whistle.domain.benadeling import BenadelingKind
+from whistle.domain.complaint import ComplaintOutcome
 from whistle.domain.lifecycle import State
 from whistle.domain.records import Author, RecordKind
 from whistle.domain.roles import EndorsedRole, StaffRole
@@ -20,6 +21,7 @@ EXPECTED = {
     ("dossier_records", "author"): [Author.COUNSELLOR.value, Author.AUTHORITY.value],
     ("endorsements", "role"): [r.value for r in EndorsedRole],
     ("case_benadeling", "kind"): [k.value for k in BenadelingKind],
+    ("case_complaints", "outcome"): [o.value for o in ComplaintOutcome],
 }
 
 

@@ -17,6 +17,7 @@ from whistle.domain.deadlines import SIX_WEEKS, FeedbackTerm, TermStart, TermUni
 from whistle.domain.errors import DeadlineError, RegelingError
 from whistle.domain.lifecycle import MeldingKind
 from whistle.domain.offices import Office
+from whistle.domain.regeling_complaint import ComplaintRule, complaint_dict, parse_complaint
 from whistle.domain.routes import ART_2C_AUTHORITIES, ROUTES
 
 ORGANISATION_KINDS: tuple[str, ...] = (
@@ -91,6 +92,7 @@ class Regeling:
     feedback_runs_from: TermStart = TermStart.ACKNOWLEDGEMENT
     follow_up_months: tuple[int, ...] = DEFAULT_FOLLOW_UP_MONTHS
     units: tuple[Unit, ...] = ()
+    complaint: ComplaintRule | None = None  # a melder's complaint after the terugkoppeling
 
     @property
     def counsellor_may_report_on_behalf(self) -> bool:
@@ -145,6 +147,8 @@ class Regeling:
             data["source"] = self.source
         if self.units:
             data["units"] = [{"id": u.id, "label": u.label} for u in self.units]
+        if self.complaint is not None:
+            data["complaint"] = complaint_dict(self.complaint)
         return data
 
     @classmethod
@@ -246,7 +250,7 @@ def parse_regeling(data: Mapping[str, Any], source: str) -> Regeling:
     """Validate a regeling given as a dict (from TOML or stored JSON); `source` names it in errors."""
     top = _Reader(source, "", data, {
         "slug", "name", "kind", "source", "feedback", "retention", "categories",
-        "external_routes", "authority", "counsellor", "benadeling", "units"})
+        "external_routes", "authority", "counsellor", "benadeling", "units", "complaint"})
 
     slug = top.text("slug")
     if not _ID.match(slug):
@@ -345,6 +349,7 @@ def parse_regeling(data: Mapping[str, Any], source: str) -> Regeling:
         external_routes=tuple(routes), authority=Authority(recipients, tuple(recusals)),
         counsellor=counsellor, closed_case_days=closed_case_days, source=doc,
         feedback_runs_from=TermStart(runs_from), follow_up_months=follow_up, units=tuple(units),
+        complaint=parse_complaint(top.table("complaint", {"decided_by", "term"}, required=False)),
     )
 
 
