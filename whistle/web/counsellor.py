@@ -10,7 +10,7 @@ from whistle.domain.benadeling import RISK_QUESTIONS, Answer, RiskLevel
 from whistle.services import benadeling, lifecycle, recipient_log, trust
 from whistle.services.organisations import regeling_of
 from whistle.services.counsellor import case as counsellor
-from whistle.services.counsellor import escalation
+from whistle.services.counsellor import complaint, escalation
 from whistle.services.operations import retention
 from whistle.services.errors import Conflict, InvalidInput
 from whistle.services.staff.accounts import StaffPrincipal
@@ -79,8 +79,9 @@ def render_case(principal: StaffPrincipal, ref: str, error: str | None = None, s
                            kinds=list(MeldingKind), form=request.form if status != 200 else {},
                            regeling=regeling_of(opened.case.organisation), risk_questions=RISK_QUESTIONS,
                            answers=list(Answer), risk_levels=list(RiskLevel),
+                           complaint=complaint.facts(opened.case, clock().today()),
+                           complaint_message=complaint.complaint_message(opened),
                            today=clock().today(), error=error), status
-
 
 
 @bp.post("/zaak/<ref>/stap/<event>")

@@ -11,7 +11,7 @@ from whistle.infra.mail import MailError
 from whistle.domain.roles import StaffRole
 from whistle.services.counsellor import sharing as case_access
 from whistle.services.counsellor import betrokkenen as concerned
-from whistle.services.counsellor import escalation
+from whistle.services.counsellor import complaint, escalation
 from whistle.services.melder import intake
 from whistle.services.counsellor import on_behalf
 from whistle.services.errors import Conflict, InvalidInput
@@ -54,6 +54,19 @@ def _notify(recipients) -> None:
     except MailError:
         # The dossier is sent and waits in their inbox; only the notice failed.
         log.warning("dossier notice could not be mailed")
+
+
+@bp.post("/zaak/<ref>/klacht")
+@staff_required(StaffRole.COUNSELLOR)
+def forward_complaint(principal: StaffPrincipal, ref: str):
+    """Put the melder's complaint to the office the regeling names, as a complaint dossier."""
+    try:
+        with attempt():
+            _dossier, recipients = complaint.forward(use_case(), principal, ref, request.form)
+    except (InvalidInput, Conflict) as exc:
+        return counsellor_pages.render_case(principal, ref, error=exc.message, status=exc.status)
+    after_commit(lambda: _notify(recipients))
+    return redirect(url_for("counsellor.case", ref=ref, _anchor="klacht"))
 
 
 @bp.post("/zaak/<ref>/betrokkenen")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from whistle.domain.lifecycle import Actor, State
+from whistle.domain.lifecycle import Actor, Event, State
 from whistle.services import benadeling, lifecycle, organisations
-from whistle.services.melder import consent
+from whistle.services.melder import complaint, consent
 from whistle.services.melder import intake
 from whistle.services.melder import case as reporter
 from whistle.services.cases import current_recipients
@@ -97,7 +97,8 @@ def render_case(ctx, error=None, status=200, uploaded=()):
         messages=[r for r in records if r.kind == "message"],
         attachments=reporter.open_attachment_headers(db(), ctx),
         routes=reporter.escalation_routes(ctx.case, clock().today()),
-        events=lifecycle.events_for(ctx.case, Actor.MELDER),
+        events=[t for t in lifecycle.events_for(ctx.case, Actor.MELDER) if t.event is not Event.COMPLAIN],
+        complaint=complaint.view(db(), ctx.case, ctx.case_key, clock().today()), form=request.form,
         consent=consent.view(db(), ctx.case),
         follow_up=benadeling.follow_up_view(ctx.case, clock().today()),
         error=error, uploaded=uploaded)
@@ -109,7 +110,8 @@ def render_case(ctx, error=None, status=200, uploaded=()):
 def melder_event(ctx: reporter.ReporterContext, event: str):
     """Withdraw, report externally or disagree: a confirmation page first (GET), then the
     step itself (POST with confirm=ja). Works without JavaScript."""
-    step = next((t for t in lifecycle.events_for(ctx.case, Actor.MELDER) if t.event.value == event), None)
+    step = next((t for t in lifecycle.events_for(ctx.case, Actor.MELDER)
+                 if t.event.value == event and t.event is not Event.COMPLAIN), None)
     if step is None:
         return render_case(ctx, error="Deze stap is in de huidige status van uw melding niet mogelijk.",
                             status=400)
@@ -137,6 +139,19 @@ def post_message(ctx: reporter.ReporterContext):
     except InvalidInput as exc:
         return render_case(ctx, error=exc.message, status=400)
     return redirect(url_for("reporter.case_page"))
+
+
+@bp.post("/melder/klacht")
+@melder_required
+@throttled(Bucket.FOLLOW_UP)
+def lodge_complaint(ctx: reporter.ReporterContext):
+    """A complaint about the handling, to the office the regeling names ('s-Hertogenbosch)."""
+    try:
+        with attempt():
+            complaint.lodge(use_case(), ctx, request.form)
+    except (InvalidInput, Conflict) as exc:
+        return render_case(ctx, error=exc.message, status=exc.status)
+    return redirect(url_for("reporter.case_page", _anchor="klacht"))
 
 
 @bp.post("/melder/benadeling")
