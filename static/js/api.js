@@ -79,6 +79,10 @@
       postBenadeling: function (token, payload) {
         return call("POST", "/reporter/case/benadeling", payload, token);
       },
+      /* A complaint after the terugkoppeling (protocol E.8): {ciphertext, lkc_limit_on}. */
+      postComplaint: function (token, payload) {
+        return call("POST", "/reporter/case/complaint", payload, token);
+      },
       postMessage: function (token, ciphertext) {
         return call("POST", "/reporter/case/messages", { ciphertext: ciphertext }, token);
       },
