@@ -15,7 +15,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from whistle.domain import records
 from whistle.domain.benadeling import BenadelingKind
-from whistle.domain.complaint import ComplaintOutcome
 from whistle.domain.records import RecordKind
 from whistle.domain.roles import EndorsedRole, StaffRole
 from whistle.domain.states import State
@@ -37,7 +36,6 @@ AUTHORS = tuple(a.value for a in records.CASE_AUTHORS)
 DOSSIER_AUTHORS = tuple(a.value for a in records.DOSSIER_AUTHORS)
 ENDORSED_ROLES = tuple(r.value for r in EndorsedRole)
 BENADELING_KINDS = tuple(k.value for k in BenadelingKind)
-COMPLAINT_OUTCOMES = tuple(o.value for o in ComplaintOutcome)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -262,28 +260,6 @@ class CaseBenadeling(Base):
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class CaseComplaint(Base):
-    """A melder's complaint after the terugkoppeling (whistle.domain.complaint), as metadata: its
-    days, the complaint dossier for the office that decides, the outcome, and the LKC's last
-    day. What the melder wrote, and the event date, are a sealed `message` record."""
-    __tablename__ = "case_complaints"
-    __table_args__ = (
-        CheckConstraint(_in("outcome", COMPLAINT_OUTCOMES), name="outcome"),
-        CheckConstraint("due >= lodged_on", name="due_after_lodged"),
-        CheckConstraint("forwarded_on IS NULL OR forwarded_on >= lodged_on", name="forwarded_after_lodged"),
-        CheckConstraint("(decided_on IS NULL AND outcome IS NULL) OR (decided_on IS NOT NULL AND outcome IS NOT "
-                        "NULL AND forwarded_on IS NOT NULL AND decided_on >= forwarded_on)", name="decided"),
-    )
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
-    lodged_on: Mapped[date] = mapped_column(Date)
-    due: Mapped[date] = mapped_column(Date)  # the decision's last day (the regeling's [complaint] term)
-    forwarded_on: Mapped[date | None] = mapped_column(Date)
-    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id", ondelete="SET NULL"))
-    decided_on: Mapped[date | None] = mapped_column(Date)
-    outcome: Mapped[str | None] = mapped_column(String(16))
-    lkc_limit_on: Mapped[date | None] = mapped_column(Date)  # two years after the event; NULL: not given
-
-
 class Dossier(Base):
     """What the vertrouwenspersoon sent to the bevoegd gezag: sealed under its own dossier key,
     which is wrapped to each entitled authority member (dossier_keys) and, for the case's
@@ -405,3 +381,7 @@ class AuditEvent(Base):
     details: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+# The complaint and the oral melding's minutes (issue 15) live beside this module, on the same Base.
+from whistle.models_procedures import CaseComplaint, CaseMinutes  # noqa: E402,F401

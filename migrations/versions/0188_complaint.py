@@ -3,7 +3,9 @@
 case_complaints keeps the complaint's metadata: the day lodged, the decision's last day, the
 complaint dossier, the outcome, and the LKC's last day (two years after the event; the event
 date itself stays sealed with the complaint). Dates are dates; the constraints keep them in
-order and an outcome only with a decision.
+order and an outcome only with a decision. case_minutes (issue 15, point 1) keeps an oral
+melding's form, day, consent to a recording, and its minutes' versions and approval; the
+minutes themselves are sealed `message` records.
 
 Existing cases keep their state and have no complaint. Going down, a case in a complaint state
 returns to terugkoppeling_gegeven (the feedback it had was given) and the complaint rows go.
@@ -77,7 +79,28 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        'case_minutes',
+        sa.Column('case_id', sa.Integer(), nullable=False),
+        sa.Column('form', sa.String(length=16), nullable=False),
+        sa.Column('held_on', sa.Date(), nullable=False),
+        sa.Column('recording_consent', sa.Boolean(), nullable=False),
+        sa.Column('versions', sa.Integer(), nullable=False),
+        sa.Column('approved_version', sa.Integer(), nullable=True),
+        sa.Column('approved_on', sa.Date(), nullable=True),
+        sa.CheckConstraint("form IN ('telefoon', 'voicemail', 'gesprek')", name=op.f('ck_case_minutes_form')),
+        sa.CheckConstraint('versions >= 1', name=op.f('ck_case_minutes_versions')),
+        sa.CheckConstraint('(approved_version IS NULL AND approved_on IS NULL) OR (approved_version IS NOT NULL '
+                           'AND approved_on IS NOT NULL AND approved_version BETWEEN 1 AND versions)',
+                           name=op.f('ck_case_minutes_approved')),
+        sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_case_minutes_case_id_cases'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('case_id', name=op.f('pk_case_minutes')),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table('case_minutes')
     op.drop_table('case_complaints')
     op.execute(sa.text("UPDATE cases SET state = 'terugkoppeling_gegeven' WHERE state IN "
                        "('klacht_ingediend', 'klacht_voorgelegd', 'onderzoek_na_klacht')"))

@@ -76,3 +76,38 @@ def test_the_complaint_pages_pass_axe_and_fit_a_phone(chromium, live_server, app
     assert page.locator("#complaint-motivation").inner_text() == "Een onderzoek voegt niets toe."
     melder.close()
     assert found == [], "\n".join(found)
+
+
+def test_the_oral_melding_pages_pass_axe_and_fit_a_phone(chromium, live_server, app, bosch, db):
+    """The counsellor's page for an oral melding, the case page with its minutes, and the
+    melder's page with the minutes to approve or correct, without JavaScript."""
+    from tests.conftest import CODE_RE
+    base = live_server.base
+    found = []
+    vp = staff_context(chromium, app, base, who("vp"))
+    page = vp.new_page()
+    found += check(page, f"{base}/vp/mondeling")
+    page.check("input[name=form][value=gesprek]")
+    page.fill("#what", "Urenfraude op de afdeling.")
+    page.fill("#minutes", "Gesprek op het kantoor van de vertrouwenspersoon.")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#code")
+    found += check(page)
+    code = CODE_RE.search(page.content()).group(1)
+    with db() as s:
+        ref = s.scalar(select(Case.ref))
+    found += check(page, f"{base}/vp/zaak/{ref}")
+    vp.close()
+
+    melder = new_context(chromium, javascript=False)
+    page = melder.new_page()
+    page.goto(f"{base}/o/{ORG}/terug")
+    page.fill("#code", code)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url("**/melder/zaak")
+    found += check(page)
+    page.click("#minutes-approve button[type=submit]")
+    page.wait_for_selector("#minutes-approved")
+    found += check(page)
+    melder.close()
+    assert found == [], "\n".join(found)

@@ -46,6 +46,17 @@ def test_upgrade_keeps_cases_allows_the_new_states_and_checks_the_days(database_
         with pytest.raises(IntegrityError):
             with engine.begin() as conn:
                 _complaint(conn, **bad)
+    for bad in ("'brief', 1, NULL, NULL", "'telefoon', 0, NULL, NULL", "'telefoon', 1, 2, '2026-03-02'",
+                "'telefoon', 1, 1, NULL"):  # form, versions, approved_version, approved_on
+        with pytest.raises(IntegrityError):
+            with engine.begin() as conn:
+                conn.execute(text("INSERT INTO case_minutes (case_id, form, held_on, recording_consent, versions, "
+                                  f"approved_version, approved_on) SELECT id, {bad.split(', ')[0]}, '2026-03-01', "
+                                  f":f, {', '.join(bad.split(', ')[1:])} FROM cases WHERE ref = 'M-1'"), {"f": False})
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO case_minutes (case_id, form, held_on, recording_consent, versions, "
+                          "approved_version, approved_on) SELECT id, 'gesprek', '2026-03-01', :t, 2, 2, '2026-03-02' "
+                          "FROM cases WHERE ref = 'M-1'"), {"t": True})
     with engine.begin() as conn:
         conn.execute(text("UPDATE cases SET state = 'klacht_voorgelegd' WHERE ref = 'M-1'"))
         _complaint(conn, forwarded_on="2026-03-02")
@@ -55,7 +66,7 @@ def test_upgrade_keeps_cases_allows_the_new_states_and_checks_the_days(database_
     migrate.downgrade(engine, "0155")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT state FROM cases WHERE ref = 'M-1'")).scalar_one() == "terugkoppeling_gegeven"
-    assert "case_complaints" not in inspect(engine).get_table_names()
+    assert {"case_complaints", "case_minutes"}.isdisjoint(inspect(engine).get_table_names())
     with pytest.raises(IntegrityError):
         with engine.begin() as conn:
             conn.execute(text("UPDATE cases SET state = 'klacht_ingediend' WHERE ref = 'M-1'"))

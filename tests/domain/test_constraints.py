@@ -7,6 +7,7 @@ from sqlalchemy import CheckConstraint
 
 from whistle.domain.benadeling import BenadelingKind
 from whistle.domain.complaint import ComplaintOutcome
+from whistle.domain.oral import OralForm
 from whistle.domain.lifecycle import State
 from whistle.domain.records import Author, RecordKind
 from whistle.domain.roles import EndorsedRole, StaffRole
@@ -22,6 +23,7 @@ EXPECTED = {
     ("endorsements", "role"): [r.value for r in EndorsedRole],
     ("case_benadeling", "kind"): [k.value for k in BenadelingKind],
     ("case_complaints", "outcome"): [o.value for o in ComplaintOutcome],
+    ("case_minutes", "form"): [f.value for f in OralForm],
 }
 
 

@@ -11,6 +11,7 @@ from whistle.services import benadeling, lifecycle, recipient_log, trust
 from whistle.services.organisations import regeling_of
 from whistle.services.counsellor import case as counsellor
 from whistle.services.counsellor import complaint, escalation
+from whistle.services.melder import minutes
 from whistle.services.operations import retention
 from whistle.services.errors import Conflict, InvalidInput
 from whistle.services.staff.accounts import StaffPrincipal
@@ -81,6 +82,7 @@ def render_case(principal: StaffPrincipal, ref: str, error: str | None = None, s
                            answers=list(Answer), risk_levels=list(RiskLevel),
                            complaint=complaint.facts(opened.case, clock().today()),
                            complaint_message=complaint.complaint_message(opened),
+                           minutes=minutes.view(db(), opened.case),
                            today=clock().today(), error=error), status
 
 

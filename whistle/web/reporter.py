@@ -5,7 +5,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from whistle.domain.lifecycle import Actor, Event, State
 from whistle.services import benadeling, lifecycle, organisations
-from whistle.services.melder import complaint, consent
+from whistle.services.melder import complaint, consent, minutes
 from whistle.services.melder import intake
 from whistle.services.melder import case as reporter
 from whistle.services.cases import current_recipients
@@ -99,6 +99,7 @@ def render_case(ctx, error=None, status=200, uploaded=()):
         routes=reporter.escalation_routes(ctx.case, clock().today()),
         events=[t for t in lifecycle.events_for(ctx.case, Actor.MELDER) if t.event is not Event.COMPLAIN],
         complaint=complaint.view(db(), ctx.case, ctx.case_key, clock().today()), form=request.form,
+        minutes=minutes.view(db(), ctx.case),
         consent=consent.view(db(), ctx.case),
         follow_up=benadeling.follow_up_view(ctx.case, clock().today()),
         error=error, uploaded=uploaded)
@@ -152,6 +153,22 @@ def lodge_complaint(ctx: reporter.ReporterContext):
     except (InvalidInput, Conflict) as exc:
         return render_case(ctx, error=exc.message, status=exc.status)
     return redirect(url_for("reporter.case_page", _anchor="klacht"))
+
+
+@bp.post("/melder/verslag/<answer>")
+@melder_required
+@throttled(Bucket.FOLLOW_UP)
+def answer_minutes(ctx: reporter.ReporterContext, answer: str):
+    """The minutes of an oral melding: approve a version (akkoord) or send corrections (correctie)."""
+    step = {"akkoord": minutes.approve, "correctie": minutes.correct}.get(answer)
+    if step is None:
+        return render_case(ctx, error="Deze stap bestaat niet.", status=404)
+    try:
+        with attempt():
+            step(use_case(), ctx, request.form)
+    except InvalidInput as exc:
+        return render_case(ctx, error=exc.message, status=400)
+    return redirect(url_for("reporter.case_page", _anchor="verslag"))
 
 
 @bp.post("/melder/benadeling")

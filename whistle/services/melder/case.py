@@ -183,7 +183,14 @@ def case_state_json(case: Case, today) -> dict[str, Any]:
         "benadeling_reported_on": _iso(case.benadeling_on),
         "follow_up": _follow_up_json(case, today),
         "complaint": _complaint_json(case, today),
+        "minutes": _minutes_json(case),
     }
+
+
+def _minutes_json(case: Case) -> dict[str, Any] | None:
+    """An oral melding's minutes: versions and approval (protocol E.9), or None."""
+    from whistle.services.melder.minutes import minutes_json
+    return minutes_json(object_session(case), case)
 
 
 def _complaint_json(case: Case, today) -> dict[str, Any] | None:
