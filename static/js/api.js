@@ -83,6 +83,10 @@
       postComplaint: function (token, payload) {
         return call("POST", "/reporter/case/complaint", payload, token);
       },
+      /* The minutes of an oral melding (protocol E.9): {action: "approve"|"correct", version}. */
+      postMinutes: function (token, payload) {
+        return call("POST", "/reporter/case/minutes", payload, token);
+      },
       postMessage: function (token, ciphertext) {
         return call("POST", "/reporter/case/messages", { ciphertext: ciphertext }, token);
       },

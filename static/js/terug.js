@@ -19,7 +19,7 @@
   var progress = WhistleProgress.attach(document.getElementById("js-progress"));
   var errorBox = document.getElementById("login-error");
   var submitButton = form.querySelector("button[type=submit]");
-  var P, files, intake, steps, consent, benadeling, complaint;
+  var P, files, intake, steps, consent, benadeling, complaint, minutes;
   var session = null; // { keys, token, caseKey }, in memory only: a reload forgets it
 
   WhistleBoot.sodium().then(function (sodium) {
@@ -173,6 +173,17 @@
           }
         },
       });
+      minutes = WhistleMinutes.attach(view, {
+        seal: function (body) {
+          return P.b64(P.sealRecord(session.caseKey, "message", session.keys.locator, body));
+        },
+        send: function (payload) {
+          return authorised(function (token) { return api.postMinutes(token, payload); });
+        },
+        done: function () {
+          return reload().catch(function () { viewError("Laad de pagina opnieuw om uw melding te zien."); });
+        },
+      });
       document.title = "Uw melding · Klokkenluidersvoorziening";
       WhistleBoot.showProtection("browser");
     }
@@ -225,6 +236,7 @@
       box.appendChild(item);
     });
     slot("no-messages").hidden = messages.length > 0;
+    minutes.render(data, messages);
 
     var list = slot("attachments");
     list.replaceChildren();

@@ -91,3 +91,41 @@ def test_the_browser_seals_a_complaint_and_reads_the_reasons(bosch, live_server,
     assert page.is_visible("[data-slot=complaint-investigation]")
     found += axe(chromium, live_server.base, melder.code, "#js-complaint-motivation")
     assert found == [], "\n".join(found)
+
+
+def test_the_browser_corrects_and_approves_the_minutes_of_an_oral_melding(bosch, live_server, page, chromium, db,
+                                                                         use_case, as_staff):
+    """An oral melding's minutes with JavaScript on (protocol E.9): the correction is sealed in
+    the page; the approval names the newest version."""
+    from whistle.models import CaseMinutes
+    from whistle.services.counsellor import oral
+    with db() as s:
+        case, code = oral.record(use_case(s), as_staff(s, who("vp")),
+                                 {"form": "telefoon", "what": "Urenfraude.", "minutes": "Versie een van het verslag."},
+                                 give_code=True)
+        ref = case.ref
+        s.commit()
+    live_server.log.clear()
+    log_in_with_code(page, live_server.base, code, org=ORG)
+    page.wait_for_selector("#js-minutes-approve")
+    assert page.inner_text("#js-minutes-latest") == "Versie een van het verslag."
+    page.fill("#js-minutes-correction", "CORRECTIE het was een voicemail")
+    page.click("#js-minutes-correct button")
+    wait_for(page, lambda: live_server.log.to("/api/v1/reporter/case/minutes", "POST")
+             and page.input_value("#js-minutes-correction") == "")
+    (sent,) = [json.loads(r.body) for r in live_server.log.to("/api/v1/reporter/case/minutes", "POST")]
+    assert (sent["action"], sent["version"]) == ("correct", 1) and "CORRECTIE" not in json.dumps(sent)
+    with db() as s:
+        oral.revise(use_case(s), as_staff(s, who("vp")), ref, {"minutes": "Versie twee: een voicemail."})
+        s.commit()
+    page.reload()
+    log_in_with_code(page, live_server.base, code, org=ORG)
+    page.wait_for_selector("#js-minutes-approve")
+    wait_for(page, lambda: page.inner_text("#js-minutes-latest") == "Versie twee: een voicemail.")
+    found = axe(chromium, live_server.base, code, "#js-minutes-approve")
+    page.click("#js-minutes-approve button")
+    page.wait_for_selector("#js-minutes-approved")
+    with db() as s:
+        row = s.scalars(select(CaseMinutes)).one()
+        assert (row.versions, row.approved_version) == (2, 2)
+    assert found == [], "\n".join(found)
