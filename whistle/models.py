@@ -408,3 +408,5 @@ class AuditEvent(Base):
 # Disclosure without consent has its table in its own module, to keep this one short; importing it
 # here puts it on Base.metadata (import Disclosure from here, not from there).
 from whistle.models_disclosure import Disclosure  # noqa: E402,F401
+# The complaint and the oral melding's minutes (issue 15) live beside this module, on the same Base.
+from whistle.models_procedures import CaseComplaint, CaseMinutes  # noqa: E402,F401

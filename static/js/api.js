@@ -79,6 +79,14 @@
       postBenadeling: function (token, payload) {
         return call("POST", "/reporter/case/benadeling", payload, token);
       },
+      /* A complaint after the terugkoppeling (protocol E.8): {ciphertext, lkc_limit_on}. */
+      postComplaint: function (token, payload) {
+        return call("POST", "/reporter/case/complaint", payload, token);
+      },
+      /* The minutes of an oral melding (protocol E.9): {action: "approve"|"correct", version}. */
+      postMinutes: function (token, payload) {
+        return call("POST", "/reporter/case/minutes", payload, token);
+      },
       postMessage: function (token, ciphertext) {
         return call("POST", "/reporter/case/messages", { ciphertext: ciphertext }, token);
       },

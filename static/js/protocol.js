@@ -10,7 +10,8 @@
   var CODE_LENGTH = 16;
   var PADDING_BLOCK = 1024;
   var CHUNK_SIZE = 65536;
-  var KINDS = ["report", "message", "identity", "attachment", "benadeling"];
+  // "dossier_key" and "dossier": to read the decision on a complaint (protocol E.8).
+  var KINDS = ["report", "message", "identity", "attachment", "benadeling", "dossier_key", "dossier"];
   var LOCATOR_HEX = /^[0-9a-f]{32}$/;
   // Ciphertext is folded into a Blob every few MiB, so the browser (not the JS heap) holds
   // a large attachment and may keep it on disk.

@@ -19,7 +19,7 @@
   var progress = WhistleProgress.attach(document.getElementById("js-progress"));
   var errorBox = document.getElementById("login-error");
   var submitButton = form.querySelector("button[type=submit]");
-  var P, files, intake, steps, consent, benadeling, cleaner;
+  var P, files, intake, steps, consent, benadeling, cleaner, complaint, minutes;
   var session = null; // { keys, token, caseKey }, in memory only: a reload forgets it
 
   WhistleBoot.sodium().then(function (sodium) {
@@ -153,6 +153,39 @@
           return reload().catch(function () { viewError("Laad de pagina opnieuw om uw melding te zien."); });
         },
       });
+      complaint = WhistleComplaint.attach(view, {
+        seal: function (body) {
+          return P.b64(P.sealRecord(session.caseKey, "message", session.keys.locator, body));
+        },
+        send: function (payload) {
+          return authorised(function (token) { return api.postComplaint(token, payload); });
+        },
+        done: function () {
+          return reload().catch(function () { viewError("Laad de pagina opnieuw om uw melding te zien."); });
+        },
+        /* The reasons: the dossier key's copy under the case key, then the decision under it. */
+        reasons: function (decision) {
+          try {
+            var copy = P.openRecord(session.caseKey, "dossier_key", session.keys.locator, P.unb64(decision.dossier_key));
+            if (copy.dossier !== decision.dossier) return null;
+            var body = P.openRecord(P.unb64(copy.key), "dossier", decision.dossier, P.unb64(decision.ciphertext));
+            return typeof body.motivation === "string" ? body.motivation : null;
+          } catch (e) {
+            return null;
+          }
+        },
+      });
+      minutes = WhistleMinutes.attach(view, {
+        seal: function (body) {
+          return P.b64(P.sealRecord(session.caseKey, "message", session.keys.locator, body));
+        },
+        send: function (payload) {
+          return authorised(function (token) { return api.postMinutes(token, payload); });
+        },
+        done: function () {
+          return reload().catch(function () { viewError("Laad de pagina opnieuw om uw melding te zien."); });
+        },
+      });
       document.title = "Uw melding · Klokkenluidersvoorziening";
       WhistleBoot.showProtection("browser");
     }
@@ -174,6 +207,7 @@
     steps.render(data);
     consent.render(data);
     benadeling.render(data);
+    complaint.render(data);
 
     var messages = [];
     data.records.forEach(function (r) {
@@ -204,6 +238,7 @@
       box.appendChild(item);
     });
     slot("no-messages").hidden = messages.length > 0;
+    minutes.render(data, messages);
 
     var list = slot("attachments");
     list.replaceChildren();

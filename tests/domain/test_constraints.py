@@ -7,6 +7,8 @@ from sqlalchemy import CheckConstraint
 
 from whistle.domain.benadeling import BenadelingKind
 from whistle.domain.disclosure import DisclosureState, LegalGround, Requester
+from whistle.domain.complaint import ComplaintOutcome
+from whistle.domain.oral import OralForm
 from whistle.domain.lifecycle import State
 from whistle.domain.records import Author, RecordKind
 from whistle.domain.roles import EndorsedRole, StaffRole
@@ -24,6 +26,8 @@ EXPECTED = {
     ("disclosures", "state"): [s.value for s in DisclosureState],
     ("disclosures", "ground"): [g.value for g in LegalGround],
     ("disclosures", "requester_role"): [r.value for r in Requester],
+    ("case_complaints", "outcome"): [o.value for o in ComplaintOutcome],
+    ("case_minutes", "form"): [f.value for f in OralForm],
 }
 
 

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 GOOD_FACTS = dict(
     kind="vermoeden_misstand", meldingswaardig=True, decision="onderzoek", motivated=True,
     already_extended=False, reason_given=True, deadline="feedback", category_action_open=True,
+    complaint_offered=True, complained=False,
 )
 ROWS = list(TRANSITIONS.values())
 

@@ -22,6 +22,10 @@ EXPECTED = {
     State.AFGESLOTEN: set(),
     State.INGETROKKEN: set(),
     State.EXTERN_GEMELD: set(),
+    # The complaint after the feedback: its decision has its own term (case_complaints.due).
+    State.KLACHT_INGEDIEND: set(),
+    State.KLACHT_VOORGELEGD: set(),
+    State.ONDERZOEK_NA_KLACHT: set(),
 }
 
 

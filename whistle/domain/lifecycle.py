@@ -64,6 +64,10 @@ class Event(str, Enum):
     MARK_OVERDUE = "mark_overdue"
     DISMISS = "dismiss"  # close junk (a flood, records that do not open) before any assessment
     FULFIL_CATEGORY = "fulfil_category"  # what the regeling's category asks within its own term is done
+    COMPLAIN = "complain"  # the melder complains about the outcome (whistle.domain.complaint)
+    FORWARD_COMPLAINT = "forward_complaint"  # the counsellor puts it to the office that decides
+    UPHOLD_COMPLAINT = "uphold_complaint"  # that office: an investigation after all
+    REJECT_COMPLAINT = "reject_complaint"  # that office: no investigation, with reasons
 
     def __str__(self) -> str:
         return self.value
@@ -184,6 +188,12 @@ DISMISS_REASON_GIVEN = Guard(
 CATEGORY_ACTION_OPEN = Guard(
     "category_action_open", "the case's regeling category carries a term whose action is not yet done",
     _is("category_action_open", True))
+COMPLAINT_OFFERED = Guard(
+    "complaint_offered", "the regeling names an office that decides on complaints ([complaint])",
+    _is("complaint_offered", True))
+NOT_YET_COMPLAINED = Guard(
+    "not_yet_complained", "the melder has not complained about this case before (one complaint)",
+    _is("complained", False))
 FEEDBACK_DEADLINE = Guard(
     "feedback_deadline", "the overdue deadline is the feedback (acknowledgement already sent)",
     _one_of("deadline", [OverdueDeadline.FEEDBACK]), True)
@@ -220,7 +230,7 @@ def _rows() -> Iterable[Transition]:
             (IS_MELDINGSWAARDIG,), "Doorzetten naar bevoegd gezag")
     yield T(State.DOORGEZET, Event.DECIDE, State.BESLUIT_GENOMEN, _A,
             (DECISION_GIVEN, MOTIVATED), "Besluit vastleggen")
-    for state in (State.IN_BEHANDELING, State.BESLUIT_GENOMEN):
+    for state in (State.IN_BEHANDELING, State.BESLUIT_GENOMEN, State.ONDERZOEK_NA_KLACHT):
         yield T(state, Event.GIVE_FEEDBACK, State.TERUGKOPPELING_GEGEVEN, _C, (), "Terugkoppeling geven")
     for state in State:  # after the acknowledgement, while the feedback is awaited
         if awaits_feedback(state) and not awaits_acknowledgement(state):
@@ -236,6 +246,16 @@ def _rows() -> Iterable[Transition]:
             "Afsluiten als onbruikbaar")
     yield T(State.TERUGKOPPELING_GEGEVEN, Event.DISAGREE, State.TERUGKOPPELING_GEGEVEN, _M, (),
             "Ik ben het niet eens met de uitkomst")
+    # A complaint after the terugkoppeling: `close` has no row from these states, so a case
+    # cannot be closed while its complaint is pending.
+    yield T(State.TERUGKOPPELING_GEGEVEN, Event.COMPLAIN, State.KLACHT_INGEDIEND, _M,
+            (COMPLAINT_OFFERED, NOT_YET_COMPLAINED), "Klacht indienen over de afhandeling")
+    yield T(State.KLACHT_INGEDIEND, Event.FORWARD_COMPLAINT, State.KLACHT_VOORGELEGD, _C, (),
+            "Klacht voorleggen")
+    yield T(State.KLACHT_VOORGELEGD, Event.UPHOLD_COMPLAINT, State.ONDERZOEK_NA_KLACHT, _A, (MOTIVATED,),
+            "Alsnog onderzoek")
+    yield T(State.KLACHT_VOORGELEGD, Event.REJECT_COMPLAINT, State.TERUGKOPPELING_GEGEVEN, _A, (MOTIVATED,),
+            "Geen onderzoek")
     for state in sorted(OPEN_STATES, key=list(State).index):
         yield T(state, Event.WITHDRAW, State.INGETROKKEN, _M, (), "Melding intrekken")
         yield T(state, Event.REPORT_EXTERNAL, State.EXTERN_GEMELD, _M, (), "Ik heb extern gemeld")

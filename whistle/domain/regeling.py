@@ -18,6 +18,7 @@ from whistle.domain.disclosure import DEFAULT_REACTION_TERM_DAYS, DisclosureRefu
 from whistle.domain.errors import DeadlineError, RegelingError
 from whistle.domain.lifecycle import MeldingKind
 from whistle.domain.offices import Office
+from whistle.domain.regeling_complaint import ComplaintRule, complaint_dict, parse_complaint
 from whistle.domain.routes import ART_2C_AUTHORITIES, ROUTES
 from whistle.domain.theme import Theme, theme_of
 from whistle.domain.benadeling import DEFAULT_FOLLOW_UP_MONTHS, parse_follow_up_months
@@ -96,6 +97,7 @@ class Regeling:
     theme: Theme = field(default_factory=Theme)  # whistle.domain.theme
     # Days the melder has to react to a notice of disclosure without consent (domain.disclosure).
     disclosure_reaction_term: int = DEFAULT_REACTION_TERM_DAYS
+    complaint: ComplaintRule | None = None  # a melder's complaint after the terugkoppeling
 
     @property
     def counsellor_may_report_on_behalf(self) -> bool:
@@ -153,6 +155,8 @@ class Regeling:
             data["units"] = [{"id": u.id, "label": u.label} for u in self.units]
         if self.theme != Theme():
             data["theme"] = self.theme.to_dict()
+        if self.complaint is not None:
+            data["complaint"] = complaint_dict(self.complaint)
         return data
 
     @classmethod
@@ -255,7 +259,8 @@ def parse_regeling(data: Mapping[str, Any], source: str, base_dir: Path | None =
     `base_dir` is where the file lies (a theme's logo file is read from there)."""
     top = _Reader(source, "", data, {
         "slug", "name", "kind", "source", "feedback", "retention", "categories",
-        "external_routes", "authority", "counsellor", "benadeling", "units", "theme", "disclosure"})
+        "external_routes", "authority", "counsellor", "benadeling", "units", "theme", "disclosure",
+        "complaint"})
 
     slug = top.text("slug")
     if not _ID.match(slug):
@@ -361,6 +366,7 @@ def parse_regeling(data: Mapping[str, Any], source: str, base_dir: Path | None =
         feedback_runs_from=TermStart(runs_from), follow_up_months=follow_up, units=tuple(units),
         theme=theme_of(data, source, base_dir),
         disclosure_reaction_term=reaction_term,
+        complaint=parse_complaint(top.table("complaint", {"decided_by", "term"}, required=False)),
     )
 
 

@@ -23,6 +23,11 @@ class State(str, Enum):
     AFGESLOTEN = "afgesloten"
     INGETROKKEN = "ingetrokken"
     EXTERN_GEMELD = "extern_gemeld"
+    # A melder's complaint after the terugkoppeling (whistle.domain.complaint): lodged, put to
+    # the office that decides on it, and an investigation after all when that office says so.
+    KLACHT_INGEDIEND = "klacht_ingediend"
+    KLACHT_VOORGELEGD = "klacht_voorgelegd"
+    ONDERZOEK_NA_KLACHT = "onderzoek_na_klacht"
 
     @property
     def label(self) -> str:
@@ -42,6 +47,9 @@ STATE_LABELS: Mapping[State, str] = MappingProxyType({
     State.AFGESLOTEN: "Afgesloten",
     State.INGETROKKEN: "Ingetrokken",
     State.EXTERN_GEMELD: "Extern gemeld",
+    State.KLACHT_INGEDIEND: "Klacht ingediend",
+    State.KLACHT_VOORGELEGD: "Klacht voorgelegd",
+    State.ONDERZOEK_NA_KLACHT: "Alsnog onderzoek na klacht",
 })
 
 
@@ -55,6 +63,7 @@ class OverdueDeadline(str, Enum):
 OPEN_STATES: frozenset[State] = frozenset({
     State.ONTVANGEN, State.ONTVANGST_BEVESTIGD, State.IN_BEHANDELING, State.DOORGEZET,
     State.BESLUIT_GENOMEN, State.TERUGKOPPELING_GEGEVEN,
+    State.KLACHT_INGEDIEND, State.KLACHT_VOORGELEGD, State.ONDERZOEK_NA_KLACHT,
 })
 FINAL_STATES: frozenset[State] = frozenset(State) - OPEN_STATES
 
@@ -76,6 +85,11 @@ _AWAITED: Mapping[State, frozenset[OverdueDeadline]] = MappingProxyType({
     State.AFGESLOTEN: _NONE,
     State.INGETROKKEN: _NONE,
     State.EXTERN_GEMELD: _NONE,
+    # The statutory feedback was given before a complaint; the decision on the complaint has a
+    # term of its own (case_complaints.due), shown to the counsellor and the deciding office.
+    State.KLACHT_INGEDIEND: _NONE,
+    State.KLACHT_VOORGELEGD: _NONE,
+    State.ONDERZOEK_NA_KLACHT: _NONE,
 })
 
 

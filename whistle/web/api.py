@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, request, stream_with_context
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from whistle.services import benadeling, lifecycle
-from whistle.services.melder import consent
+from whistle.services.melder import complaint, consent, minutes
 from whistle.services.melder import intake
 from whistle.services.melder import case as reporter
 from whistle.services.melder.case import ReporterContext
@@ -153,6 +153,30 @@ def post_benadeling(ctx: ReporterContext):
         benadeling.report(use_case(), ctx.case, None, body)
     else:
         benadeling.answer_follow_up(use_case(), ctx.case, None, body)
+    return jsonify(reporter.case_state_json(ctx.case, clock().today())), 201
+
+
+@bp.post("/reporter/case/complaint")
+@melder_required
+@throttled(Bucket.FOLLOW_UP)
+def post_complaint(ctx: ReporterContext):
+    """A complaint after the terugkoppeling (Extensions E.6): `{"ciphertext"}`, a message record
+    with purpose 'complaint' sealed in the browser, and optionally `lkc_limit_on`."""
+    complaint.lodge(use_case(), ctx, json_body())
+    return jsonify(reporter.case_state_json(ctx.case, clock().today())), 201
+
+
+@bp.post("/reporter/case/minutes")
+@melder_required
+@throttled(Bucket.FOLLOW_UP)
+def post_minutes(ctx: ReporterContext):
+    """An oral melding's minutes (Extensions E.9): `{"action": "approve", "version"}` or
+    `{"action": "correct", "version", "ciphertext"}` (a message record the client sealed)."""
+    body = json_body()
+    steps = {"approve": minutes.approve, "correct": minutes.correct}
+    if not isinstance(body, dict) or body.get("action") not in steps:
+        raise InvalidInput("action: 'approve' or 'correct'", field="action")
+    steps[body["action"]](use_case(), ctx, body)
     return jsonify(reporter.case_state_json(ctx.case, clock().today())), 201
 
 

@@ -11,10 +11,11 @@ from whistle.domain.disclosure import LegalGround
 from whistle.services import benadeling, disclosure, lifecycle, recipient_log, trust
 from whistle.services.organisations import regeling_of
 from whistle.services.counsellor import case as counsellor
-from whistle.services.counsellor import escalation
+from whistle.services.counsellor import complaint, escalation
 from whistle.services.counsellor import history as case_history
 from whistle.services.counsellor import inbox as inbox_service
 from whistle.services.counsellor import notes as case_notes
+from whistle.services.melder import minutes
 from whistle.services.operations import retention
 from whistle.services.errors import Conflict, InvalidInput
 from whistle.services.staff.accounts import StaffPrincipal
@@ -99,8 +100,10 @@ def render_case(principal: StaffPrincipal, ref: str, error: str | None = None, s
                            answers=list(Answer), risk_levels=list(RiskLevel), grounds=list(LegalGround), me=principal.staff.id,
                            disclosures=(None if opened.key_unreadable
                                         else disclosure.case_views(use_case(), principal, opened.case)),
+                           complaint=complaint.facts(opened.case, clock().today()),
+                           complaint_message=complaint.complaint_message(opened),
+                           minutes=minutes.view(db(), opened.case),
                            today=clock().today(), error=error), status
-
 
 
 @bp.post("/zaak/<ref>/stap/<event>")

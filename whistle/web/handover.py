@@ -8,10 +8,11 @@ import logging
 from flask import Blueprint, render_template, request
 
 from whistle.infra.mail import MailError
+from whistle.domain.oral import OralForm
 from whistle.domain.roles import StaffRole
 from whistle.services.counsellor import sharing as case_access
 from whistle.services.counsellor import betrokkenen as concerned
-from whistle.services.counsellor import escalation
+from whistle.services.counsellor import complaint, escalation, oral
 from whistle.services.melder import intake
 from whistle.services.counsellor import on_behalf
 from whistle.services.errors import Conflict, InvalidInput
@@ -57,6 +58,19 @@ def _notify(recipients) -> None:
         log.warning("dossier notice could not be mailed")
 
 
+@bp.post("/zaak/<ref>/klacht")
+@staff_required(StaffRole.COUNSELLOR)
+def forward_complaint(principal: StaffPrincipal, ref: str):
+    """Put the melder's complaint to the office the regeling names, as a complaint dossier."""
+    try:
+        with attempt():
+            _dossier, recipients = complaint.forward(use_case(), principal, ref, request.form)
+    except (InvalidInput, Conflict) as exc:
+        return counsellor_pages.render_case(principal, ref, error=exc.message, status=exc.status)
+    after_commit(lambda: _notify(recipients))
+    return done("counsellor.case", "klacht_voorgelegd", ref=ref, _anchor="klacht")
+
+
 @bp.post("/zaak/<ref>/betrokkenen")
 @staff_required(StaffRole.COUNSELLOR)
 def mark_concerned(principal: StaffPrincipal, ref: str):
@@ -100,3 +114,33 @@ def report_on_behalf(principal: StaffPrincipal):
             return render_template("counsellor/on_behalf_done.html", case=case, code=code)
     return render_template("counsellor/on_behalf.html", allowed=on_behalf.allowed(principal),
                            error=error, form=request.form), (400 if error else 200)
+
+
+@bp.route("/mondeling", methods=["GET", "POST"])
+@staff_required(StaffRole.COUNSELLOR)
+def record_oral(principal: StaffPrincipal):
+    """An oral melding (phone, voice message, meeting; Wbk art. 18) with its minutes."""
+    error = None
+    if request.method == "POST":
+        try:
+            with attempt():
+                case, code = oral.record(use_case(), principal, request.form,
+                                         give_code=request.form.get("give_code") == "ja")
+        except InvalidInput as exc:
+            error = exc.message
+        else:
+            return render_template("counsellor/on_behalf_done.html", case=case, code=code)
+    return render_template("counsellor/oral.html", error=error, form=request.form,
+                           forms=list(OralForm)), (400 if error else 200)
+
+
+@bp.post("/zaak/<ref>/verslag")
+@staff_required(StaffRole.COUNSELLOR)
+def revise_minutes(principal: StaffPrincipal, ref: str):
+    """A new version of an oral melding's minutes, after the melder's corrections."""
+    try:
+        with attempt():
+            oral.revise(use_case(), principal, ref, request.form)
+    except (InvalidInput, Conflict) as exc:
+        return counsellor_pages.render_case(principal, ref, error=exc.message, status=exc.status)
+    return done("counsellor.case", "verslag_bijgewerkt", ref=ref, _anchor="verslag")

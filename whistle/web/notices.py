@@ -36,8 +36,11 @@ NOTICES: dict[str, str] = {
     "toegang_gegeven": "Toegang gegeven.",
     "toegang_ingetrokken": "Toegang ingetrokken.",
     "notitie_opgeslagen": "Notitie opgeslagen.",
+    "klacht_voorgelegd": "De klacht is voorgelegd aan wie er volgens de regeling over beslist.",
+    "verslag_bijgewerkt": "Een nieuwe versie van het verslag staat klaar; de melder kan haar goedkeuren of aanvullen.",
     # the bevoegd gezag
     "besluit_vastgelegd": "Besluit vastgelegd. De vertrouwenspersoon ziet het bij de zaak.",
+    "klachtbesluit_vastgelegd": "Besluit over de klacht vastgelegd. De melder leest het bij de zaak.",
 }
 
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from whistle.domain.lifecycle import Actor, State
+from whistle.domain.lifecycle import Actor, Event, State
 from whistle.services import benadeling, disclosure, lifecycle, organisations
-from whistle.services.melder import consent, form_token
+from whistle.services.melder import complaint, consent, form_token, minutes
 from whistle.services.melder import intake
 from whistle.services.melder import case as reporter
 from whistle.services.cases import current_recipients
@@ -109,7 +109,9 @@ def render_case(ctx, error=None, status=200, uploaded=()):
         messages=[r for r in records if r.kind == "message"],
         attachments=reporter.open_attachment_headers(db(), ctx),
         routes=reporter.escalation_routes(ctx.case, clock().today()),
-        events=lifecycle.events_for(ctx.case, Actor.MELDER),
+        events=[t for t in lifecycle.events_for(ctx.case, Actor.MELDER) if t.event is not Event.COMPLAIN],
+        complaint=complaint.view(db(), ctx.case, ctx.case_key, clock().today()), form=request.form,
+        minutes=minutes.view(db(), ctx.case),
         consent=consent.view(db(), ctx.case), disclosures=disclosure.for_melder(db(), ctx.case),
         follow_up=benadeling.follow_up_view(ctx.case, clock().today()),
         error=error, uploaded=uploaded, session_minutes=settings().reporter_session_minutes)
@@ -129,7 +131,8 @@ def keep_session(ctx: reporter.ReporterContext):
 def melder_event(ctx: reporter.ReporterContext, event: str):
     """Withdraw, report externally or disagree: a confirmation page first (GET), then the
     step itself (POST with confirm=ja). Works without JavaScript."""
-    step = next((t for t in lifecycle.events_for(ctx.case, Actor.MELDER) if t.event.value == event), None)
+    step = next((t for t in lifecycle.events_for(ctx.case, Actor.MELDER)
+                 if t.event.value == event and t.event is not Event.COMPLAIN), None)
     if step is None:
         return render_case(ctx, error="Deze stap is in de huidige status van uw melding niet mogelijk.",
                             status=400)
@@ -157,6 +160,35 @@ def post_message(ctx: reporter.ReporterContext):
     except InvalidInput as exc:
         return render_case(ctx, error=exc.message, status=400)
     return redirect(url_for("reporter.case_page"))
+
+
+@bp.post("/melder/klacht")
+@melder_required
+@throttled(Bucket.FOLLOW_UP)
+def lodge_complaint(ctx: reporter.ReporterContext):
+    """A complaint about the handling, to the office the regeling names ('s-Hertogenbosch)."""
+    try:
+        with attempt():
+            complaint.lodge(use_case(), ctx, request.form)
+    except (InvalidInput, Conflict) as exc:
+        return render_case(ctx, error=exc.message, status=exc.status)
+    return redirect(url_for("reporter.case_page", _anchor="klacht"))
+
+
+@bp.post("/melder/verslag/<answer>")
+@melder_required
+@throttled(Bucket.FOLLOW_UP)
+def answer_minutes(ctx: reporter.ReporterContext, answer: str):
+    """The minutes of an oral melding: approve a version (akkoord) or send corrections (correctie)."""
+    step = {"akkoord": minutes.approve, "correctie": minutes.correct}.get(answer)
+    if step is None:
+        return render_case(ctx, error="Deze stap bestaat niet.", status=404)
+    try:
+        with attempt():
+            step(use_case(), ctx, request.form)
+    except InvalidInput as exc:
+        return render_case(ctx, error=exc.message, status=400)
+    return redirect(url_for("reporter.case_page", _anchor="verslag"))
 
 
 @bp.post("/melder/benadeling")

@@ -67,3 +67,33 @@ def decide(uc: UseCase, principal: StaffPrincipal, ref: str, form: Mapping[str, 
     case = session.get(Case, dossier.case_id)
     facts = {k: form.get(k) for k in ("decision", "motivation")}
     return transition(uc, case, Event.DECIDE, principal, **facts)
+
+
+# --- a melder's complaint, put to the office that decides on it ------------------------------
+
+def is_complaint_dossier(session: Session, dossier) -> bool:
+    from whistle.services.lifecycle.complaint import complaint_of
+    complaint = complaint_of(session, session.get(Case, dossier.case_id))
+    return complaint is not None and complaint.dossier_id == dossier.id
+
+
+def may_decide_complaint(session: Session, opened: dossiers.OpenedDossier) -> bool:
+    """Whether the member may decide on the complaint in this dossier now (the table says so)."""
+    return is_complaint_dossier(session, opened.dossier) and any(
+        t.event in (Event.UPHOLD_COMPLAINT, Event.REJECT_COMPLAINT) for t in events_for(opened.case, Actor.AUTHORITY))
+
+
+def decide_complaint(uc: UseCase, principal: StaffPrincipal, ref: str, form: Mapping[str, Any]) -> Outcome:
+    """An investigation after all (the case reopens: `onderzoek_na_klacht`) or none, with the
+    reasons, sealed in the complaint dossier: the counsellor and the melder read them there."""
+    from whistle.domain.complaint import ComplaintOutcome
+    from whistle.services.errors import InvalidInput
+    from whistle.services.input import member
+    session = uc.session
+    require_authority(principal)
+    dossier = dossiers.held_dossier(session, ref, principal.staff)
+    if not is_complaint_dossier(session, dossier):
+        raise InvalidInput("outcome: dit dossier bevat geen klacht.", field="outcome")
+    outcome = member(form.get("outcome"), "outcome", ComplaintOutcome, "besluit op de klacht")
+    event = Event.UPHOLD_COMPLAINT if outcome == ComplaintOutcome.ONDERZOEK.value else Event.REJECT_COMPLAINT
+    return transition(uc, session.get(Case, dossier.case_id), event, principal, motivation=form.get("motivation"))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from whistle.domain.lifecycle import Event
 from whistle.domain.recusal import Entitlement, Member, entitled
+from whistle.domain.regeling import Authority
 from whistle.domain.offices import OFFICE_LABELS
 from whistle.domain.report import IDENTITY_FIELD_NAMES, MAX_FIELD_CHARS, REPORT_FIELD_NAMES
 from whistle.domain.roles import EndorsedRole, StaffRole
@@ -51,14 +52,15 @@ class Recipients:
         return [OFFICE_LABELS.get(r, r) for r in self.entitlement.roles]
 
 
-def recipients_for(session: Session, case: Case, case_key: bytes) -> Recipients:
+def recipients_for(session: Session, case: Case, case_key: bytes, authority: Authority | None = None) -> Recipients:
     """Who would receive a dossier of this case now: only active members of the bevoegd gezag
-    whose key an endorsed counsellor vouched for, for the office that endorsement names."""
+    whose key an endorsed counsellor vouched for, for the office that endorsement names. The
+    regeling's recipients unless `authority` names others (the office deciding on a complaint)."""
     endorsed = {i: e for i, e in trust.endorsed(session, case.organisation).items() if e.role == EndorsedRole.AUTHORITY}
     members = {s.id: s for s in session.scalars(
         select(Staff).where(Staff.organisation_id == case.organisation_id, Staff.role == StaffRole.AUTHORITY,
                             Staff.active.is_(True), Staff.id.in_(list(endorsed) or [-1])).order_by(Staff.id))}
-    result = entitled(regeling_of(case.organisation).authority,
+    result = entitled(authority or regeling_of(case.organisation).authority,
                       [Member(s.id, endorsed[s.id].office) for s in members.values()],
                       concerned_ids(session, case, case_key))
     return Recipients(result, members)

@@ -35,6 +35,7 @@ from whistle.services.errors import Conflict, Forbidden, NotFound, StepRefused
 from whistle.services.lifecycle.effects import (  # noqa: F401 - SCHEDULER and OTHER_ROUTE are public
     OTHER_ROUTE, SCHEDULER, Given, Principal, Step, effect_of,
 )
+from whistle.services.lifecycle.complaint import stored_facts as complaint_facts
 from whistle.services.lifecycle.facts import parse_event, parse_facts  # noqa: F401 - public
 from whistle.services.melder.case import ReporterContext
 from whistle.services.staff.accounts import StaffPrincipal
@@ -54,7 +55,8 @@ def stored_facts(case: Case) -> dict[str, Any]:
     """The case facts the table's case guards ask about."""
     return {"meldingswaardig": case.meldingswaardig,
             "already_extended": case.feedback_extended_to is not None,
-            "category_action_open": case.category_due is not None and case.category_done_on is None}
+            "category_action_open": case.category_due is not None and case.category_done_on is None,
+            **complaint_facts(case)}
 
 
 def events_for(case: Case, actor: Actor) -> list[Transition]:

@@ -30,6 +30,7 @@ from whistle.services import benadeling
 from whistle.services.cases import deadlines_of, due_of, store_deadlines
 from whistle.services.dossiers import authority_key, held_dossier_of_case, seal_decision
 from whistle.services.errors import Conflict, Forbidden, InvalidInput
+from whistle.services.lifecycle import complaint
 from whistle.services.lifecycle.facts import parse_facts
 from whistle.services.melder.case import ReporterContext
 from whistle.services.input import sealed_record
@@ -256,7 +257,8 @@ def _read_feedback(step: Step, raw: Mapping[str, Any]) -> Feedback:
 
 
 def _give_feedback(step: Step, given: Feedback) -> None:
-    step.case.feedback_given_on = step.today
+    if step.case.feedback_given_on is None:  # after an investigation upon a complaint, the first stays
+        step.case.feedback_given_on = step.today
     _seal_message(step, Author.COUNSELLOR, {"text": given.text, "purpose": "feedback"})
 
 
@@ -360,6 +362,12 @@ EFFECTS: Mapping[Event, Effect[Any]] = MappingProxyType({
     # Closing junk writes nothing to the case; the reason goes to the audit event.
     Event.DISMISS: Effect(read=_read_dismissal),
     Event.FULFIL_CATEGORY: Effect(read=_read_category_done, apply=_category_done),
+    Event.COMPLAIN: Effect(read=complaint.read_complaint, apply=complaint.complain),
+    Event.FORWARD_COMPLAINT: Effect(read=complaint.read_forward, apply=complaint.forward),
+    Event.UPHOLD_COMPLAINT: Effect(read=complaint.read_uphold, validate=complaint.validate_decision,
+                                   apply=complaint.decide),
+    Event.REJECT_COMPLAINT: Effect(read=complaint.read_reject, validate=complaint.validate_decision,
+                                   apply=complaint.decide),
 })
 if {row.event for row in TRANSITIONS.values()} - set(EFFECTS):  # pragma: no cover - caught at import
     raise RuntimeError("a row of the transition table has no effect")

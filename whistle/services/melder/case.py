@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterator
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 import crypto
 from whistle.clock import Clock
-from whistle.domain.lifecycle import Actor, OverdueDeadline
+from whistle.domain.lifecycle import Actor, Event, OverdueDeadline
 from whistle.domain.records import Author, RecordKind
 from whistle.domain.routes import routes_for
 from whistle.models import Attachment, Case, Record, ReporterChallenge, ReporterSession
@@ -182,7 +182,21 @@ def case_state_json(case: Case, today) -> dict[str, Any]:
         "escalation_routes": [asdict(route) for route in escalation_routes(case, today)],
         "benadeling_reported_on": _iso(case.benadeling_on),
         "follow_up": _follow_up_json(case, today),
+        "complaint": _complaint_json(case, today),
+        "minutes": _minutes_json(case),
     }
+
+
+def _minutes_json(case: Case) -> dict[str, Any] | None:
+    """An oral melding's minutes: versions and approval (protocol E.9), or None."""
+    from whistle.services.melder.minutes import minutes_json
+    return minutes_json(object_session(case), case)
+
+
+def _complaint_json(case: Case, today) -> dict[str, Any] | None:
+    """The complaint after the terugkoppeling ('s-Hertogenbosch; protocol E.6), or None."""
+    from whistle.services.melder.complaint import complaint_json  # builds on lifecycle, like melder_events
+    return complaint_json(object_session(case), case, today)
 
 
 def _follow_up_json(case: Case, today) -> dict[str, Any] | None:
@@ -210,7 +224,9 @@ def escalation_routes(case: Case, today, *, disagrees: bool | None = None):
 def melder_events(case: Case) -> list[dict[str, str]]:
     """The lifecycle events the melder may fire now, straight from the transition table."""
     from whistle.services.lifecycle import events_for  # lifecycle builds on this module
-    return [{"event": t.event.value, "label": t.label} for t in events_for(case, Actor.MELDER)]
+    # A complaint has its own endpoint and form (it carries what the melder writes): not a button.
+    return [{"event": t.event.value, "label": t.label} for t in events_for(case, Actor.MELDER)
+            if t.event is not Event.COMPLAIN]
 
 
 def _iso(day) -> str | None:

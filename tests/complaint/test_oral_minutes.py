@@ -1,0 +1,100 @@
+"""An oral melding (issue 15, point 1; Wbk art. 18): the vertrouwenspersoon records it on the
+page with the minutes and the consent flag, the melder gets a code, reads the minutes on their
+case page and sends corrections; the counsellor writes a new version; the melder approves it
+(the server path, and the API with a version number). Every step is an audit event; the
+minutes are never readable at rest; a stale or approved version is refused and changes nothing."""
+import re
+
+import pytest
+from sqlalchemy import select
+
+from tests.complaint.conftest import ORG, who
+from tests.conftest import CODE_RE
+from whistle.models import AuditEvent, Case, CaseMinutes, Record
+
+MINUTES = "Melder belde op 1 maart: de teamleider boekt uren van anderen op eigen naam."
+CORRECTION = "Het was op 28 februari, en het gaat om twee teamleiders."
+VERSION_2 = "Melder belde op 28 februari: twee teamleiders boeken uren van anderen op eigen naam."
+
+
+def minutes_row(db):
+    with db() as s:
+        row = s.scalars(select(CaseMinutes)).one_or_none()
+        if row is not None:
+            s.expunge(row)
+        return row
+
+
+def test_an_oral_melding_with_minutes_the_melder_corrects_and_approves(bosch, browser, client, db, clock,
+                                                                       reporter_api):
+    browser.login_counsellor(who("vp"))
+    assert 'href="/vp/mondeling"' in client.get("/vp/namens").get_data(as_text=True)
+    for bad, says in (({"form": "telefoon", "what": "Uren.", "minutes": ""}, "Schrijf het verslag"),
+                      ({"form": "brief", "what": "Uren.", "minutes": MINUTES}, "form"),
+                      ({"form": "telefoon", "what": "Uren.", "minutes": MINUTES, "held_on": "2999-01-01"}, "toekomst")):
+        refused = browser.submit("/vp/mondeling", bad)
+        assert refused.status_code == 400 and says in refused.get_data(as_text=True)
+        with db() as s:
+            assert s.scalars(select(Case)).all() == []
+    done = browser.submit("/vp/mondeling", {"form": "telefoon", "held_on": "2026-03-01", "what": "Urenfraude.",
+                                            "minutes": MINUTES, "recording_consent": "ja", "give_code": "ja"})
+    assert done.status_code == 200
+    code = CODE_RE.search(done.get_data(as_text=True)).group(1)
+    with db() as s:
+        case = s.scalars(select(Case)).one()
+        ref, channel = case.ref, case.channel
+        blobs = [r.ciphertext for r in s.scalars(select(Record))]
+    assert channel == "mondeling" and not any(b"teamleider" in b for b in blobs)
+    row = minutes_row(db)
+    assert (row.form, str(row.held_on), row.recording_consent, row.versions, row.approved_version) == (
+        "telefoon", "2026-03-01", True, 1, None)
+
+    client.post("/vp/uitloggen")
+    browser.melder_login(ORG, code)
+    page = client.get("/melder/zaak").get_data(as_text=True)
+    assert 'id="minutes-latest"' in page and MINUTES in page and "versie 1" in page
+    assert browser.submit("/melder/verslag/correctie", {"version": "1", "text": ""},
+                          form_page="/melder/zaak").status_code == 400
+    assert browser.submit("/melder/verslag/correctie", {"version": "1", "text": CORRECTION},
+                          form_page="/melder/zaak").status_code == 302
+
+    client.post("/melder/uitloggen", data={"csrf_token": browser.csrf("/melder/zaak")})
+    browser.login_counsellor(who("vp"))
+    page = client.get(f"/vp/zaak/{ref}").get_data(as_text=True)
+    assert CORRECTION in page and 'id="minutes-form"' in page
+    assert browser.submit(f"/vp/zaak/{ref}/verslag", {"minutes": VERSION_2},
+                          form_page=f"/vp/zaak/{ref}").status_code == 302
+    assert minutes_row(db).versions == 2
+
+    client.post("/vp/uitloggen")
+    browser.melder_login(ORG, code)
+    stale = browser.submit("/melder/verslag/akkoord", {"version": "1"}, form_page="/melder/zaak")
+    assert stale.status_code == 400 and "nieuwste versie (2)" in stale.get_data(as_text=True)
+    assert minutes_row(db).approved_version is None
+    page = client.get("/melder/zaak").get_data(as_text=True)
+    assert re.search(r'id="minutes-latest">' + re.escape(VERSION_2), page)
+
+    api = reporter_api(ORG)
+    api.log_in(code)
+    assert api.case()["minutes"]["versions"] == 2
+    for bad in ({"action": "stempel", "version": 2}, {"action": "approve", "version": "twee"},
+                {"action": "correct", "version": 2}):
+        with pytest.raises(Exception) as refused:
+            api._json("POST", "/api/v1/reporter/case/minutes", bad)
+        assert refused.value.status == 400, bad
+    answer = api._json("POST", "/api/v1/reporter/case/minutes", {"action": "approve", "version": 2}, expect=(201,))
+    assert answer["minutes"]["approved_version"] == 2 and answer["minutes"]["approved_on"] == "2026-03-02"
+    page = client.get("/melder/zaak").get_data(as_text=True)
+    assert 'id="minutes-approved"' in page and 'id="minutes-approve"' not in page
+    assert browser.submit("/melder/verslag/akkoord", {"version": "2"}, form_page="/melder/zaak").status_code == 400
+
+    client.post("/melder/uitloggen", data={"csrf_token": browser.csrf("/melder/zaak")})
+    browser.login_counsellor(who("vp"))
+    refused = browser.submit(f"/vp/zaak/{ref}/verslag", {"minutes": "Nog een versie."}, form_page=f"/vp/zaak/{ref}")
+    assert refused.status_code == 400 and minutes_row(db).versions == 2
+    with db() as s:
+        events = [e for e in s.scalars(select(AuditEvent.event).where(AuditEvent.case_ref == ref))]
+        details = " ".join(s.scalars(select(AuditEvent.details)))
+    for event in ("oral_melding_recorded", "minutes_corrected", "minutes_revised", "minutes_approved"):
+        assert event in events, (event, events)
+    assert "teamleider" not in details
