@@ -58,6 +58,12 @@ EVENT_LABELS: Mapping[str, str] = MappingProxyType({
     "disclosure_notified": "Melder op de hoogte gebracht van het verzoek om de identiteit",
     "disclosure_withdrawn": "Verzoek om de identiteit ingetrokken",
     "identity_disclosed": "Identiteit van de melder verstrekt op wettelijke grond",
+    # complaints and oral meldingen (issue 15)
+    "complaint_dossier_sent": "Klacht van de melder voorgelegd aan wie erover beslist",
+    "oral_melding_recorded": "Mondelinge melding vastgelegd",
+    "minutes_revised": "Nieuwe versie van het verslag van de mondelinge melding",
+    "minutes_approved": "Verslag van de mondelinge melding goedgekeurd door de melder",
+    "minutes_corrected": "Melder vroeg om aanvulling van het verslag",
     # dossiers
     "dossier_sent": "Dossier verstuurd",
     "dossier_opened": "Dossier geopend door het bevoegd gezag",
