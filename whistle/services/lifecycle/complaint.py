@@ -27,6 +27,7 @@ from whistle.models import Case, CaseComplaint, Dossier, Record
 from whistle.services.dossiers import authority_key, seal_decision
 from whistle.services.errors import InvalidInput, NotFound
 from whistle.services.input import bounded_text, iso_date, sealed_record
+from whistle.services.lifecycle.given import Given
 from whistle.services.organisations import regeling_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,19 +47,10 @@ def stored_facts(case: Case) -> dict[str, object]:
             "complained": complaint_of(None, case) is not None}
 
 
-class _Given:
-    def guard_facts(self) -> dict[str, object]:
-        return {}
-
-    def audit(self) -> dict[str, object]:
-        return {}
-
-    def claim(self) -> tuple[Any, ...]:
-        return ()
 
 
 @dataclass(frozen=True)
-class Lodged(_Given):
+class Lodged(Given):
     blob: bytes | None          # sealed by the browser
     body: dict | None           # to be sealed here (server path)
     lkc_limit_on: date | None
@@ -68,7 +60,7 @@ class Lodged(_Given):
 
 
 @dataclass(frozen=True)
-class Forwarded(_Given):
+class Forwarded(Given):
     dossier_id: int
 
     def audit(self) -> dict[str, object]:
@@ -76,7 +68,7 @@ class Forwarded(_Given):
 
 
 @dataclass(frozen=True)
-class Decided(_Given):
+class Decided(Given):
     outcome: ComplaintOutcome
     motivation: str  # content: sealed in the complaint dossier
 

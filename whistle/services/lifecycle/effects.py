@@ -31,6 +31,7 @@ from whistle.services.cases import deadlines_of, due_of, store_deadlines
 from whistle.services.dossiers import authority_key, held_dossier_of_case, seal_decision
 from whistle.services.errors import Conflict, Forbidden, InvalidInput
 from whistle.services.lifecycle import complaint
+from whistle.services.lifecycle.given import Given
 from whistle.services.lifecycle.facts import parse_facts
 from whistle.services.melder.case import ReporterContext
 from whistle.services.input import sealed_record
@@ -67,20 +68,6 @@ class Step:
         return self.principal
 
 
-class Given:
-    """What the actor sent with a step, checked. A bare button sends nothing."""
-
-    def guard_facts(self) -> dict[str, object]:
-        """The facts the transition table's input guards ask about."""
-        return {}
-
-    def audit(self) -> dict[str, object]:
-        """The audit event's details: choices and dates, never content."""
-        return {}
-
-    def claim(self) -> tuple[Any, ...]:
-        """Conditions added to the compare-and-set on the case row."""
-        return ()
 
 
 NOTHING = Given()
