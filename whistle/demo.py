@@ -88,5 +88,5 @@ def _organisation(uc: UseCase, slug: str, name: str, users) -> list[str]:
             counsellor = StaffPrincipal(member, secret, b"")
         elif role == StaffRole.AUTHORITY:
             trust.endorse(uc, member, actor=counsellor.staff.email, by=counsellor)
-        lines.append(f"  {role:<11} {email:<34} {passphrase}")
+        lines.append(f"  {role:<11} {email:<40} {passphrase}")
     return lines
