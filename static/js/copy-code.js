@@ -1,7 +1,7 @@
 /* The receipt's buttons (issue 12 point 8), progressive enhancement: "Code kopiëren" and
  * "Afdrukken" are shown only when this script runs, and work for the server's receipt and for
  * the one melden.js fills in later (event delegation). The code goes to the clipboard only on
- * the melder's click; nothing is stored anywhere (no localStorage, no server). */
+ * the melder's click; nothing is stored anywhere (not in the browser's storage, not on the server). */
 (function () {
   "use strict";
 

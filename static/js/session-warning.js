@@ -1,8 +1,8 @@
 /* The server path's case page (templates/reporter/case.html) with JavaScript on: a warning
  * before the melder's session ends (issue 12 point 3), visible and announced (aria-live), with a
  * button that keeps the session open without reloading the page. What the melder is typing
- * stays in the page's form, in memory only: nothing is put in localStorage, sessionStorage or
- * a cookie, and nothing is sent until the melder sends it. When the session has ended, sending
+ * stays in the page's form, in memory only: nothing is put in the browser's
+ * storage or in a cookie, and nothing is sent until the melder sends it. When the session has ended, sending
  * still works: the server answers with the text kept and asks for the code once more
  * (whistle.web.melder_resume). */
 (function () {

@@ -105,7 +105,7 @@ def test_disagreeing_after_feedback_puts_the_routes_first_and_shows_the_extensio
     # The extension: the new day, and the reason among the messages with its label.
     open_case(page, live_server, melder.code)
     assert page.inner_text("[data-slot=feedback_due]") == (
-        f"{nl(until)} (verlengd tot {nl(until)}; de reden staat bij de berichten)")
+        f"uiterlijk {nl(until)} (verlengd tot {nl(until)}; de reden staat bij de berichten)")
     message = page.inner_text("[data-slot=messages] article")
     assert f"Verlenging van de termijn tot {until.isoformat()}" in message
     assert "EXTENSIONREASON het onderzoek loopt nog" in message

@@ -68,9 +68,16 @@ def test_only_the_melder_pages_allow_webassembly_and_never_eval(world, client):
         assert "wasm-unsafe-eval" not in client.get(path).headers["Content-Security-Policy"], path
 
 
+# XML namespace names that static/js/clean.js writes into the metadata it empties (XMP, Office
+# core properties): identifiers that are never fetched, not addresses.
+XML_NAMESPACES = re.compile(r"http://(ns\.adobe\.com/|www\.w3\.org/(1999/02/22-rdf-syntax-ns#|2001/XMLSchema-instance)|"
+                            r"schemas\.openxmlformats\.org/package/2006/metadata/core-properties|"
+                            r"purl\.org/dc/(elements/1\.1/|terms/|dcmitype/))")
+
+
 def test_the_browser_code_loads_nothing_from_elsewhere():
     for path in (ROOT / "static" / "js").glob("*.js"):
         text = path.read_text()
-        assert not re.search(r"https?://", text), path
+        assert not re.search(r"https?://", XML_NAMESPACES.sub("", text)), path
         assert "innerHTML" not in text and "eval(" not in text and "new Function" not in text, path
         assert "localStorage" not in text and "sessionStorage" not in text and "document.cookie" not in text, path
