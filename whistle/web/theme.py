@@ -4,6 +4,8 @@ one organisation: a melder's page under /o/<org>/, or any page of a logged-in me
 Nothing inline, so the CSP stays as strict as it is."""
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, abort, g, request
 from flask_login import current_user
 
@@ -18,7 +20,14 @@ _CACHE = "public, max-age=3600"
 _LOGO_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
+# What a slug can be (whistle.domain.regeling); anything else (a NUL byte, a path) is no
+# organisation, without asking the database, which may refuse such text outright.
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
+
+
 def _theme(slug: str):
+    if not _SLUG.fullmatch(slug):
+        abort(404)
     try:
         return regeling_of(get_organisation(db(), slug)).theme
     except NotFound:
@@ -42,7 +51,7 @@ def logo(org: str):
 def page_organisation():
     """The organisation whose look the page takes, or None for the neutral look."""
     slug = (request.view_args or {}).get("org") if request else None
-    if isinstance(slug, str):
+    if isinstance(slug, str) and _SLUG.fullmatch(slug):
         org = db().scalar(_by_slug(slug))
         if org is not None:
             return org
