@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, g, request
+from flask import Blueprint, Response, abort, request
 from flask_login import current_user
 
 from whistle.domain.theme import Theme
@@ -49,23 +49,17 @@ def logo(org: str):
 
 
 def page_organisation():
-    """The organisation whose look the page takes, or None for the neutral look."""
-    slug = (request.view_args or {}).get("org") if request else None
+    """The organisation whose look the page takes: the one in the path (a melder's page under
+    /o/<org>/), else the logged-in member's; None for the neutral look."""
+    slug = (request.view_args or {}).get("org")
     if isinstance(slug, str) and _SLUG.fullmatch(slug):
-        org = db().scalar(_by_slug(slug))
-        if org is not None:
-            return org
-    if g.get("theme_organisation") is not None:
-        return g.theme_organisation
+        try:
+            return get_organisation(db(), slug)
+        except NotFound:
+            pass
     if current_user and current_user.is_authenticated:
         return current_user.staff.organisation
     return None
-
-
-def _by_slug(slug: str):
-    from sqlalchemy import select
-    from whistle.models import Organisation
-    return select(Organisation).where(Organisation.slug == slug)
 
 
 @bp.app_context_processor
