@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask import session as flask_session
 
 from whistle.domain.lifecycle import Actor, Event, State
 from whistle.services import benadeling, disclosure, lifecycle, organisations
@@ -259,7 +260,12 @@ def replace_code(ctx: reporter.ReporterContext):
         return render_template("reporter/code_already_replaced.html", org=ctx.case.organisation), 409
     except (InvalidInput, Unauthorized) as exc:
         return render_case(ctx, error=exc.message, status=exc.status)
+    # A new session, as at a login; the page's CSRF secret stays, so that a reload of the new
+    # code's page reaches the one-time token (and its answer) instead of a CSRF refusal.
+    csrf_secret = flask_session.get("csrf_token")
     remember_melder(fresh)
+    if csrf_secret is not None:
+        flask_session["csrf_token"] = csrf_secret
     return render_template("reporter/new_code.html", org=fresh.case.organisation, code=code)
 
 
