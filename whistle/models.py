@@ -143,10 +143,8 @@ class Case(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     ref: Mapped[str] = mapped_column(String(20), unique=True)
-    # The locator the melder's current code yields: how a login finds the case (protocol 4).
-    locator: Mapped[bytes] = mapped_column(LargeBinary(16), unique=True)
-    # What sealed records are bound to (protocol 6.3): NULL while it is the locator; the first
-    # locator once the melder replaced their code (issue 12 point 5, migration 0191).
+    locator: Mapped[bytes] = mapped_column(LargeBinary(16), unique=True)  # the current code's (protocol 4)
+    # What sealed records are bound to (protocol 6.3): NULL while it is the locator, else the first one (E.10).
     record_binding: Mapped[bytes | None] = mapped_column(LargeBinary(16))
     state: Mapped[str] = mapped_column(String(32))
     received_on: Mapped[date] = mapped_column(Date)
