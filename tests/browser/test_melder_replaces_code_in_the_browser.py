@@ -30,6 +30,7 @@ def deventer(world):
 
 def test_the_melder_replaces_the_code_in_the_browser(deventer, live_server, chromium, db):
     context = new_context(chromium, javascript=True)  # bypasses the CSP only so that axe can run
+    context.set_extra_http_headers({"Accept-Language": "nl"})  # the words below are the Dutch ones
     page = context.new_page()
     page.sent = []
     page.on("request", lambda r: page.sent.append(r))
@@ -98,6 +99,7 @@ def test_the_server_path_pages_fit_a_phone(deventer, live_server, chromium, app)
     old = code_from_receipt(r.get_data(as_text=True))
     assert melder.melder_login("deventer", old).status_code == 302
     context = new_context(chromium, javascript=False, cookies=session_cookie(melder.client, base))
+    context.set_extra_http_headers({"Accept-Language": "nl"})
     page = context.new_page()
     page.goto(f"{base}/melder/zaak")
     found = overflow(page)
