@@ -37,6 +37,7 @@ EVENT_LABELS: Mapping[str, str] = MappingProxyType({
     "message_from_melder": "Bericht van de melder",
     "message_to_melder": "Bericht aan de melder",
     "attachment_from_melder": "Bijlage van de melder",
+    "code_replaced": "Melder verving de code",
     "attachment_opened": "Bijlage geopend",
     "identity_consent_given": "Toestemming van de melder voor de identiteit in het dossier",
     "identity_consent_revoked": "Melder trok de toestemming om de identiteit te delen in",

@@ -52,7 +52,7 @@ def store(session: Session, case: Case, case_key: bytes, today: date, entries: l
     locator = secrets.token_bytes(16)
     dossier = Dossier(
         case_id=case.id, locator=locator, sent_on=today, key_commitment=crypto.key_commitment(key),
-        counsellor_copy=crypto.seal_record(case_key, "dossier_key", case.locator.hex(),
+        counsellor_copy=crypto.seal_record(case_key, "dossier_key", case.binding_hex,
                                            {"dossier": locator.hex(), "key": b64(key)}))
     session.add(dossier)
     session.flush()
@@ -148,7 +148,7 @@ def authority_key(session: Session, dossier: Dossier, member: Staff, secret_key:
 
 def key_from_copy(case: Case, case_key: bytes, dossier: Dossier) -> bytes:
     """The dossier key as the case's counsellors hold it (sealed under the case key)."""
-    body = crypto.open_record(case_key, "dossier_key", case.locator.hex(), dossier.counsellor_copy)
+    body = crypto.open_record(case_key, "dossier_key", case.binding_hex, dossier.counsellor_copy)
     if body.get("dossier") != dossier.locator.hex():
         raise crypto.CryptoError("the dossier key copy belongs to another dossier")
     try:

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask import session as flask_session
 
 from whistle.domain.lifecycle import Actor, Event, State
 from whistle.services import benadeling, disclosure, lifecycle, organisations
-from whistle.services.melder import complaint, consent, form_token, minutes
+from whistle.services.melder import code as melder_code, complaint, consent, form_token, minutes
 from whistle.services.melder import intake
 from whistle.services.melder import case as reporter
 from whistle.services.cases import current_recipients
@@ -114,7 +115,8 @@ def render_case(ctx, error=None, status=200, uploaded=()):
         minutes=minutes.view(db(), ctx.case),
         consent=consent.view(db(), ctx.case), disclosures=disclosure.for_melder(db(), ctx.case),
         follow_up=benadeling.follow_up_view(ctx.case, clock().today()),
-        error=error, uploaded=uploaded, session_minutes=settings().reporter_session_minutes)
+        error=error, uploaded=uploaded, session_minutes=settings().reporter_session_minutes,
+        code_token_field=form_token.FIELD, code_token=form_token.issue(settings(), clock().today()))
     return page, status
 
 
@@ -241,6 +243,30 @@ def get_attachment(ctx: reporter.ReporterContext, attachment_id: str):
     # The melder's session is committed when this returns, before the first byte of the body leaves.
     header, plaintext = reporter.download(use_case(), ctx, attachment_id)
     return download_response(header, plaintext)
+
+
+@bp.post("/melder/code")
+@melder_required
+@throttled(Bucket.MELDER_LOGIN)
+def replace_code(ctx: reporter.ReporterContext):
+    """Replace the code (issue 12 point 5): the current code typed once more, a new one made and
+    shown once. The form's one-time token comes first, so a reload or a second sending makes no
+    second new code; a wrong current code is a 401 like a wrong code at the login."""
+    try:
+        with attempt():
+            form_token.claim(use_case(), request.form.get(form_token.FIELD))
+            fresh, code = melder_code.replace_on_server(use_case(), ctx, request.form.get("code", ""))
+    except form_token.AlreadyReceived:
+        return render_template("reporter/code_already_replaced.html", org=ctx.case.organisation), 409
+    except (InvalidInput, Unauthorized) as exc:
+        return render_case(ctx, error=exc.message, status=exc.status)
+    # A new session, as at a login; the page's CSRF secret stays, so that a reload of the new
+    # code's page reaches the one-time token (and its answer) instead of a CSRF refusal.
+    csrf_secret = flask_session.get("csrf_token")
+    remember_melder(fresh)
+    if csrf_secret is not None:
+        flask_session["csrf_token"] = csrf_secret
+    return render_template("reporter/new_code.html", org=fresh.case.organisation, code=code)
 
 
 @bp.post("/melder/uitloggen")
