@@ -54,9 +54,7 @@
         return showError(errorBox, unauthorized);
       }
       intake = intake || await api.intake(org);
-      progress.step("Uw sleutels afleiden uit uw code…");
-      await WhistleProgress.paint();
-      keys = P.deriveKeys(input.value, org, intake.kdf);
+      keys = await WhistleKdf.deriveKeys(P, input.value, org, intake.kdf, progress); // in a worker
       progress.step("Inloggen…");
       var token = await api.logIn(P, keys);
       var data = await api.case(token);
@@ -67,7 +65,9 @@
       render(data);
     } catch (e) {
       if (keys && !session) P.forgetKeys(keys);
-      if (e.reason === "commitment") {
+      if (e.reason === "kdf") {
+        showError(errorBox, WhistleKdf.UNSAFE_TEXT);
+      } else if (e.reason === "commitment") {
         showError(errorBox, "Deze melding is niet geopend: de sleutel klopt niet met de vastgelegde controlewaarde. " +
                   "Dat wijst op geknoei. Neem contact op met de vertrouwenspersoon of met een externe meldroute.");
       } else if (e.name === "ApiError" && e.status === 0) {
