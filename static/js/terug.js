@@ -20,6 +20,7 @@
   var errorBox = document.getElementById("login-error");
   var submitButton = form.querySelector("button[type=submit]");
   var P, files, intake, steps, consent, benadeling, cleaner, complaint, minutes;
+  var copy; // the melder's own copy (melder-copy.js)
   var session = null; // { keys, token, caseKey }, in memory only: a reload forgets it
 
   WhistleBoot.sodium().then(function (sodium) {
@@ -186,6 +187,7 @@
           return reload().catch(function () { viewError("Laad de pagina opnieuw om uw melding te zien."); });
         },
       });
+      copy = WhistleCopy.attach(view, open);
       document.title = "Uw melding · Klokkenluidersvoorziening";
       WhistleBoot.showProtection("browser");
     }
@@ -194,7 +196,7 @@
     var nlDate = WhistleFormat.nlDate;
     // The words are the server's (templates/reporter/_case_facts.html and friends); only
     // the values are set here.
-    slot("facts").replaceChildren(WhistleTemplates.fill(template("facts"), {
+    var facts = {
       state: labels[data.state] || data.state,
       received_on: nlDate(data.received_on),
       acknowledged_on: nlDate(data.acknowledged_on),
@@ -203,7 +205,9 @@
       feedback_due: nlDate(data.deadlines.feedback),
       feedback_extended_to: nlDate(data.deadlines.feedback_extended_to),
       melder_disagrees_on: nlDate(data.melder_disagrees_on),
-    }));
+    };
+    slot("facts").replaceChildren(WhistleTemplates.fill(template("facts"), facts));
+    copy.render(data, facts);
     steps.render(data);
     consent.render(data);
     benadeling.render(data);

@@ -1,7 +1,9 @@
 """The melder's pages, server-rendered and complete without JavaScript (Dutch)."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
 from whistle.domain.lifecycle import Actor, Event, State
 from whistle.services import benadeling, disclosure, lifecycle, organisations
@@ -10,7 +12,7 @@ from whistle.services.melder import intake
 from whistle.services.melder import case as reporter
 from whistle.services.cases import current_recipients
 from whistle.services.errors import Conflict, InvalidInput, Unauthorized
-from whistle.domain.report import MAX_MESSAGE_CHARS
+from whistle.domain.report import MAX_MESSAGE_CHARS, REPORT_FIELDS
 from whistle.infra.metadata_words import BROWSER_WORDS
 from whistle.web.context import attempt, clock, db, settings, use_case
 from whistle.web.downloads import download_response
@@ -91,7 +93,7 @@ def login(org: str):
                            state_labels={s.value: s.label for s in State},
                            unauthorized=Unauthorized().message,
                            max_message_chars=MAX_MESSAGE_CHARS,
-                           metadata_words=BROWSER_WORDS), (401 if error else 200)
+                           metadata_words=BROWSER_WORDS, report_fields=REPORT_FIELDS), (401 if error else 200)
 
 
 @bp.get("/melder/zaak")
@@ -116,6 +118,33 @@ def render_case(ctx, error=None, status=200, uploaded=()):
         follow_up=benadeling.follow_up_view(ctx.case, clock().today()),
         error=error, uploaded=uploaded, session_minutes=settings().reporter_session_minutes)
     return page, status
+
+
+@bp.get("/melder/kopie")
+@melder_required
+def melder_copy(ctx: reporter.ReporterContext):
+    """The melder's own copy (issue 12, item 7), the server path: rendered from the session in
+    memory and streamed as a download; nothing of it is written anywhere or recorded (the
+    melder's other reading, such as downloading an attachment, is not either)."""
+    return copy_download(ctx)
+
+
+def copy_download(ctx: reporter.ReporterContext) -> Response:
+    records = reporter.open_records(db(), ctx)
+    messages = [r for r in records if r.kind == "message"]
+    attachments = reporter.open_attachment_headers(db(), ctx)
+    today = clock().today()
+    css = (Path(current_app.static_folder) / "copy.css").read_text(encoding="utf-8")
+    html = render_template(
+        "reporter/copy_document.html", org=ctx.case.organisation, case=ctx.case, made_on=today,
+        report=next((r.body for r in records if r.kind == "report"), {}),
+        report_unreadable=any(r.unreadable for r in records if r.kind == "report"),
+        report_fields=REPORT_FIELDS, messages=messages, attachments=attachments, copy_css=css)
+    name = f"melding-kopie-{today:%d-%m-%Y}.html"
+    return Response(html, mimetype="text/html", headers={
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "Cache-Control": "no-store",
+    })
 
 
 @bp.get("/melder/sessie")
