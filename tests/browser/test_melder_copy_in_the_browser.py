@@ -39,8 +39,19 @@ def text_of(chromium, html: str, width: int = 1280) -> tuple[str, list[str]]:
     return text, wide
 
 
+@pytest.fixture
+def dutch_page(chromium):
+    """A fresh profile with JavaScript on whose browser asks for Dutch, as the test client's
+    server-path copy is (the copy speaks the page's language on both paths)."""
+    context = chromium.new_context(accept_downloads=True, locale="nl-NL")
+    context.set_default_timeout(20000)
+    yield context.new_page()
+    context.close()
+
+
 def test_the_browser_makes_the_same_copy_as_the_server_and_nothing_leaves_the_page(
-        world, browser, client, db, use_case, live_server, page, chromium, clock):
+        world, browser, client, db, use_case, live_server, dutch_page, chromium, clock):
+    page = dutch_page
     code = melder_with_a_case(world, browser, db, use_case)
     server_copy = client.get("/melder/kopie").get_data(as_text=True)
 
@@ -89,6 +100,11 @@ def test_the_case_page_with_the_offer_and_the_copy_fit_a_phone(
     plain.goto(f"{live_server.base}/melder/zaak")
     assert plain.is_visible("#melder-copy a[download]")
     assert overflow(plain) == []
+    # The link downloads the server's copy, with JavaScript off.
+    with plain.expect_download() as caught:
+        plain.click("#melder-copy a[download]")
+    downloaded = Path(caught.value.path()).read_text(encoding="utf-8")
+    assert "KOPIEBERICHT het gaat om drie facturen" in downloaded and code not in downloaded
     context.close()
     # With JavaScript: the browser's view of the case.
     log_in_with_code(page, live_server.base, code)
