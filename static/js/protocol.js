@@ -495,7 +495,7 @@
       CODE_ALPHABET: CODE_ALPHABET, PADDING_BLOCK: PADDING_BLOCK, CHUNK_SIZE: CHUNK_SIZE,
       b64: b64, unb64: unb64, hex: hex, utf8: utf8, wipe: wipe,
       newReceiptCode: newReceiptCode, normaliseCode: normaliseCode, formatCode: formatCode,
-      reporterSalt: reporterSalt, deriveMaster: deriveMaster, keysFromMaster: keysFromMaster,
+      reporterSalt: reporterSalt, checkKdf: checkKdf, deriveMaster: deriveMaster, keysFromMaster: keysFromMaster,
       deriveKeys: deriveKeys, forgetKeys: forgetKeys, signLogin: signLogin,
       replacementMessage: replacementMessage, signReplacement: signReplacement,
       canonicalJson: canonicalJson, sealRecord: sealRecord, openRecord: openRecord,
@@ -509,4 +509,5 @@
   }
 
   global.WhistleProtocol = { create: create, ProtocolError: ProtocolError };
-})(window);
+  // A page, or the key derivation's worker (static/js/kdf-worker.js), which has no window.
+})(typeof window !== "undefined" ? window : self);

@@ -20,6 +20,7 @@
   var errorBox = document.getElementById("login-error");
   var submitButton = form.querySelector("button[type=submit]");
   var P, files, intake, steps, consent, benadeling, cleaner, complaint, minutes;
+  var copy; // the melder's own copy (melder-copy.js)
   var session = null; // { keys, token, caseKey, binding }, in memory only: a reload forgets it
 
   WhistleBoot.sodium().then(function (sodium) {
@@ -54,9 +55,7 @@
         return showError(errorBox, unauthorized);
       }
       intake = intake || await api.intake(org);
-      progress.step("Uw sleutels afleiden uit uw code…");
-      await WhistleProgress.paint();
-      keys = P.deriveKeys(input.value, org, intake.kdf);
+      keys = await WhistleKdf.deriveKeys(P, input.value, org, intake.kdf, progress); // in a worker
       progress.step("Inloggen…");
       var token = await api.logIn(P, keys);
       var data = await api.case(token);
@@ -68,7 +67,9 @@
       render(data);
     } catch (e) {
       if (keys && !session) P.forgetKeys(keys);
-      if (e.reason === "commitment") {
+      if (e.reason === "kdf") {
+        showError(errorBox, WhistleKdf.UNSAFE_TEXT);
+      } else if (e.reason === "commitment") {
         showError(errorBox, "Deze melding is niet geopend: de sleutel klopt niet met de vastgelegde controlewaarde. " +
                   "Dat wijst op geknoei. Neem contact op met de vertrouwenspersoon of met een externe meldroute.");
       } else if (e.name === "ApiError" && e.status === 0) {
@@ -196,6 +197,7 @@
         codeSection.querySelector("[data-slot=code-confirm]").hidden = true;
       });
       codeSection.querySelector("[data-slot=code-yes]").addEventListener("click", onReplaceCode);
+      copy = WhistleCopy.attach(view, open);
       document.title = "Uw melding · Klokkenluidersvoorziening";
       WhistleBoot.showProtection("browser");
     }
@@ -205,7 +207,7 @@
     var nlDate = WhistleFormat.nlDate;
     // The words are the server's (templates/reporter/_case_facts.html and friends); only
     // the values are set here.
-    slot("facts").replaceChildren(WhistleTemplates.fill(template("facts"), {
+    var facts = {
       state: labels[data.state] || data.state,
       received_on: nlDate(data.received_on),
       acknowledged_on: nlDate(data.acknowledged_on),
@@ -214,7 +216,9 @@
       feedback_due: nlDate(data.deadlines.feedback),
       feedback_extended_to: nlDate(data.deadlines.feedback_extended_to),
       melder_disagrees_on: nlDate(data.melder_disagrees_on),
-    }));
+    };
+    slot("facts").replaceChildren(WhistleTemplates.fill(template("facts"), facts));
+    copy.render(data, facts);
     steps.render(data);
     consent.render(data);
     benadeling.render(data);

@@ -1,7 +1,9 @@
 """The melder's pages, server-rendered and complete without JavaScript (Dutch)."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask import session as flask_session
 
 from whistle.domain.lifecycle import Actor, Event, State
@@ -11,7 +13,7 @@ from whistle.services.melder import intake
 from whistle.services.melder import case as reporter
 from whistle.services.cases import current_recipients
 from whistle.services.errors import Conflict, InvalidInput, Unauthorized
-from whistle.domain.report import MAX_MESSAGE_CHARS
+from whistle.domain.report import MAX_MESSAGE_CHARS, REPORT_FIELDS
 from whistle.infra.metadata_words import BROWSER_WORDS
 from whistle.web.context import attempt, clock, db, settings, use_case
 from whistle.web.downloads import download_response
@@ -92,7 +94,7 @@ def login(org: str):
                            state_labels={s.value: s.label for s in State},
                            unauthorized=Unauthorized().message,
                            max_message_chars=MAX_MESSAGE_CHARS,
-                           metadata_words=BROWSER_WORDS), (401 if error else 200)
+                           metadata_words=BROWSER_WORDS, report_fields=REPORT_FIELDS), (401 if error else 200)
 
 
 @bp.get("/melder/zaak")
@@ -118,6 +120,33 @@ def render_case(ctx, error=None, status=200, uploaded=()):
         error=error, uploaded=uploaded, session_minutes=settings().reporter_session_minutes,
         code_token_field=form_token.FIELD, code_token=form_token.issue(settings(), clock().today()))
     return page, status
+
+
+@bp.get("/melder/kopie")
+@melder_required
+def melder_copy(ctx: reporter.ReporterContext):
+    """The melder's own copy (issue 12, item 7), the server path: rendered from the session in
+    memory and streamed as a download; nothing of it is written anywhere or recorded (the
+    melder's other reading, such as downloading an attachment, is not either)."""
+    return copy_download(ctx)
+
+
+def copy_download(ctx: reporter.ReporterContext) -> Response:
+    records = reporter.open_records(db(), ctx)
+    messages = [r for r in records if r.kind == "message"]
+    attachments = reporter.open_attachment_headers(db(), ctx)
+    today = clock().today()
+    css = (Path(current_app.static_folder) / "copy.css").read_text(encoding="utf-8")
+    html = render_template(
+        "reporter/copy_document.html", org=ctx.case.organisation, case=ctx.case, made_on=today,
+        report=next((r.body for r in records if r.kind == "report"), {}),
+        report_unreadable=any(r.unreadable for r in records if r.kind == "report"),
+        report_fields=REPORT_FIELDS, messages=messages, attachments=attachments, copy_css=css)
+    name = f"melding-kopie-{today:%d-%m-%Y}.html"
+    return Response(html, mimetype="text/html", headers={
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "Cache-Control": "no-store",
+    })
 
 
 @bp.get("/melder/sessie")
