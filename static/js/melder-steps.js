@@ -47,7 +47,7 @@
       steps.forEach(function (step) {
         var button = document.createElement("button");
         button.type = "button";
-        button.className = "button secondary";
+        button.className = "button secondary utrecht-button--secondary-action";
         button.setAttribute("data-event", String(step.event));
         button.textContent = String(step.label);
         button.addEventListener("click", function () { open(step, button); });
