@@ -10,6 +10,13 @@ from whistle.domain.lifecycle import MeldingKind, State
 from whistle.domain.routes import GUIDE, ROUTES
 from whistle.services.cases import overdue
 from whistle.services.organisations import regeling_of
+from whistle.web.downloads import download_name
+
+
+def office_label(value: str | None) -> str:
+    """An office of the bevoegd gezag (burgemeester, ...) as people read it."""
+    from whistle.domain.offices import OFFICE_LABELS
+    return OFFICE_LABELS.get(value or "", value or "")
 
 
 def nl_date(value: date | str | None) -> str:
@@ -92,6 +99,8 @@ def fingerprint(value: bytes | None) -> str:
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(nl_date)
+    app.add_template_filter(office_label)
+    app.add_template_filter(download_name)
     app.add_template_filter(state_label)
     app.add_template_filter(filesize)
     app.add_template_filter(melding_kind_label)
