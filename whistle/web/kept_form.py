@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template, request, session
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 
@@ -53,8 +53,11 @@ def _endpoint_for(path: str) -> tuple[object, dict] | None:
 
 
 def keepable() -> bool:
-    """This request is a form POST to a staff page whose typing should survive a login."""
-    return (request.method == "POST" and request.blueprint in KEEPABLE_BLUEPRINTS and not request.files
+    """This request is a form POST to a staff page whose typing should survive a login, from a
+    browser whose staff session ended (its cookie still names one that no longer opens). Anyone
+    who never logged in is sent to the login page as before."""
+    return (request.method == "POST" and session.get("_user_id") is not None
+            and request.blueprint in KEEPABLE_BLUEPRINTS and not request.files
             and _endpoint_for(request.path) is not None)
 
 
