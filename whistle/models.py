@@ -307,29 +307,6 @@ class DossierRecord(Base):
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class DossierAttachment(Base):
-    """An attachment of the case that travels in a dossier: the same body on disk (never a copy),
-    its file key re-wrapped under the dossier key. `header` is an `attachment` record sealed
-    under the dossier key and bound to the dossier's locator (name, type, size, file key)."""
-    __tablename__ = "dossier_attachments"
-    __table_args__ = (UniqueConstraint("dossier_id", "attachment_id", name="uq_dossier_attachments_dossier_attachment"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
-    attachment_id: Mapped[str] = mapped_column(ForeignKey("attachments.id", ondelete="CASCADE"), index=True)
-    header: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-class DossierDraft(Base):
-    """A dossier being composed (issue 13): what the counsellor chose and typed, a
-    `dossier_draft` record sealed under the case key. One per case; gone once sent or deleted.
-    Only the day it was saved is in the clear."""
-    __tablename__ = "dossier_drafts"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
-    saved_on: Mapped[date] = mapped_column(Date)
-    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
-
-
 class RetentionExtension(Base):
     """A postponed deletion of a closed case: the new day in the clear (the scheduler needs it),
     the counsellor's reason as a `retention` record sealed under the case key."""
@@ -433,3 +410,5 @@ class AuditEvent(Base):
 from whistle.models_disclosure import Disclosure  # noqa: E402,F401
 # The complaint and the oral melding's minutes (issue 15) live beside this module, on the same Base.
 from whistle.models_procedures import CaseComplaint, CaseMinutes  # noqa: E402,F401
+# A dossier's attachments and a dossier being composed (issue 13), on the same Base.
+from whistle.models_dossiers import DossierAttachment, DossierDraft  # noqa: E402,F401

@@ -12,7 +12,6 @@ from typing import Any, Mapping
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
-from werkzeug.datastructures import MultiDict
 
 import crypto
 from whistle.domain.report import MAX_FIELD_CHARS
@@ -33,10 +32,26 @@ _LISTS = ("include_message", "include_attachment")
 _MAX_VALUES = 2000
 
 
+class DraftForm:
+    """The kept fields as the compose page reads a form: `get` (the first value) and `getlist`."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self.pairs = pairs
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        return next((v for n, v in self.pairs if n == name), default)
+
+    def getlist(self, name: str) -> list[str]:
+        return [v for n, v in self.pairs if n == name]
+
+    def keys(self) -> list[str]:
+        return list(dict.fromkeys(n for n, _v in self.pairs))
+
+
 @dataclass
 class Draft:
     saved_on: date
-    form: MultiDict | None   # None when the draft does not open (shown as unreadable)
+    form: DraftForm | None   # None when the draft does not open (shown as unreadable)
 
 
 def form_fields(form: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -106,4 +121,4 @@ def draft_of(session: Session, case: Case, key: bytes | None) -> Draft | None:
         return Draft(row.saved_on, None)
     pairs = [(str(p[0]), str(p[1])) for p in body["fields"]
              if isinstance(p, list) and len(p) == 2 and _FIELD.match(str(p[0]))]
-    return Draft(row.saved_on, MultiDict(pairs))
+    return Draft(row.saved_on, DraftForm(pairs))
