@@ -42,6 +42,7 @@ def test_compose_preview_confirm_and_print(chromium, live_server, app, world, db
     assert vp.login_counsellor(email("vp")).status_code == 302
     base, found = live_server.base, []
     context = new_context(chromium, javascript=False, cookies=session_cookie(vp.client, base))
+    context.set_extra_http_headers({"Accept-Language": "nl-NL,nl"})  # the staff's pages as a Dutch browser asks
     page = context.new_page()
     found += check(page, f"{base}/vp/zaak/{ref}/doorzetten")
     page.check(f"input[name=include_attachment][value='{attachment}']")
@@ -68,6 +69,7 @@ def test_compose_preview_confirm_and_print(chromium, live_server, app, world, db
     member = Browser(app.test_client())
     assert member.login_counsellor(email("burgemeester")).status_code == 302
     context = new_context(chromium, javascript=False, cookies=session_cookie(member.client, base))
+    context.set_extra_http_headers({"Accept-Language": "nl-NL,nl"})
     page = context.new_page()
     found += check(page, f"{base}/bg/dossier/{dossier}")
     assert page.locator("#dossier-files a").inner_text() == "offerte.txt"
@@ -78,5 +80,25 @@ def test_compose_preview_confirm_and_print(chromium, live_server, app, world, db
         page.click("#dossier-files a")
     assert download.value.suggested_filename == "offerte.txt"
     assert open(download.value.path(), "rb").read() == FILE
+    context.close()
+    assert found == [], "\n".join(found)
+
+
+def test_the_login_page_that_keeps_what_was_typed_passes_axe(chromium, live_server, app, world, db, settings):
+    """The answer to a form sent after the session ended: the login form, what was typed in it."""
+    world.org("deventer")
+    make_staff(world, "deventer", "vp", "counsellor", None)
+    vp = Browser(app.test_client())
+    assert vp.login_counsellor(email("vp")).status_code == 302
+    base = live_server.base
+    context = new_context(chromium, javascript=False, cookies=session_cookie(vp.client, base))
+    page = context.new_page()
+    page.goto(f"{base}/vp/namens")
+    app.extensions["whistle"].clock.advance(minutes=settings.staff_session_minutes + 1)
+    page.fill("#what", "Getypt terwijl de sessie verliep.")
+    page.click("main form button[type=submit]")
+    assert page.locator("#kept-notice").is_visible()
+    assert page.locator("input[name='bewaard-what']").get_attribute("value") == "Getypt terwijl de sessie verliep."
+    found = check(page)
     context.close()
     assert found == [], "\n".join(found)
