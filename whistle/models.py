@@ -417,3 +417,5 @@ class AuditEvent(Base):
 from whistle.models_disclosure import Disclosure  # noqa: E402,F401
 # The complaint and the oral melding's minutes (issue 15) live beside this module, on the same Base.
 from whistle.models_procedures import CaseComplaint, CaseMinutes  # noqa: E402,F401
+# A dossier's attachments and a dossier being composed (issue 13), on the same Base.
+from whistle.models_dossiers import DossierAttachment, DossierDraft  # noqa: E402,F401

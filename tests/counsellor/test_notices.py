@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select
 
-from tests.authority.conftest import email, staff_id
+from tests.authority.conftest import email, send_dossier, staff_id
 from whistle.models import Case
 from whistle.services.lifecycle import transition
 from whistle.web.notices import NOTICES
@@ -55,8 +55,8 @@ def test_each_step_on_the_case_page_is_confirmed_on_that_page(melding, browser, 
     with db() as s:
         transition(use_case(s), melding.ref, "triage", as_staff(s, "vp"), kind="vermoeden_misstand",
                    meldingswaardig=True)
-    r = browser.submit(f"{case_page}/doorzetten", {"include_report": "ja", "report_what": "Een [weggelakt].",
-                                                   "note": "Graag uw besluit."}, form_page=f"{case_page}/doorzetten")
+    r = send_dossier(browser, melding.ref, {"include_report": "ja", "report_what": "Een [weggelakt].",
+                                            "note": "Graag uw besluit."})
     assert key_of(r) == "dossier_verstuurd"
     assert "Dossier verstuurd aan het bevoegd gezag." in page(client.get(r.headers["Location"]))
     # A refused step shows its error and no confirmation.

@@ -25,6 +25,9 @@ EVENT_LABELS: Mapping[str, str] = MappingProxyType({
     "case_dismiss": "Afgesloten als onbruikbaar",
     "case_fulfil_category": "Gedaan wat de regeling bij het onderwerp vraagt",
     "note_added": "Interne notitie toegevoegd",
+    "dossier_draft_saved": "Concept van het dossier opgeslagen",
+    "dossier_draft_deleted": "Concept van het dossier verwijderd",
+    "dossier_attachment_opened": "Bijlage uit een dossier gedownload",
     # meldingen
     "case_received": "Melding ontvangen",
     "case_reported_on_behalf": "Melding vastgelegd namens de melder",
