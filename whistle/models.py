@@ -412,10 +412,9 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-# Disclosure without consent has its table in its own module, to keep this one short; importing it
-# here puts it on Base.metadata (import Disclosure from here, not from there).
+# Tables kept in modules of their own to keep this one short, on the same Base (import them from
+# here): disclosure without consent, the complaint and oral minutes (issue 15), dossier drafts and
+# attachments (issue 13).
 from whistle.models_disclosure import Disclosure  # noqa: E402,F401
-# The complaint and the oral melding's minutes (issue 15) live beside this module, on the same Base.
 from whistle.models_procedures import CaseComplaint, CaseMinutes  # noqa: E402,F401
-# A dossier's attachments and a dossier being composed (issue 13), on the same Base.
 from whistle.models_dossiers import DossierAttachment, DossierDraft  # noqa: E402,F401
