@@ -139,6 +139,8 @@ class Case(Base):
               sqlite_where=text(PENDING_ACK), postgresql_where=text(PENDING_ACK)),
         Index("ix_cases_feedback_pending", "state", "feedback_due",
               sqlite_where=text(PENDING_FEEDBACK), postgresql_where=text(PENDING_FEEDBACK)),
+        # The inbox's order (whistle.services.counsellor.inbox), migration 0193.
+        Index("ix_cases_org_next_due", "organisation_id", "next_due", "received_on", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -190,8 +192,23 @@ class Case(Base):
     follow_ups_answered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     follow_ups_reminded: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     unit: Mapped[str | None] = mapped_column(String(64))  # the regeling's unit (SamenTwente), at triage
+    # The next statutory day the case awaits (whistle.domain.states.next_due), kept by
+    # whistle.services.cases on every flush; NULL when it awaits nothing. The inbox orders by it.
+    next_due: Mapped[date | None] = mapped_column(Date)
+    # The lead counsellor (issue 13.4): the one who takes the case on; the other key holders
+    # keep their access. NULL: nobody has taken it yet.
+    lead_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"), index=True)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class CaseSeen(Base):
+    """When a counsellor last opened a case, as the organisation's audit sequence number at that
+    moment (staff data, not the melder's time): the inbox marks what came after (issue 13.1)."""
+    __tablename__ = "case_seen"
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    seen_seq: Mapped[int] = mapped_column(Integer)
 
 
 class RegisterCount(Base):
