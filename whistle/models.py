@@ -192,23 +192,12 @@ class Case(Base):
     follow_ups_answered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     follow_ups_reminded: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     unit: Mapped[str | None] = mapped_column(String(64))  # the regeling's unit (SamenTwente), at triage
-    # The next statutory day the case awaits (whistle.domain.states.next_due), kept by
-    # whistle.services.cases on every flush; NULL when it awaits nothing. The inbox orders by it.
+    # The next statutory day it awaits (whistle.domain.states.next_due; NULL: none), kept on every flush.
     next_due: Mapped[date | None] = mapped_column(Date)
-    # The lead counsellor (issue 13.4): the one who takes the case on; the other key holders
-    # keep their access. NULL: nobody has taken it yet.
+    # The lead counsellor (issue 13.4; NULL: nobody took it yet); the other key holders keep access.
     lead_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"), index=True)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
-
-
-class CaseSeen(Base):
-    """When a counsellor last opened a case, as the organisation's audit sequence number at that
-    moment (staff data, not the melder's time): the inbox marks what came after (issue 13.1)."""
-    __tablename__ = "case_seen"
-    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
-    seen_seq: Mapped[int] = mapped_column(Integer)
 
 
 class RegisterCount(Base):
@@ -427,3 +416,4 @@ class AuditEvent(Base):
 from whistle.models_disclosure import Disclosure  # noqa: E402,F401
 # The complaint and the oral melding's minutes (issue 15) live beside this module, on the same Base.
 from whistle.models_procedures import CaseComplaint, CaseMinutes  # noqa: E402,F401
+from whistle.models_inbox import CaseSeen  # noqa: E402,F401
