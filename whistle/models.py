@@ -139,8 +139,10 @@ class Case(Base):
               sqlite_where=text(PENDING_ACK), postgresql_where=text(PENDING_ACK)),
         Index("ix_cases_feedback_pending", "state", "feedback_due",
               sqlite_where=text(PENDING_FEEDBACK), postgresql_where=text(PENDING_FEEDBACK)),
-        # The inbox's order (whistle.services.counsellor.inbox), migration 0193.
+        # The inbox's order, in all and within a state, and its search by reference (migration 0193).
         Index("ix_cases_org_next_due", "organisation_id", "next_due", "received_on", "id"),
+        Index("ix_cases_org_state_next_due", "organisation_id", "state", "next_due", "received_on", "id"),
+        Index("ix_cases_org_ref", "organisation_id", "ref"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -192,9 +194,8 @@ class Case(Base):
     follow_ups_answered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     follow_ups_reminded: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     unit: Mapped[str | None] = mapped_column(String(64))  # the regeling's unit (SamenTwente), at triage
-    # The next statutory day it awaits (whistle.domain.states.next_due; NULL: none), kept on every flush.
+    # The next day it awaits (domain.states.next_due), kept on every flush; the lead counsellor (13.4).
     next_due: Mapped[date | None] = mapped_column(Date)
-    # The lead counsellor (issue 13.4; NULL: nobody took it yet); the other key holders keep access.
     lead_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"), index=True)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")

@@ -1,7 +1,9 @@
 """Issue 13.1: the inbox at 100,000 cases. cases.next_due holds the next statutory day a case
 awaits (whistle.domain.states.next_due: the acknowledgement while not sent, then the feedback
 until given; NULL when it awaits nothing), kept by whistle.services.cases on every write, with
-an index in the inbox's order so that its first page is an index walk, not a sort.
+an index in the inbox's order so that its first page is an index walk, not a sort, the same
+order within a state (the status filter), and one of
+the organisation's references for the search by (part of) a reference.
 
 Existing rows are filled from their state and stored deadlines, with the state lists the domain
 gives (the same rule the application applies).
@@ -35,9 +37,14 @@ def upgrade() -> None:
                f"WHEN state IN ({feedback}) THEN feedback_due ELSE NULL END")
     op.create_index('ix_cases_org_next_due', 'cases', ['organisation_id', 'next_due', 'received_on', 'id'],
                     unique=False)
+    op.create_index('ix_cases_org_state_next_due', 'cases',
+                    ['organisation_id', 'state', 'next_due', 'received_on', 'id'], unique=False)
+    op.create_index('ix_cases_org_ref', 'cases', ['organisation_id', 'ref'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_cases_org_ref', table_name='cases')
+    op.drop_index('ix_cases_org_state_next_due', table_name='cases')
     op.drop_index('ix_cases_org_next_due', table_name='cases')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_column('next_due')

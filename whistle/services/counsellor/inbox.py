@@ -28,12 +28,13 @@ from whistle.domain.lifecycle import MeldingKind, State
 from whistle.domain.records import Author, RecordKind
 from whistle.domain.regeling import Regeling
 from whistle.domain.roles import StaffRole
-from whistle.domain.states import awaits_acknowledgement
+from whistle.domain.states import awaiting, awaits_acknowledgement
 from whistle.models import AuditEvent, Case, CaseKey, CaseSeen, Record, Staff
 from whistle.services.errors import Forbidden, InvalidInput
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000  # a filtered list is counted up to here ("meer dan 10.000")
+REF_IDS = 500  # a search by reference that matches up to this many cases looks them up by id
 SOON_DAYS = 7  # "due this week": today up to and including a week from now
 DEADLINE_FILTERS = {"verstreken": "Termijn verstreken", "deze_week": "Termijn binnen 7 dagen"}
 LEAD_MINE, LEAD_NOBODY = "mij", "niemand"
@@ -190,6 +191,17 @@ def _news(session: Session, staff: Staff, cases: list[Case]) -> dict[int, list[s
     return out
 
 
+def _ref_matches(session: Session, staff: Staff, ref: str):
+    """The search by (part of) a reference: the organisation's references are read from
+    ix_cases_org_ref alone (no case row), and the few that match become a list of ids, so the
+    ordered walk does not read every case to test its reference. Many matches (a search for
+    "M-") keep the plain condition."""
+    matches = Case.ref.contains(ref, autoescape=True)
+    ids = list(session.scalars(select(Case.id).where(Case.organisation_id == staff.organisation_id, matches)
+                               .limit(REF_IDS + 1)))
+    return Case.id.in_(ids) if len(ids) <= REF_IDS else matches
+
+
 def _capped_count(session: Session, query) -> tuple[int, bool]:
     n = session.scalar(select(func.count()).select_from(query.limit(COUNT_CAP + 1).subquery()))
     return (COUNT_CAP, True) if n > COUNT_CAP else (n, False)
@@ -228,12 +240,15 @@ def page(session: Session, staff: Staff, regeling: Regeling, filters: Filters, t
             raise InvalidInput("Onbekende vertrouwenspersoon; kies er een uit de lijst.", field="lead")
         conditions.append(Case.lead_staff_id == int(filters.lead))
     if filters.ref:
-        conditions.append(Case.ref.contains(filters.ref, autoescape=True))
+        conditions.append(_ref_matches(session, staff, filters.ref))
 
     # Every key the member holds is for a case of their organisation (intake and sharing wrap
     # keys within it only), so the unfiltered count is a count of their keys.
     count_mine = session.scalar(select(func.count(CaseKey.id)).where(CaseKey.staff_id == staff.id))
-    cases = _ordered(session, conditions, (filters.page - 1) * PAGE_SIZE, PAGE_SIZE)
+    # A state either awaits a deadline (its cases all have a next_due) or awaits none: then
+    # only one of the two walks can find anything.
+    parts = (True, False) if not filters.state else ((True,) if awaiting(filters.state) else (False,))
+    cases = _ordered(session, conditions, (filters.page - 1) * PAGE_SIZE, PAGE_SIZE, parts)
     if filters.page == 1 and len(cases) < PAGE_SIZE:
         total, capped = len(cases), False  # the whole list is on this page: no count needed
     elif filters.active:
@@ -263,25 +278,33 @@ def page(session: Session, staff: Staff, regeling: Regeling, filters: Filters, t
                 [(m.id, names[m.id]) for m in counsellors if m.id != staff.id], capped)
 
 
-def _ordered(session: Session, conditions: list, offset: int, limit: int) -> list[Case]:
+def _ordered(session: Session, conditions: list, offset: int, limit: int,
+             parts: tuple[bool, ...] = (True, False)) -> list[Case]:
     """Most urgent first: the cases awaiting a deadline, earliest first (overdue ones are the
-    earliest); then those that await nothing, newest first. Each part is one walk of
-    ix_cases_org_next_due in its own direction, stopping after `limit` matches."""
-    due = conditions + [Case.next_due.is_not(None)]
-    cases = list(session.scalars(select(Case).where(*due)
-                                 .order_by(Case.next_due, Case.received_on, Case.id).offset(offset).limit(limit)))
-    if len(cases) == limit:
-        return cases
-    # The awaiting part ended on this page (or before it): how many it has tells where the
-    # rest starts. Counted only up to the page's end, which it does not reach.
-    rest_offset = 0
-    if not cases and offset:
-        before = session.scalar(select(func.count()).select_from(select(Case.id).where(*due).limit(offset).subquery()))
-        rest_offset = offset - before
-    rest = session.scalars(select(Case).where(*conditions, Case.next_due.is_(None))
-                           .order_by(Case.received_on.desc(), Case.id.desc())
-                           .offset(rest_offset).limit(limit - len(cases)))
-    return cases + list(rest)
+    earliest); then those that await nothing, newest first. Each part (True: awaiting) is one
+    walk of ix_cases_org_next_due in its own direction, stopping after `limit` matches."""
+    cases: list[Case] = []
+    for awaits in parts:
+        if awaits:
+            part = select(Case).where(*conditions, Case.next_due.is_not(None))
+            order = (Case.next_due, Case.received_on, Case.id)
+        else:
+            part = select(Case).where(*conditions, Case.next_due.is_(None))
+            # next_due is NULL throughout; naming it lets PostgreSQL walk the index backwards
+            # (IS NULL does not fix a column's order for its planner, as an equality does).
+            order = (Case.next_due.desc(), Case.received_on.desc(), Case.id.desc())
+        found = list(session.scalars(part.order_by(*order).offset(offset).limit(limit - len(cases))))
+        if len(cases) + len(found) >= limit or awaits is parts[-1]:
+            return cases + found
+        if not found and offset:
+            # This part ended before the page: how many it has tells where the next one starts
+            # (counted only up to `offset`, which it does not reach).
+            offset -= session.scalar(select(func.count()).select_from(
+                part.with_only_columns(Case.id).limit(offset).subquery()))
+        else:
+            offset = 0
+        cases += found
+    return cases
 
 
 def _not_shared(session: Session, staff: Staff, mine: int) -> tuple[int, list[str]]:
