@@ -10,8 +10,10 @@ whistle.services.cases on every write) and ix_cases_org_next_due (organisation_i
 received_on, id) holds the order, so the first page reads 50 index entries and checks the
 member's key for each with the unique (case_id, staff_id) index, instead of sorting every case.
 The cases that await a deadline come first (earliest first), then those that await nothing
-(newest first): two walks of the same index. Counts of a filtered list stop at COUNT_CAP;
-the unfiltered counts are counts of two indexes (the member's keys, the organisation's cases)."""
+(newest first): two walks of the same index. Counts of a filtered list stop at COUNT_CAP (or
+the page asked for); the pager then shows the next page when there is one (a page is read with
+one row more than it shows). The unfiltered counts are counts of two indexes (the member's
+keys, the organisation's cases)."""
 from __future__ import annotations
 
 import math
@@ -33,7 +35,7 @@ from whistle.models import AuditEvent, Case, CaseKey, CaseSeen, Record, Staff
 from whistle.services.errors import Forbidden, InvalidInput
 
 PAGE_SIZE = 50
-COUNT_CAP = 10_000  # a filtered list is counted up to here ("meer dan 10.000")
+COUNT_CAP = 1_000  # a filtered list is counted up to here, or to its page ("meer dan 1000")
 REF_IDS = 500  # a search by reference that matches up to this many cases looks them up by id
 SOON_DAYS = 7  # "due this week": today up to and including a week from now
 DEADLINE_FILTERS = {"verstreken": "Termijn verstreken", "deze_week": "Termijn binnen 7 dagen"}
@@ -123,14 +125,15 @@ class Row:
 @dataclass
 class Page:
     rows: list[Row]
-    total: int  # the member's cases matching the filters (up to COUNT_CAP when filtered)
+    total: int  # the member's cases matching the filters (at least this many when capped)
     filters: Filters
-    pages: int
+    pages: int | None  # None when the count stopped at its cap
     mine: int  # all cases shared with the member
     unshared: int  # the organisation's cases not shared with the member
     sharers: list[str] = field(default_factory=list)  # colleagues who hold keys and can share
     colleagues: list[tuple[int, str]] = field(default_factory=list)  # counsellors for the lead filter
-    capped: bool = False  # more than COUNT_CAP match: `total` is the cap
+    capped: bool = False  # more match than were counted: `total` is a lower bound
+    has_next: bool = False
 
     @property
     def first(self) -> int:
@@ -202,9 +205,9 @@ def _ref_matches(session: Session, staff: Staff, ref: str):
     return Case.id.in_(ids) if len(ids) <= REF_IDS else matches
 
 
-def _capped_count(session: Session, query) -> tuple[int, bool]:
-    n = session.scalar(select(func.count()).select_from(query.limit(COUNT_CAP + 1).subquery()))
-    return (COUNT_CAP, True) if n > COUNT_CAP else (n, False)
+def _capped_count(session: Session, query, cap: int) -> tuple[int, bool]:
+    n = session.scalar(select(func.count()).select_from(query.limit(cap + 1).subquery()))
+    return (cap, True) if n > cap else (n, False)
 
 
 def _counsellors(session: Session, staff: Staff) -> list[Staff]:
@@ -248,18 +251,20 @@ def page(session: Session, staff: Staff, regeling: Regeling, filters: Filters, t
     # A state either awaits a deadline (its cases all have a next_due) or awaits none: then
     # only one of the two walks can find anything.
     parts = (True, False) if not filters.state else ((True,) if awaiting(filters.state) else (False,))
-    cases = _ordered(session, conditions, (filters.page - 1) * PAGE_SIZE, PAGE_SIZE, parts)
-    if filters.page == 1 and len(cases) < PAGE_SIZE:
+    offset = (filters.page - 1) * PAGE_SIZE
+    cases = _ordered(session, conditions, offset, PAGE_SIZE + 1, parts)
+    has_next, cases = len(cases) > PAGE_SIZE, cases[:PAGE_SIZE]
+    if filters.page == 1 and not has_next:
         total, capped = len(cases), False  # the whole list is on this page: no count needed
     elif filters.active:
-        total, capped = _capped_count(session, select(Case.id).where(*conditions))
+        total, capped = _capped_count(session, select(Case.id).where(*conditions), max(COUNT_CAP, offset + PAGE_SIZE))
     else:
         total, capped = count_mine, False
-    pages = max(1, math.ceil(total / PAGE_SIZE))
-    if filters.page > pages or not cases and filters.page > 1:
+    pages = None if capped else max(1, math.ceil(total / PAGE_SIZE))
+    if not cases and filters.page > 1:
         raise InvalidInput(f"Die pagina bestaat niet; er {'is' if pages == 1 else 'zijn'} {pages} "
-                           f"{'pagina' if pages == 1 else 'pagina’s'}"
-                           f"{' (verfijn de filters voor de rest)' if capped else ''}.", field="pagina")
+                           f"{'pagina' if pages == 1 else 'pagina’s'}." if pages else "Die pagina bestaat niet.",
+                           field="pagina")
 
     wrote_last = _melder_wrote_last(session, [c.id for c in cases])
     news = _news(session, staff, cases)
@@ -275,7 +280,7 @@ def page(session: Session, staff: Staff, regeling: Regeling, filters: Filters, t
                         news.get(c.id, [])))
     unshared, sharers = _not_shared(session, staff, count_mine)
     return Page(rows, total, filters, pages, count_mine, unshared, sharers,
-                [(m.id, names[m.id]) for m in counsellors if m.id != staff.id], capped)
+                [(m.id, names[m.id]) for m in counsellors if m.id != staff.id], capped, has_next)
 
 
 def _ordered(session: Session, conditions: list, offset: int, limit: int,
