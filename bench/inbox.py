@@ -32,14 +32,18 @@ from bench.common import bench_database, case_rows, print_header, with_next_due 
 RUNS = 40
 
 
-def percentiles(fn) -> tuple[float, float]:
+def percentiles(fn) -> tuple[float, float, float]:
+    """p50 and p95 of the wall time, and p95 of this process's CPU time (ms). The CPU time
+    counts what the service and an embedded database do here, not the wait for a core when
+    other work shares the machine (nor a database server's own work)."""
     fn()  # warm
-    times = []
+    times, cpu = [], []
     for _ in range(RUNS):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
         times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), statistics.quantiles(times, n=20)[-1]
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return statistics.median(times), statistics.quantiles(times, n=20)[-1], statistics.quantiles(cpu, n=20)[-1]
 
 
 def main() -> int:
@@ -109,9 +113,9 @@ def main() -> int:
                 return inbox.page(s, staff, regeling_of(staff.organisation), filters, today)
         return run
 
-    b50, b95 = percentiles(bare)
-    print(f"\n{'':44} {'p50 ms':>8} {'p95 ms':>8} {'p95 ratio':>9}")
-    print(f"{'bare query: the first 50 in order':44} {b50:8.1f} {b95:8.1f}")
+    b50, b95, bcpu = percentiles(bare)
+    print(f"\n{'':44} {'p50 ms':>8} {'p95 ms':>8} {'p95 ratio':>9} {'cpu p95':>8}")
+    print(f"{'bare query: the first 50 in order':44} {b50:8.1f} {b95:8.1f} {'':9} {bcpu:8.1f}")
     deep = max(1, cases // inbox.PAGE_SIZE // 2)
     for label, filters in (("inbox, first page", inbox.Filters()),
                            ("inbox, overdue only", inbox.Filters(deadline="verstreken")),
@@ -122,9 +126,9 @@ def main() -> int:
                            ("inbox, nobody took it on", inbox.Filters(lead=inbox.LEAD_NOBODY)),
                            ("inbox, reference search", inbox.Filters(ref="M-0004")),
                            (f"inbox, page {deep} (halfway)", inbox.Filters(page=deep))):
-        p50, p95 = percentiles(listing(filters))
+        p50, p95, cpu95 = percentiles(listing(filters))
         goal = "" if p95 < 100 else "  (goal: p95 < 100 ms, not met)"
-        print(f"{label:44} {p50:8.1f} {p95:8.1f} {p95 / b95:8.1f}x{goal}")
+        print(f"{label:44} {p50:8.1f} {p95:8.1f} {p95 / b95:8.1f}x {cpu95:8.1f}{goal}")
     engine.dispose()
     return 0
 
