@@ -36,6 +36,8 @@ EVENT_LABELS: Mapping[str, str] = MappingProxyType({
     "case_exported": "Zaak als PDF gemaakt",
     "case_access_granted": "Toegang tot de zaak gegeven aan een collega",
     "case_access_withdrawn": "Toegang tot de zaak ingetrokken",
+    "case_lead_taken": "Zaak opgepakt als eerste vertrouwenspersoon",
+    "case_lead_handed_over": "Zaak overgedragen aan een andere vertrouwenspersoon",
     "cases_dismissed_in_bulk": "Afgesloten als onbruikbaar (met andere meldingen)",
     "message_from_melder": "Bericht van de melder",
     "message_to_melder": "Bericht aan de melder",
@@ -116,3 +118,20 @@ def event_description(name: str) -> str:
         except ValueError:
             pass
     return "Andere gebeurtenis"
+
+
+# What the inbox marks as new since a counsellor last opened a case (issue 13.1): what the melder
+# did, a decision of the bevoegd gezag, a consent. Each event's words after "Nieuw: ".
+NEWS_FOR_COUNSELLOR: Mapping[str, str] = MappingProxyType({
+    "message_from_melder": "bericht van melder",
+    "attachment_from_melder": "bericht van melder",
+    "case_disagree": "melder is het oneens met de uitkomst",
+    "case_withdraw": "melder trok de melding in",
+    "case_report_external": "melder meldde extern",
+    "benadeling_reported": "benadeling gemeld door melder",
+    "minutes_approved": "melder keurde het verslag goed",
+    "minutes_corrected": "melder vroeg om aanvulling van het verslag",
+    "case_decide": "besluit van het bevoegd gezag",
+    "identity_consent_given": "toestemming van melder",
+    "identity_consent_revoked": "melder trok de toestemming in",
+})
