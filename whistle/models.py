@@ -409,4 +409,4 @@ class AuditEvent(Base):
 # here puts it on Base.metadata (import Disclosure from here, not from there).
 from whistle.models_disclosure import Disclosure  # noqa: E402,F401
 # The complaint and the oral melding's minutes (issue 15) live beside this module, on the same Base.
-from whistle.models_procedures import CaseComplaint, CaseMinutes  # noqa: E402,F401
+from whistle.models_procedures import CaseComplaint, CaseMeeting, CaseMinutes  # noqa: E402,F401

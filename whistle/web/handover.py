@@ -13,6 +13,7 @@ from whistle.domain.roles import StaffRole
 from whistle.services.counsellor import sharing as case_access
 from whistle.services.counsellor import betrokkenen as concerned
 from whistle.services.counsellor import complaint, escalation, oral
+from whistle.services.counsellor import meeting
 from whistle.services.melder import intake
 from whistle.services.counsellor import on_behalf
 from whistle.services.errors import Conflict, InvalidInput
@@ -144,3 +145,15 @@ def revise_minutes(principal: StaffPrincipal, ref: str):
     except (InvalidInput, Conflict) as exc:
         return counsellor_pages.render_case(principal, ref, error=exc.message, status=exc.status)
     return done("counsellor.case", "verslag_bijgewerkt", ref=ref, _anchor="verslag")
+
+
+@bp.post("/zaak/<ref>/gesprek")
+@staff_required(StaffRole.COUNSELLOR)
+def propose_meeting(principal: StaffPrincipal, ref: str):
+    """A time and place for the meeting the melder asked for, sealed to the melder."""
+    try:
+        with attempt():
+            meeting.propose(use_case(), principal, ref, request.form)
+    except (InvalidInput, Conflict) as exc:
+        return counsellor_pages.render_case(principal, ref, error=exc.message, status=exc.status)
+    return done("counsellor.case", "gesprek_voorgesteld", ref=ref, _anchor="gesprek")
