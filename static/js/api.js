@@ -87,6 +87,10 @@
       postMinutes: function (token, payload) {
         return call("POST", "/reporter/case/minutes", payload, token);
       },
+      /* A meeting on request (protocol E.10): {action: "request"|"confirm"|"other_moment", kind, ciphertext}. */
+      postMeeting: function (token, payload) {
+        return call("POST", "/reporter/case/meeting", payload, token);
+      },
       postMessage: function (token, ciphertext) {
         return call("POST", "/reporter/case/messages", { ciphertext: ciphertext }, token);
       },

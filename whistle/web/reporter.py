@@ -88,7 +88,7 @@ def login(org: str):
             return redirect(url_for("reporter.case_page"))
     # The browser path (static/js/terug.js) needs the state names, the one answer for a
     # wrong code and the longest message, to say and check exactly what the server path does.
-    return render_template("reporter/login.html", org=organisation, error=error,
+    return render_template("reporter/login.html", org=organisation, error=error, meeting_kinds=list(MeetingKind),
                            state_labels={s.value: s.label for s in State},
                            unauthorized=Unauthorized().message,
                            max_message_chars=MAX_MESSAGE_CHARS,
