@@ -22,6 +22,7 @@ from whistle.web import counsellor as counsellor_pages
 from whistle.web.context import after_commit, attempt, use_case
 from whistle.web.notices import done
 from whistle.web.principals import staff_required
+from whistle.web.uploads import posted_attachments
 
 bp = Blueprint("handover", __name__, url_prefix="/vp")
 log = logging.getLogger("whistle.web")
@@ -126,7 +127,8 @@ def record_oral(principal: StaffPrincipal):
         try:
             with attempt():
                 case, code = oral.record(use_case(), principal, request.form,
-                                         give_code=request.form.get("give_code") == "ja")
+                                         give_code=request.form.get("give_code") == "ja",
+                                         recordings=posted_attachments("recording", keep_metadata=True))
         except InvalidInput as exc:
             error = exc.message
         else:
