@@ -401,7 +401,7 @@ class AuditEvent(Base):
 # here): disclosure without consent, the complaint and oral minutes (issue 15), dossier drafts and
 # attachments, what each counsellor last saw (issue 13), the register's counts (issue 14).
 from whistle.models_disclosure import Disclosure  # noqa: E402,F401
-from whistle.models_procedures import CaseComplaint, CaseMinutes  # noqa: E402,F401
+from whistle.models_procedures import CaseComplaint, CaseMeeting, CaseMinutes  # noqa: E402,F401
 from whistle.models_dossiers import DossierAttachment, DossierDraft  # noqa: E402,F401
 from whistle.models_inbox import CaseSeen  # noqa: E402,F401
 from whistle.models_register import RegisterCount  # noqa: E402,F401

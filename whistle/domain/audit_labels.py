@@ -70,6 +70,13 @@ EVENT_LABELS: Mapping[str, str] = MappingProxyType({
     "minutes_revised": "Nieuwe versie van het verslag van de mondelinge melding",
     "minutes_approved": "Verslag van de mondelinge melding goedgekeurd door de melder",
     "minutes_corrected": "Melder vroeg om aanvulling van het verslag",
+    "oral_recording_stored": "Opname van de mondelinge melding opgeslagen, met toestemming van de melder",
+    "meeting_requested": "Melder vroeg om een gesprek",
+    "meeting_proposed": "Tijd en plaats voor het gesprek voorgesteld aan de melder",
+    "meeting_confirmed": "Melder bevestigde het gesprek",
+    "meeting_other_moment_asked": "Melder vroeg om een ander moment voor het gesprek",
+    "meeting_proposal_reminder": "Herinnering: voorstel voor een gesprek",
+    "complaint_decision_reminder": "Herinnering: besluit op de klacht",
     # dossiers
     "dossier_sent": "Dossier verstuurd",
     "dossier_opened": "Dossier geopend door het bevoegd gezag",

@@ -16,7 +16,8 @@ from whistle.services.counsellor import history as case_history
 from whistle.services.counsellor import inbox as inbox_service
 from whistle.services.counsellor import lead as case_lead
 from whistle.services.counsellor import notes as case_notes
-from whistle.services.melder import minutes
+from whistle.services.counsellor import meeting as meeting_requests
+from whistle.services.melder import meeting, minutes
 from whistle.services.operations import retention
 from whistle.services.errors import Conflict, InvalidInput
 from whistle.services.staff.accounts import StaffPrincipal
@@ -64,7 +65,8 @@ def render_inbox(principal: StaffPrincipal, error: str | None = None, status: in
                            log_problems=recipient_log.verify(db(), org),
                            my_fingerprint=trust.fingerprint_of(principal.staff),
                            reasons=list(DismissReason), dismissable=DISMISSABLE, error=error,
-                           disclosure_steps=disclosure.waiting(db(), principal, clock().today())), status
+                           disclosure_steps=disclosure.waiting(db(), principal, clock().today()),
+                           meeting_requests=meeting_requests.pending(db(), principal.staff.id, clock().today())), status
 
 
 @bp.post("/opschonen")
@@ -103,7 +105,7 @@ def render_case(principal: StaffPrincipal, ref: str, error: str | None = None, s
                                         else disclosure.case_views(use_case(), principal, opened.case)),
                            complaint=complaint.facts(opened.case, clock().today()),
                            complaint_message=complaint.complaint_message(opened),
-                           minutes=minutes.view(db(), opened.case),
+                           minutes=minutes.view(db(), opened.case), meeting=meeting.view(db(), opened.case),
                            lead=case_lead.view(db(), principal, opened.case),
                            today=clock().today(), error=error), status
 

@@ -42,6 +42,7 @@ NOTICES: dict[str, str] = {
     "notitie_opgeslagen": "Notitie opgeslagen.",
     "klacht_voorgelegd": "De klacht is voorgelegd aan wie er volgens de regeling over beslist.",
     "verslag_bijgewerkt": "Een nieuwe versie van het verslag staat klaar; de melder kan haar goedkeuren of aanvullen.",
+    "gesprek_voorgesteld": "Uw voorstel voor het gesprek staat versleuteld klaar voor de melder, die het bevestigt of om een ander moment vraagt.",
     # the bevoegd gezag
     "besluit_vastgelegd": "Besluit vastgelegd. De vertrouwenspersoon ziet het bij de zaak.",
     "klachtbesluit_vastgelegd": "Besluit over de klacht vastgelegd. De melder leest het bij de zaak.",
