@@ -90,7 +90,7 @@ def _note(uc: UseCase, ctx: ReporterContext, raw: Mapping[str, Any]) -> None:
             return
         if ctx.case_key is None:
             raise InvalidInput("ciphertext: een toelichting gaat versleuteld mee, niet als tekst.", field="ciphertext")
-        blob = crypto.seal_record(ctx.case_key, "message", ctx.locator_hex, {"text": text, "purpose": REQUEST_NOTE})
+        blob = crypto.seal_record(ctx.case_key, "message", ctx.binding_hex, {"text": text, "purpose": REQUEST_NOTE})
     uc.session.add(Record(case_id=ctx.case.id, kind=RecordKind.MESSAGE, author=Author.MELDER,
                           created_on=uc.today(), ciphertext=blob))
 
