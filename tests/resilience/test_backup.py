@@ -469,3 +469,23 @@ def test_writes_and_checkpoints_after_the_snapshot_began_do_not_reach_the_image(
         assert s.scalar(select(func.count()).select_from(Record)) == before
         assert audit.verify(s) == []
     engine.dispose()
+
+
+def test_when_the_wal_is_never_found_empty_the_image_is_a_private_copy(arranged, settings, target, tmp_path,
+                                                                        monkeypatch):
+    """The fallback (a server that never lets the WAL empty): SQLite's backup API into a
+    private copy, the left-out tables emptied there; it restores the same way."""
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("the image form is SQLite's")
+    create_module = sys.modules["whistle.services.operations.backup.create"]
+    tries = []
+    monkeypatch.setattr(create_module, "_plan_image", lambda *args: tries.append(1))
+    arranged.melders[0].log_in()  # a melder session, which must not travel
+    path = make_backup(settings, tmp_path)
+    assert len(tries) == create_module.SNAPSHOT_ATTEMPTS
+    assert not [p for p in settings.data_dir.iterdir() if ".backup-" in p.name]
+    backup.restore(target, path, BACKUP_PASS)
+    assert integrity(target) == ["ok"]
+    source, restored = all_rows(settings), all_rows(target)
+    assert source["reporter_sessions"] and restored["reporter_sessions"] == []
+    assert restored["cases"] == source["cases"] and restored["audit_events"] == source["audit_events"]
