@@ -71,12 +71,13 @@ class BackupWriter:
     def _push(self, message: bytes, tag: int) -> None:
         if self._finished:
             raise CryptoError("backup writer already finished")
-        if not isinstance(message, (bytes, bytearray)) or len(message) > MAX_MESSAGE:
+        if not isinstance(message, (bytes, bytearray, memoryview)) or len(message) > MAX_MESSAGE:
             raise CryptoError(f"a backup message must be bytes of at most {MAX_MESSAGE}")
         ad = self._header if self._first else None
         self._first = False
         frame = sodium.crypto_secretstream_xchacha20poly1305_push(self._state, bytes(message), ad, tag)
-        self._sink.write(_LENGTH.pack(len(frame)) + frame)
+        self._sink.write(_LENGTH.pack(len(frame)))
+        self._sink.write(frame)
 
     def write(self, message: bytes) -> None:
         self._push(message, _TAG_MESSAGE)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+import sys
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -313,6 +314,8 @@ def test_a_backup_taken_during_writes_is_one_consistent_snapshot(arranged, setti
         assert audit.verify(s) == []
     engine.dispose()
     assert messages == events >= 1 + 5
+    if target.database_url.startswith("sqlite"):
+        assert integrity(target) == ["ok"]
 
 
 def test_the_snapshot_does_not_see_writes_committed_after_it_began(arranged, settings, db):
@@ -355,3 +358,134 @@ def test_an_image_restores_into_sqlite_only(settings, target, tmp_path):
     with pytest.raises(backup.BackupError, match="restores into SQLite only.*--portable"):
         backup.restore(target, path, BACKUP_PASS)
     assert tree(target) == before
+
+
+def image_bytes(path: Path) -> bytes:
+    """The database image a SQLite backup carries: its D messages up to the first body."""
+    out, inside = bytearray(), False
+    for m in crypto.read_backup(open(path, "rb"), BACKUP_PASS):
+        if m[:1] == b"I":
+            inside = True
+        elif m[:1] == b"D" and inside:
+            out += m[1:]
+        elif inside:
+            break
+    return bytes(out)
+
+
+def integrity(settings: Settings) -> list[str]:
+    import sqlite3
+    conn = sqlite3.connect(settings.database_url.split("///", 1)[1])
+    try:
+        return [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    finally:
+        conn.close()
+
+
+def test_a_sqlite_image_leaves_out_the_sessions_page_by_page(arranged, settings, target, tmp_path, db,
+                                                            monkeypatch):
+    """The image is streamed from the database file; the pages of the sessions and login
+    challenges (their sealed keys) are replaced as they stream, and the restored file is a
+    sound database in which those tables are empty and take new rows."""
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("the image form is SQLite's")
+    from sqlalchemy import insert
+    from whistle.models import ReporterChallenge, ReporterSession, Staff, StaffSession
+    create_module = sys.modules["whistle.services.operations.backup.create"]
+    marker = b"SEALED-SESSION-KEY"
+    with db() as s:
+        staff_id = s.scalars(select(Staff.id)).first()
+        case_id = s.scalars(select(Case.id)).first()
+        expires = Clock().now()
+        # Enough rows, and secrets long enough, for interior and overflow pages.
+        staff_rows = [{"digest": secrets.token_bytes(32), "staff_id": staff_id, "expires_at": expires,
+                       "sealed_secret": marker + secrets.token_bytes(6000), "second_factor_done": True}
+                      for _ in range(150)]
+        s.execute(insert(StaffSession), staff_rows)
+        s.execute(insert(ReporterSession), [{"digest": secrets.token_bytes(32), "case_id": case_id,
+                                             "expires_at": expires, "sealed_secret": marker + secrets.token_bytes(300)}
+                                            for _ in range(300)])
+        s.execute(insert(ReporterChallenge), [{"digest": secrets.token_bytes(32), "expires_at": expires}
+                                              for _ in range(300)])
+
+    def no_fallback(*_args):
+        raise AssertionError("the image was copied, not streamed from the file")
+    monkeypatch.setattr(create_module, "_write_copied_image", no_fallback)
+    path = make_backup(settings, tmp_path)
+    image = image_bytes(path)
+    assert image[:16] == b"SQLite format 3\0"
+    assert marker not in image
+    for row in staff_rows[::10]:
+        assert row["digest"] not in image and row["sealed_secret"][-64:] not in image
+
+    backup.restore(target, path, BACKUP_PASS)
+    assert integrity(target) == ["ok"]
+    restored = all_rows(target)
+    assert restored["staff_sessions"] == restored["reporter_sessions"] == restored["reporter_challenges"] == []
+    assert restored["cases"] == all_rows(settings)["cases"]
+    engine = make_engine(target.database_url)
+    with transaction(make_session_factory(engine)) as s:
+        s.execute(insert(StaffSession), [dict(r, digest=secrets.token_bytes(32)) for r in staff_rows[:50]])
+        assert audit.verify(s) == []
+    engine.dispose()
+    assert integrity(target) == ["ok"]
+
+
+def test_writes_and_checkpoints_after_the_snapshot_began_do_not_reach_the_image(
+        arranged, settings, target, tmp_path, db, monkeypatch):
+    """The snapshot is pinned: a message written once the read transaction is open, and a
+    checkpoint asked for meanwhile, change nothing in the file being streamed."""
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("the image form is SQLite's")
+    import sqlite3
+    create_module = sys.modules["whistle.services.operations.backup.create"]
+    with db() as s:
+        before = s.scalar(select(func.count()).select_from(Record))
+    stream = create_module._stream_image
+    seen = {}
+
+    def during(*args):
+        arranged.melders[0].send_message("geschreven tijdens de backup")
+        other = sqlite3.connect(settings.database_url.split("///", 1)[1], timeout=0.2)
+        try:
+            for mode in ("PASSIVE", "FULL", "RESTART", "TRUNCATE"):
+                try:
+                    seen[mode] = other.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+                except sqlite3.OperationalError as exc:  # busy: the reader holds it off
+                    seen[mode] = str(exc)
+        finally:
+            other.close()
+        return stream(*args)
+
+    monkeypatch.setattr(create_module, "_stream_image", during)
+    path = make_backup(settings, tmp_path)
+    assert seen  # the snapshot path ran
+    with db() as s:
+        assert s.scalar(select(func.count()).select_from(Record)) == before + 1
+    backup.restore(target, path, BACKUP_PASS)
+    assert integrity(target) == ["ok"]
+    engine = make_engine(target.database_url)
+    with transaction(make_session_factory(engine)) as s:
+        assert s.scalar(select(func.count()).select_from(Record)) == before
+        assert audit.verify(s) == []
+    engine.dispose()
+
+
+def test_when_the_wal_is_never_found_empty_the_image_is_a_private_copy(arranged, settings, target, tmp_path,
+                                                                        monkeypatch):
+    """The fallback (a server that never lets the WAL empty): SQLite's backup API into a
+    private copy, the left-out tables emptied there; it restores the same way."""
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("the image form is SQLite's")
+    create_module = sys.modules["whistle.services.operations.backup.create"]
+    tries = []
+    monkeypatch.setattr(create_module, "_plan_image", lambda *args: tries.append(1))
+    arranged.melders[0].log_in()  # a melder session, which must not travel
+    path = make_backup(settings, tmp_path)
+    assert len(tries) == create_module.SNAPSHOT_ATTEMPTS
+    assert not [p for p in settings.data_dir.iterdir() if ".backup-" in p.name]
+    backup.restore(target, path, BACKUP_PASS)
+    assert integrity(target) == ["ok"]
+    source, restored = all_rows(settings), all_rows(target)
+    assert source["reporter_sessions"] and restored["reporter_sessions"] == []
+    assert restored["cases"] == source["cases"] and restored["audit_events"] == source["audit_events"]

@@ -6,8 +6,11 @@ single read transaction (SQLite WAL snapshot; PostgreSQL REPEATABLE READ, read o
 the bodies named by the snapshot's attachment rows are copied (bodies never change once
 committed). On PostgreSQL, and on SQLite with `portable`, the dump is logical (rows per table,
 with the Alembic revision), so it restores into SQLite or PostgreSQL alike. On SQLite it is
-otherwise the database file's own image, taken with SQLite's online backup API (the same
-consistent snapshot, at the speed of a file copy), which restores into SQLite only.
+otherwise the database file's own image, which restores into SQLite only: streamed from the
+database file itself inside one read transaction begun on an empty WAL (no checkpoint can
+write into the file while it is open), with the pages of the tables a backup leaves out
+replaced as they stream (create._write_image); SQLite's online backup API into a private
+copy is the fallback when the WAL is never found empty.
 
 `restore` only fills an empty target (no database, no attachment bodies), and only after
 the whole file authenticated: rows go into a staging database (a new SQLite file, or one

@@ -6,7 +6,10 @@ from __future__ import annotations
 import os
 import secrets
 import sqlite3
+import struct
+import time
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -142,9 +145,147 @@ def _sqlite_file(settings: Settings) -> Path | None:
     return Path(url.database)
 
 
+# How often the file's own snapshot is tried before falling back to a private copy made with
+# SQLite's backup API (a server that never lets the WAL be emptied).
+SNAPSHOT_ATTEMPTS = 20
+
+
 def _write_image(settings: Settings, database: Path, fh: BinaryIO, passphrase: str,
                  params: crypto.KdfParams, today: date) -> BackupSummary:
-    """The SQLite file as one consistent image: SQLite's backup API copies every page of one
+    """The SQLite file as one consistent image, streamed from the database file itself.
+
+    The technique Litestream uses: fold the WAL into the file (`wal_checkpoint(TRUNCATE)`),
+    then open a read transaction and check that the WAL is still empty. Such a reader reads the
+    database file alone (WAL read mark 0), and while it is open no checkpoint may write into
+    that file (a checkpoint needs the exclusive lock on read mark 0), so the file's first
+    `page_count` pages are the snapshot, byte for byte; writers meanwhile only append to the
+    WAL. The pages of the tables a backup leaves out (sessions, login challenges) are replaced
+    as they stream: each b-tree's root becomes an empty leaf and its other pages join the free
+    list, zeroed, so those rows never reach the backup. When the WAL cannot be found empty
+    (a server writing without pause) the image is taken with SQLite's backup API instead."""
+    # Closing a descriptor of the database file drops every POSIX lock this process holds on
+    # it (SQLite's own warning): the one descriptor the image is read through stays open until
+    # the SQLite connection is closed.
+    fd = os.open(database, os.O_RDONLY)
+    try:
+        conn = sqlite3.connect(database, isolation_level=None, timeout=2)
+        try:
+            for _attempt in range(SNAPSHOT_ATTEMPTS):
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+                except sqlite3.OperationalError:
+                    pass  # busy: the check below decides
+                conn.execute("BEGIN")
+                try:
+                    plan = _plan_image(conn, database, fd)
+                    if plan is not None:
+                        return _stream_image(settings, conn, fd, plan, fh, passphrase, params, today)
+                finally:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                time.sleep(0.05)
+        finally:
+            conn.close()
+    finally:
+        os.close(fd)
+    return _write_copied_image(settings, database, fh, passphrase, params, today)
+
+
+@dataclass
+class _ImagePlan:
+    revision: str
+    page_size: int
+    page_count: int
+    counts: dict[str, int]
+    attachment_ids: list[str]
+    pages: dict[int, bytes] = field(default_factory=dict)  # page number (1-based) -> replacement
+
+
+def _plan_image(conn: sqlite3.Connection, database: Path, fd: int) -> _ImagePlan | None:
+    """Inside the open read transaction: None when this snapshot is not the file alone (the
+    WAL holds frames), else what to stream and which pages to replace."""
+    rows = conn.execute("SELECT type, name, tbl_name, rootpage FROM sqlite_master").fetchall()
+    # The read transaction has begun (it read page 1). A WAL that is empty now was empty when
+    # it began: nothing can empty a WAL while a reader that uses it is open.
+    wal = Path(f"{database}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return None
+    if conn.execute("PRAGMA auto_vacuum").fetchone()[0] != 0:
+        return None  # pointer-map pages would have to follow the freed pages: not attempted
+    revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    if revision != migrate.head_revision():
+        raise BackupError("the database is not at the latest schema: run `whistle db upgrade`")
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    page_count = conn.execute("PRAGMA page_count").fetchone()[0]
+    names = [name for kind, name, _t, _r in rows if kind == "table" and not name.startswith("sqlite_")]
+    counts = {name: conn.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]  # nosec B608  # names from sqlite_master
+              for name in names if name not in SKIPPED_TABLES}
+    attachment_ids = [r[0] for r in conn.execute("SELECT id FROM attachments ORDER BY id")]
+    plan = _ImagePlan(revision, page_size, page_count, counts, attachment_ids)
+    left_out = SKIPPED_TABLES - {"alembic_version"}
+    header = _read_page(fd, 1, page_size)
+    usable = page_size - header[20]
+    first_trunk, free_count = struct.unpack_from(">II", header, 32)
+    freed: list[int] = []
+    for _kind, name, table, root in rows:
+        if table not in left_out or not root:
+            continue
+        empty = bytearray(page_size)
+        empty[0] = _read_page(fd, root, page_size)[0] | 0x08  # the same kind of b-tree, as a leaf
+        struct.pack_into(">H", empty, 5, usable % 65536)  # no cells: their area starts at the end
+        plan.pages[root] = bytes(empty)
+        freed += [p for (p,) in conn.execute("SELECT pageno FROM dbstat WHERE name = ?", (name,))
+                  if p != root]
+    # Each other page of those trees becomes a free-list trunk page with no leaves, chained in
+    # front of the list there was; everything else on it is zeros.
+    for i, page in enumerate(freed):
+        trunk = bytearray(page_size)
+        struct.pack_into(">I", trunk, 0, freed[i + 1] if i + 1 < len(freed) else first_trunk)
+        plan.pages[page] = bytes(trunk)
+    if freed:
+        first = bytearray(header)
+        struct.pack_into(">II", first, 32, freed[0], free_count + len(freed))
+        plan.pages[1] = bytes(first)
+    return plan
+
+
+def _read_page(fd: int, number: int, page_size: int) -> bytes:
+    data = os.pread(fd, page_size, (number - 1) * page_size)
+    if len(data) != page_size:
+        raise BackupError("the database file is shorter than its page count (damaged?)")
+    return data
+
+
+def _stream_image(settings: Settings, conn: sqlite3.Connection, fd: int, plan: _ImagePlan, fh: BinaryIO,
+                  passphrase: str, params: crypto.KdfParams, today: date) -> BackupSummary:
+    writer = crypto.BackupWriter(fh, passphrase, params)
+    writer.write(message(b"M", {"format": FORMAT, "revision": plan.revision, "created_on": today.isoformat(),
+                                 "dialect": "sqlite", "image": True}))
+    writer.write(message(b"I", {"size": plan.page_size * plan.page_count}))
+    per_chunk = max(1, FILE_CHUNK // plan.page_size)
+    buffer = bytearray(1 + per_chunk * plan.page_size)
+    buffer[0:1] = b"D"
+    view = memoryview(buffer)
+    for first in range(1, plan.page_count + 1, per_chunk):
+        pages = min(per_chunk, plan.page_count + 1 - first)
+        length = pages * plan.page_size
+        if os.preadv(fd, [view[1:1 + length]], (first - 1) * plan.page_size) != length:
+            raise BackupError("the database file is shorter than its page count (damaged?)")
+        for number in range(first, first + pages):
+            replacement = plan.pages.get(number)
+            if replacement is not None:
+                at = 1 + (number - first) * plan.page_size
+                view[at:at + plan.page_size] = replacement
+        writer.write(view[:1 + length])
+    conn.execute("COMMIT")  # the snapshot is streamed: checkpoints may write into the file again
+    _write_bodies(settings, writer, plan.attachment_ids)
+    writer.finish(message(b"E", {"tables": plan.counts, "files": len(plan.attachment_ids)}))
+    return BackupSummary(plan.revision, today.isoformat(), plan.counts, len(plan.attachment_ids))
+
+
+def _write_copied_image(settings: Settings, database: Path, fh: BinaryIO, passphrase: str,
+                 params: crypto.KdfParams, today: date) -> BackupSummary:
+    """The fallback: SQLite's backup API copies every page of one
     snapshot into a private file beside the database, the tables a backup leaves out are
     emptied there (their pages overwritten), and that file is streamed into the backup."""
     image = database.with_name(f".{database.name}.backup-{secrets.token_hex(6)}")
