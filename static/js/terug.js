@@ -8,6 +8,7 @@
  * to the server path, as it does without JavaScript. */
 (function () {
   "use strict";
+  var gettext = window.WhistleI18n.gettext; // the page's words (static/js/i18n.js)
 
   var form = document.getElementById("login-form");
   if (!form || !window.WhistleBoot) return;
@@ -54,10 +55,10 @@
         return showError(errorBox, unauthorized);
       }
       intake = intake || await api.intake(org);
-      progress.step("Uw sleutels afleiden uit uw code…");
+      progress.step(gettext("Uw sleutels afleiden uit uw code…"));
       await WhistleProgress.paint();
       keys = P.deriveKeys(input.value, org, intake.kdf);
-      progress.step("Inloggen…");
+      progress.step(gettext("Inloggen…"));
       var token = await api.logIn(P, keys);
       var data = await api.case(token);
       var caseKey = P.unwrapCaseKey(P.unb64(data.reporter_sealed_key), keys.boxPublic, keys.boxSecret,
@@ -68,10 +69,10 @@
     } catch (e) {
       if (keys && !session) P.forgetKeys(keys);
       if (e.reason === "commitment") {
-        showError(errorBox, "Deze melding is niet geopend: de sleutel klopt niet met de vastgelegde controlewaarde. " +
-                  "Dat wijst op geknoei. Neem contact op met de vertrouwenspersoon of met een externe meldroute.");
+        showError(errorBox, gettext("Deze melding is niet geopend: de sleutel klopt niet met de vastgelegde controlewaarde. " +
+                  "Dat wijst op geknoei. Neem contact op met de vertrouwenspersoon of met een externe meldroute."));
       } else if (e.name === "ApiError" && e.status === 0) {
-        showError(errorBox, "De verbinding is onderbroken. Probeer het opnieuw.");
+        showError(errorBox, gettext("De verbinding is onderbroken. Probeer het opnieuw."));
       } else {
         showError(errorBox, unauthorized);
       }
@@ -131,7 +132,7 @@
           return authorised(function (token) { return api.takeStep(token, payload); });
         },
         done: function () {
-          return reload().catch(function () { viewError("Laad de pagina opnieuw om uw melding te zien."); });
+          return reload().catch(function () { viewError(gettext("Laad de pagina opnieuw om uw melding te zien.")); });
         },
       });
       consent = WhistleConsent.attach(view, {
@@ -139,7 +140,7 @@
           return authorised(function (token) { return api.setConsent(token, value); });
         },
         done: function () {
-          return reload().catch(function () { viewError("Laad de pagina opnieuw om uw melding te zien."); });
+          return reload().catch(function () { viewError(gettext("Laad de pagina opnieuw om uw melding te zien.")); });
         },
       });
       benadeling = WhistleBenadeling.attach(view, {
@@ -150,7 +151,7 @@
           return authorised(function (token) { return api.postBenadeling(token, payload); });
         },
         done: function () {
-          return reload().catch(function () { viewError("Laad de pagina opnieuw om uw melding te zien."); });
+          return reload().catch(function () { viewError(gettext("Laad de pagina opnieuw om uw melding te zien.")); });
         },
       });
       complaint = WhistleComplaint.attach(view, {
@@ -161,7 +162,7 @@
           return authorised(function (token) { return api.postComplaint(token, payload); });
         },
         done: function () {
-          return reload().catch(function () { viewError("Laad de pagina opnieuw om uw melding te zien."); });
+          return reload().catch(function () { viewError(gettext("Laad de pagina opnieuw om uw melding te zien.")); });
         },
         /* The reasons: the dossier key's copy under the case key, then the decision under it. */
         reasons: function (decision) {
@@ -183,10 +184,10 @@
           return authorised(function (token) { return api.postMinutes(token, payload); });
         },
         done: function () {
-          return reload().catch(function () { viewError("Laad de pagina opnieuw om uw melding te zien."); });
+          return reload().catch(function () { viewError(gettext("Laad de pagina opnieuw om uw melding te zien.")); });
         },
       });
-      document.title = "Uw melding · Klokkenluidersvoorziening";
+      document.title = gettext("Uw melding") + " · " + gettext("Klokkenluidersvoorziening");
       WhistleBoot.showProtection("browser");
     }
     var slot = function (name) { return view.querySelector("[data-slot=" + name + "]"); };
@@ -214,7 +215,7 @@
       if (r.kind === "report") {
         var report = open("report", r.ciphertext);
         slot("report").textContent = report ? report.what || "" :
-          "Onleesbaar: uw melding kan niet worden geopend. De rest van uw melding is wel leesbaar.";
+          gettext("Onleesbaar: uw melding kan niet worden geopend. De rest van uw melding is wel leesbaar.");
       }
       if (r.kind === "message") {
         var body = open("message", r.ciphertext);
@@ -245,8 +246,8 @@
     data.attachments.forEach(function (a) {
       var header = open("attachment", a.header);
       if (header === null) {
-        list.appendChild(el("li", "unreadable", "Onleesbare bijlage (" + nlDate(a.created_on) +
-          "): de gegevens ervan kunnen niet worden geopend."));
+        list.appendChild(el("li", "unreadable", gettext("Onleesbare bijlage (%(date)s): de gegevens ervan kunnen niet worden geopend.",
+          { date: nlDate(a.created_on) })));
         return;
       }
       var item = WhistleTemplates.fill(template("attachment"), {
@@ -289,8 +290,8 @@
     var area = document.getElementById("js-text");
     var text = area.value.trim();
     var maxChars = Number(document.getElementById("js-case").getAttribute("data-max-message-chars"));
-    if (!text) return viewError("Het bericht is leeg.");
-    if (text.length > maxChars) return viewError("Het bericht is te lang (meer dan " + maxChars + " tekens).");
+    if (!text) return viewError(gettext("Het bericht is leeg."));
+    if (text.length > maxChars) return viewError(gettext("Het bericht is te lang (meer dan %(max)s tekens).", { max: maxChars }));
     viewError(null);
     var blob = P.b64(P.sealRecord(session.caseKey, "message", session.keys.locator, { text: text }));
     try {
@@ -298,7 +299,7 @@
       area.value = "";
       await reload();
     } catch (e) {
-      viewError("Het bericht is niet verstuurd. Probeer het opnieuw.");
+      viewError(gettext("Het bericht is niet verstuurd. Probeer het opnieuw."));
     }
   }
 
@@ -306,7 +307,7 @@
     event.preventDefault();
     var input = document.getElementById("js-attachments");
     var chosen = Array.prototype.slice.call(input.files || []);
-    if (!chosen.length) return viewError("Kies eerst een bestand.");
+    if (!chosen.length) return viewError(gettext("Kies eerst een bestand."));
     intake = intake || await api.intake(org);
     var tooLarge = files.check(chosen, intake.max_attachment_bytes);
     if (tooLarge) return viewError(tooLarge);
@@ -343,7 +344,7 @@
       a.remove();
       setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
     } catch (e) {
-      viewError("Deze bijlage kon niet worden geopend.");
+      viewError(gettext("Deze bijlage kon niet worden geopend."));
     }
   }
 
