@@ -87,7 +87,7 @@
             resolve();
           } catch (e) {
             view.status.textContent = (e.body && e.body.error && e.status !== 0)
-              ? gettext("niet verstuurd: %(reason)s", { reason: e.body.error })
+              ? gettext("niet verstuurd: %(reason)s", { reason: gettext(e.body.error) })
               : gettext("het versturen is onderbroken; er is niets half opgeslagen.");
             view.li.setAttribute("data-state", "failed");
             view.retry.hidden = false;

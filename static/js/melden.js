@@ -98,9 +98,9 @@
   // the message to show, or null.
   function refusal(fields, values) {
     var missing = fields.filter(function (f) { return f.required && !values[f.name]; })[0];
-    if (missing) return missing.if_missing;
+    if (missing) return gettext(missing.if_missing);
     var tooLong = fields.filter(function (f) { return chars(values[f.name] || "").length > f.max_chars; })[0];
-    return tooLong ? tooLong.if_too_long : null;
+    return tooLong ? gettext(tooLong.if_too_long) : null;
   }
 
   var UNTRUSTED = gettext("De sleutels van de ontvangers zijn niet ondertekend door de organisatie. " +
@@ -141,7 +141,7 @@
       if (e && e.reason === "trust") return refuseUntrusted();
       fail(e.name === "ApiError" && e.status === 0
         ? gettext("De verbinding is onderbroken. Er is niets opgeslagen; probeer het opnieuw.")
-        : (e.body && e.body.error) ? gettext("Versturen lukte niet: %(reason)s", { reason: e.body.error })
+        : (e.body && e.body.error) ? gettext("Versturen lukte niet: %(reason)s", { reason: gettext(e.body.error) })
           : gettext("Versturen lukte niet. Er is niets opgeslagen; probeer het opnieuw."));
     } finally {
       busy = false;

@@ -82,7 +82,7 @@
           // No identity, or the dossier was sent: the server's own words, and no more buttons.
           refused = true;
           close(false);
-          showError(e.body && typeof e.body.error === "string" ? e.body.error
+          showError(e.body && typeof e.body.error === "string" ? gettext(e.body.error)
             : gettext("Dit is niet mogelijk. Er is niets gewijzigd."));
           await hooks.done();
         } else {

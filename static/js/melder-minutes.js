@@ -26,7 +26,7 @@
         showError("");
         await hooks.done();
       } catch (e) {
-        showError((e && e.body && e.body.message) || gettext("Niet verstuurd. Probeer het opnieuw."));
+        showError((e && e.body && e.body.message && gettext(e.body.message)) || gettext("Niet verstuurd. Probeer het opnieuw."));
       }
     }
 

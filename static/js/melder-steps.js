@@ -50,7 +50,7 @@
         button.type = "button";
         button.className = "button secondary";
         button.setAttribute("data-event", String(step.event));
-        button.textContent = String(step.label);
+        button.textContent = gettext(String(step.label));
         button.addEventListener("click", function () { open(step, button); });
         buttons.appendChild(button);
       });
@@ -69,7 +69,7 @@
       opener = button;
       errorBox.hidden = true;
       slot("error").hidden = true;
-      slot("confirm-title").textContent = String(step.label);
+      slot("confirm-title").textContent = gettext(String(step.label));
       view.querySelectorAll("[data-explains]").forEach(function (p) {
         p.hidden = p.getAttribute("data-explains") !== step.event;
       });
@@ -80,7 +80,7 @@
         choices.appendChild(choice(OTHER_ROUTE, gettext("Een andere instantie")));
         extra.value = "";
       }
-      yes.textContent = "Ja, " + String(step.label).toLowerCase();
+      yes.textContent = gettext("Ja, %(step)s", { step: gettext(String(step.label)).toLowerCase() });
       events.hidden = true;
       confirm.hidden = false;
       confirm.focus();
@@ -141,7 +141,7 @@
         } else if (e.status === 409 || e.status === 400) {
           // Refused or raced: show the case as it is now (reloading the page would log out).
           showError(e.status === 409 ? gettext("Uw melding is intussen gewijzigd; deze stap is niet opgeslagen. Hieronder staat de stand van nu.")
-            : (e.body && typeof e.body.error === "string" ? e.body.error : gettext("Deze stap is niet mogelijk. Er is niets gewijzigd.")));
+            : (e.body && typeof e.body.error === "string" ? gettext(e.body.error) : gettext("Deze stap is niet mogelijk. Er is niets gewijzigd.")));
           await hooks.done();
         } else {
           showError(gettext("Deze stap is niet gelukt. Er is niets gewijzigd; probeer het opnieuw."));

@@ -79,7 +79,7 @@ def test_every_marked_string_is_in_the_catalogue(tmp_path):
     """The template (.pot) holds exactly what pybabel extracts from the code today."""
     fresh = tmp_path / "messages.pot"
     subprocess.run([sys.executable, "-c", "from babel.messages.frontend import main; main()", "extract",
-                    "-F", "babel.cfg", "-k", "_l", "--no-location", "--omit-header", "-o", str(fresh), "."],
+                    "-F", "babel.cfg", "-k", "_l", "-k", "N_", "--no-location", "--omit-header", "-o", str(fresh), "."],
                    cwd=ROOT, check=True, capture_output=True)
     with open(fresh, "rb") as f:
         extracted = {m.id for m in read_po(f) if m.id}

@@ -40,6 +40,23 @@ class Category:
     # (Senzer: inform the directie within two working days); recorded at triage.
     term: FeedbackTerm | None = None
     action: str = ""
+    # The melder's form in other languages (issue 16.1): ((language, ((field, text), ...)), ...)
+    # from the optional [categories.translations.<language>] table; Dutch is label/note/action.
+    translations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+    def text(self, name: str, language: str = "nl") -> str:
+        """The category's label, note or action in `language`, Dutch when the regeling does
+        not give it in that language."""
+        for code, texts in self.translations:
+            if code == language:
+                return dict(texts).get(name) or getattr(self, name)
+        return getattr(self, name)
+
+
+# The languages a regeling may word its categories in besides Dutch (the melder's pages'
+# languages, whistle.web.i18n), and what it may translate.
+CATEGORY_LANGUAGES = ("en", "pl", "tr", "ar")
+CATEGORY_TEXTS = ("label", "note", "action")
 
 
 @dataclass(frozen=True)
@@ -171,7 +188,27 @@ def _category_dict(c: Category) -> dict[str, Any]:
     if c.term is not None:
         out["term"] = {"amount": c.term.amount, "unit": c.term.unit.value}
         out["action"] = c.action
+    if c.translations:
+        out["translations"] = {code: dict(texts) for code, texts in c.translations}
     return out
+
+
+def _category_translations(c: "_Reader") -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """[categories.translations.<language>]: label, note and action in another language."""
+    table = c.table("translations", set(CATEGORY_LANGUAGES), required=False)
+    if table is None:
+        return ()
+    out = []
+    for code in CATEGORY_LANGUAGES:
+        if code not in table.data:
+            continue
+        words = table.table(code, set(CATEGORY_TEXTS))
+        texts = tuple((name, words.text(name)) for name in CATEGORY_TEXTS if name in words.data)
+        for name, _text in texts:
+            if name != "label" and not c.data.get(name):
+                raise words.fail(name, "translates a text the category does not have in Dutch")
+        out.append((code, texts))
+    return tuple(out)
 
 
 class _Reader:
@@ -304,7 +341,7 @@ def parse_regeling(data: Mapping[str, Any], source: str, base_dir: Path | None =
 
     categories: list[Category] = []
     for i, raw in enumerate(top.array("categories", non_empty=True)):
-        c = _Reader(source, f"categories[{i}]", raw, {"id", "label", "kind", "note", "term", "action"})
+        c = _Reader(source, f"categories[{i}]", raw, {"id", "label", "kind", "note", "term", "action", "translations"})
         cid = c.text("id")
         if not _ID.match(cid):
             raise c.fail("id", "use lowercase letters, digits, '-' and '_' only")
@@ -319,7 +356,7 @@ def parse_regeling(data: Mapping[str, Any], source: str, base_dir: Path | None =
             raise c.fail("action" if cterm else "term",
                          "a category's term and action go together: what must happen, and within which term")
         categories.append(Category(cid, c.text("label"), MeldingKind(ckind), c.text("note", False, ""),
-                                   cterm, action))
+                                   cterm, action, _category_translations(c)))
 
     routes: list[RouteRef] = []
     for i, raw in enumerate(top.array("external_routes", non_empty=True)):

@@ -96,10 +96,13 @@ def script_messages() -> tuple[str, ...]:
 
 def script_words() -> dict[str, str]:
     """The melder's scripts' words in the page's language, for static/js/i18n.js's data-words
-    (empty in Dutch: a script shows its own Dutch text when a word is not in the table)."""
+    (empty in Dutch: a script shows its own Dutch text when a word is not in the table): their
+    own gettext strings, and the server's texts they show as the API sends them (a step's
+    label, a refusal; whistle.web.melder_words)."""
     if language() == DEFAULT:
         return {}
-    return {message: gettext(message) for message in script_messages()}
+    from whistle.web.melder_words import TEXTS  # the server's texts the scripts show (labels, refusals)
+    return {message: gettext(message) for message in script_messages() + TEXTS}
 
 
 def init_app(app: Flask, translations: str) -> None:

@@ -16,6 +16,7 @@ from whistle.web.context import attempt, clock, db, settings, use_case
 from whistle.web.downloads import download_response
 from whistle.web.limits import Bucket, throttled
 from whistle.web.melder_resume import melder_keeps_text
+from whistle.web.melder_words import translated
 from whistle.web.principals import forget_melder, melder_required, remember_melder
 from whistle.web.uploads import posted_attachments
 
@@ -88,8 +89,8 @@ def login(org: str):
     # The browser path (static/js/terug.js) needs the state names, the one answer for a
     # wrong code and the longest message, to say and check exactly what the server path does.
     return render_template("reporter/login.html", org=organisation, error=error,
-                           state_labels={s.value: s.label for s in State},
-                           unauthorized=Unauthorized().message,
+                           state_labels={s.value: translated(s.label) for s in State},
+                           unauthorized=translated(Unauthorized().message),
                            max_message_chars=MAX_MESSAGE_CHARS,
                            metadata_words=BROWSER_WORDS), (401 if error else 200)
 
