@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from whistle.domain.lifecycle import Actor, Event, State
 from whistle.services import benadeling, disclosure, lifecycle, organisations
@@ -135,7 +136,7 @@ def melder_event(ctx: reporter.ReporterContext, event: str):
     step = next((t for t in lifecycle.events_for(ctx.case, Actor.MELDER)
                  if t.event.value == event and t.event is not Event.COMPLAIN), None)
     if step is None:
-        return render_case(ctx, error="Deze stap is in de huidige status van uw melding niet mogelijk.",
+        return render_case(ctx, error=gettext("Deze stap is in de huidige status van uw melding niet mogelijk."),
                             status=400)
     error = None
     if request.method == "POST" and request.form.get("confirm") == "ja":
@@ -183,7 +184,7 @@ def answer_minutes(ctx: reporter.ReporterContext, answer: str):
     """The minutes of an oral melding: approve a version (akkoord) or send corrections (correctie)."""
     step = {"akkoord": minutes.approve, "correctie": minutes.correct}.get(answer)
     if step is None:
-        return render_case(ctx, error="Deze stap bestaat niet.", status=404)
+        return render_case(ctx, error=gettext("Deze stap bestaat niet."), status=404)
     try:
         with attempt():
             step(use_case(), ctx, request.form)
@@ -228,7 +229,7 @@ def post_attachment(ctx: reporter.ReporterContext):
     except InvalidInput as exc:
         return render_case(ctx, error=exc.message, status=400)
     if not files:
-        return render_case(ctx, error="Kies eerst een bestand.", status=400)
+        return render_case(ctx, error=gettext("Kies eerst een bestand."), status=400)
     for plain in files:
         reporter.add_plain_attachment(use_case(), ctx, plain)
     # Rendered here rather than redirected: what was removed from which file is told once and
