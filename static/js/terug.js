@@ -264,7 +264,10 @@
     var routes = slot("routes");
     routes.querySelectorAll("details.route").forEach(function (d) { d.remove(); });
     (data.escalation_routes || []).forEach(function (route) {
-      var item = WhistleTemplates.fill(template("route"), route);
+      var item = WhistleTemplates.fill(template("route"), {  // the server's Dutch words, in the page's language
+        name: route.name, website: route.website, purpose: gettext(route.purpose || ""),
+        applies_when: gettext(route.applies_when || ""), note: route.note ? gettext(route.note) : route.note,
+        why: route.why ? gettext(route.why) : route.why });
       var details = item.firstElementChild;
       details.open = !!route.why;
       details.classList.toggle("suggested", !!route.why);

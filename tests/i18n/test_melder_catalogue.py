@@ -178,8 +178,9 @@ def test_the_python_check_finds_an_unmarked_sentence():
 
 
 def test_the_domain_texts_a_melder_reads_are_all_listed():
-    """Every state, melder's step, form question and message, office, complaint outcome and
-    cleaner's phrase the code has today is in whistle.web.melder_words, so in the catalogue."""
+    """Every state, melder's step, form question and message, office, complaint outcome,
+    cleaner's phrase and external route's text the code has today is in
+    whistle.web.melder_words, so in the catalogue."""
     from whistle.domain import report
     from whistle.domain.complaint import ComplaintOutcome
     from whistle.domain.lifecycle import Actor, Event, State, TRANSITIONS, event_label
@@ -194,5 +195,9 @@ def test_the_domain_texts_a_melder_reads_are_all_listed():
              | {v for v in {**melder_resume.TEXT_LABELS, **melder_resume.KEPT_CHOICES}.values() if v})
     for f in report.REPORT_FIELDS + report.IDENTITY_FIELDS:
         texts |= {f.question, f.too_long} | ({f.missing} if f.missing else set())
+    from whistle.domain import routes
+    for r in routes.ROUTES.values():
+        texts |= {t for t in (r.purpose, r.applies_when, r.note) if t}
+    texts |= {routes.GUIDE, routes.WHY_OVERDUE, routes.WHY_DISAGREES, routes.ALWAYS_ALLOWED_NOTE}
     assert texts - KNOWN == set()
     assert Event.WITHDRAW in melder_events
