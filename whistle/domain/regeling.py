@@ -19,6 +19,7 @@ from whistle.domain.errors import DeadlineError, RegelingError
 from whistle.domain.lifecycle import MeldingKind
 from whistle.domain.offices import Office
 from whistle.domain.regeling_complaint import ComplaintRule, complaint_dict, parse_complaint
+from whistle.domain.regeling_translations import category_translations
 from whistle.domain.routes import ART_2C_AUTHORITIES, ROUTES
 from whistle.domain.theme import Theme, theme_of
 from whistle.domain.benadeling import DEFAULT_FOLLOW_UP_MONTHS, parse_follow_up_months
@@ -40,23 +41,8 @@ class Category:
     # (Senzer: inform the directie within two working days); recorded at triage.
     term: FeedbackTerm | None = None
     action: str = ""
-    # The melder's form in other languages (issue 16.1): ((language, ((field, text), ...)), ...)
-    # from the optional [categories.translations.<language>] table; Dutch is label/note/action.
+    # The melder's form in other languages (whistle.domain.regeling_translations).
     translations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
-
-    def text(self, name: str, language: str = "nl") -> str:
-        """The category's label, note or action in `language`, Dutch when the regeling does
-        not give it in that language."""
-        for code, texts in self.translations:
-            if code == language:
-                return dict(texts).get(name) or getattr(self, name)
-        return getattr(self, name)
-
-
-# The languages a regeling may word its categories in besides Dutch (the melder's pages'
-# languages, whistle.web.i18n), and what it may translate.
-CATEGORY_LANGUAGES = ("en", "pl", "tr", "ar")
-CATEGORY_TEXTS = ("label", "note", "action")
 
 
 @dataclass(frozen=True)
@@ -192,23 +178,6 @@ def _category_dict(c: Category) -> dict[str, Any]:
         out["translations"] = {code: dict(texts) for code, texts in c.translations}
     return out
 
-
-def _category_translations(c: "_Reader") -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
-    """[categories.translations.<language>]: label, note and action in another language."""
-    table = c.table("translations", set(CATEGORY_LANGUAGES), required=False)
-    if table is None:
-        return ()
-    out = []
-    for code in CATEGORY_LANGUAGES:
-        if code not in table.data:
-            continue
-        words = table.table(code, set(CATEGORY_TEXTS))
-        texts = tuple((name, words.text(name)) for name in CATEGORY_TEXTS if name in words.data)
-        for name, _text in texts:
-            if name != "label" and not c.data.get(name):
-                raise words.fail(name, "translates a text the category does not have in Dutch")
-        out.append((code, texts))
-    return tuple(out)
 
 
 class _Reader:
@@ -356,7 +325,7 @@ def parse_regeling(data: Mapping[str, Any], source: str, base_dir: Path | None =
             raise c.fail("action" if cterm else "term",
                          "a category's term and action go together: what must happen, and within which term")
         categories.append(Category(cid, c.text("label"), MeldingKind(ckind), c.text("note", False, ""),
-                                   cterm, action, _category_translations(c)))
+                                   cterm, action, category_translations(c)))
 
     routes: list[RouteRef] = []
     for i, raw in enumerate(top.array("external_routes", non_empty=True)):

@@ -179,8 +179,9 @@ KNOWN = frozenset(TEXTS)
 def category_text(category, name: str = "label") -> str:
     """A regeling category's label, note or action in the page's language, when the regeling
     words it in that language ([categories.translations.<language>]); Dutch otherwise."""
+    from whistle.domain.regeling_translations import category_text as in_language
     from whistle.web.i18n import language
-    return category.text(name, language())
+    return in_language(category, name, language())
 
 
 def init_app(app: Flask) -> None:
