@@ -199,5 +199,7 @@ def test_the_domain_texts_a_melder_reads_are_all_listed():
     for r in routes.ROUTES.values():
         texts |= {t for t in (r.purpose, r.applies_when, r.note) if t}
     texts |= {routes.GUIDE, routes.WHY_OVERDUE, routes.WHY_DISAGREES, routes.ALWAYS_ALLOWED_NOTE}
+    from whistle.services.organisations import MAX_QUERY_CHARS  # the search's refusal, as it is raised
+    texts.add(f"Typ hoogstens {MAX_QUERY_CHARS} tekens van de naam van de organisatie.")
     assert texts - KNOWN == set()
     assert Event.WITHDRAW in melder_events

@@ -87,6 +87,7 @@ TEXTS = (
     N_('U heeft bij uw melding geen naam of contactgegevens gegeven; er is niets om te delen.'),
     N_('Het dossier voor het bevoegd gezag is al verstuurd; uw keuze kan niet meer veranderen wat erin staat. Er is niets gewijzigd.'),
     N_('Er staat nu geen vraag over benadeling voor u open.'),
+    N_('Typ hoogstens 100 tekens van de naam van de organisatie.'),
     # whistle.web.melder_resume: the page after a session ended.
     N_('Uw sessie is verlopen, omdat u een tijd niets heeft verstuurd. Wat u typte is niet verloren: het staat hieronder. Vul uw code opnieuw in; daarna wordt het in één keer verstuurd.'),
     N_('Uw tekst'),
