@@ -33,14 +33,18 @@ from .reporter import (
     INTERACTIVE,
     LOGIN_CONTEXT,
     MINIMUM,
+    REPLACE_CONTEXT,
     KdfParams,
     ReporterKeys,
     derive_master,
     derive_reporter_keys,
     reporter_keys_from_master,
+    replacement_message,
     reporter_salt,
     sign_login,
+    sign_replacement,
     verify_login,
+    verify_replacement,
 )
 from .sessions import TOKEN_SIZE, new_session_token, open_for_session, seal_for_session, token_digest
 from .staff import lock_staff_secret, new_staff_keypair, unlock_staff_secret
@@ -68,7 +72,7 @@ from .submission import (
 
 __all__ = [
     "CHUNK_SIZE", "CODE_ALPHABET", "ENCRYPTED_CHUNK_SIZE", "HEADER_SIZE", "INTERACTIVE",
-    "LOGIN_CONTEXT", "MINIMUM", "PADDING_BLOCK", "RECORD_KINDS",
+    "LOGIN_CONTEXT", "MINIMUM", "REPLACE_CONTEXT", "PADDING_BLOCK", "RECORD_KINDS",
     "AttachmentDecryptor", "AttachmentEncryptor", "BackupWriter", "CryptoError", "Endorsement", "KdfParams",
     "PreparedCase", "Recipient", "ReporterKeys",
     "check_commitment", "check_record", "decrypt_stream", "derive_master", "derive_reporter_keys",
@@ -78,6 +82,7 @@ __all__ = [
     "open_for_session", "open_record", "prepare_case", "prepare_case_with_keys",
     "public_from_secret", "read_backup", "read_header", "record_ad", "reporter_case_key", "reporter_keys_from_master",
     "reporter_salt", "seal_for_session", "seal_record", "sign_login", "token_digest",
+    "replacement_message", "sign_replacement", "verify_replacement",
     "unlock_staff_secret", "unwrap_case_key", "verify_login", "wrap_case_key",
     "chain_from_json", "endorsement_from_json", "endorsement_json", "endorsement_statement",
     "new_trust_keypair", "sign_endorsement", "signing_verify_key", "staff_signing_seed",

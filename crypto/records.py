@@ -18,9 +18,10 @@ from .errors import CryptoError
 # "retention" is the counsellor's reason for keeping a closed case longer; "benadeling" a risk
 # assessment, a report of benadeling or a follow-up answer (whistle.domain.benadeling);
 # "disclosure" the reasons of a request to disclose the identity without consent, sealed under
-# the dossier key (whistle.domain.disclosure).
+# the dossier key (whistle.domain.disclosure); "dossier_draft" a dossier being composed, kept
+# under the case key until it is sent or deleted (whistle.services.counsellor.dossier_drafts).
 RECORD_KINDS = ("report", "message", "identity", "attachment", "dossier", "dossier_key", "concerned",
-                "retention", "benadeling", "note", "disclosure")
+                "retention", "benadeling", "note", "disclosure", "dossier_draft")
 PADDING_BLOCK = 1024
 NONCE_SIZE = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES  # 24
 KEY_SIZE = sodium.crypto_aead_xchacha20poly1305_ietf_KEYBYTES  # 32

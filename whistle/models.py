@@ -143,7 +143,9 @@ class Case(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     ref: Mapped[str] = mapped_column(String(20), unique=True)
-    locator: Mapped[bytes] = mapped_column(LargeBinary(16), unique=True)
+    locator: Mapped[bytes] = mapped_column(LargeBinary(16), unique=True)  # the current code's (protocol 4)
+    # What sealed records are bound to (protocol 6.3): NULL while it is the locator, else the first one (E.10).
+    record_binding: Mapped[bytes | None] = mapped_column(LargeBinary(16))
     state: Mapped[str] = mapped_column(String(32))
     received_on: Mapped[date] = mapped_column(Date)
     acknowledged_on: Mapped[date | None] = mapped_column(Date)
@@ -192,6 +194,11 @@ class Case(Base):
     unit: Mapped[str | None] = mapped_column(String(64))  # the regeling's unit (SamenTwente), at triage
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+    @property
+    def binding_hex(self) -> str:
+        """The value in every sealed record's associated data (protocol 6.3), as lowercase hex."""
+        return (self.record_binding or self.locator).hex()
 
 
 class RegisterCount(Base):
@@ -410,3 +417,5 @@ class AuditEvent(Base):
 from whistle.models_disclosure import Disclosure  # noqa: E402,F401
 # The complaint and the oral melding's minutes (issue 15) live beside this module, on the same Base.
 from whistle.models_procedures import CaseComplaint, CaseMinutes  # noqa: E402,F401
+# A dossier's attachments and a dossier being composed (issue 13), on the same Base.
+from whistle.models_dossiers import DossierAttachment, DossierDraft  # noqa: E402,F401

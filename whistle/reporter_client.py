@@ -115,6 +115,9 @@ class ReporterClient:
     token: str | None = None
     case_key: bytes | None = None
     intake: dict = field(default_factory=dict)
+    # What records are bound to (protocol E.10): the case answer's record_binding; before the
+    # first case answer (and on servers older than E.10) the locator.
+    record_binding: str | None = None
     trust_fingerprint: str | None = None   # pinned, as read on the organisation's intranet
 
     # -- plumbing --
@@ -186,7 +189,7 @@ class ReporterClient:
         code = code or self.code
         kdf = (self.intake or self.fetch_intake())["kdf"]
         self.keys = crypto.derive_reporter_keys(code, self.org, crypto.KdfParams(kdf["opslimit"], kdf["memlimit"]))
-        self.token = None
+        self.token, self.record_binding, self.case_key = None, None, None
         challenge = unb64(self._json("POST", "/api/v1/reporter/challenge",
                                      {"locator": self.keys.locator_hex})["challenge"])
         sig = crypto.sign_login(self.keys.sign_secret, challenge)
@@ -201,11 +204,40 @@ class ReporterClient:
         finally:
             self.token, self.keys, self.case_key = None, None, None
 
+    @property
+    def binding(self) -> str:
+        return self.record_binding or self.keys.locator_hex
+
     def case(self) -> dict:
         data = self._json("GET", "/api/v1/reporter/case")
         self.case_key = crypto.reporter_case_key(self.keys, unb64(data["reporter_sealed_key"]),
                                                  unb64(data["key_commitment"]))
+        self.record_binding = data.get("record_binding") or self.keys.locator_hex
         return data
+
+    def replace_code(self) -> str:
+        """Replace the code (protocol E.10): a new code and keys made here, the case key wrapped
+        to the new box key, a fresh challenge signed with the current and the new signing key.
+        Answers the new code (to show the melder once); the client carries on with the new
+        session, and the old code and every old session stop working."""
+        if self.case_key is None:
+            self.case()
+        kdf = (self.intake or self.fetch_intake())["kdf"]
+        code = crypto.new_receipt_code()
+        new = crypto.derive_reporter_keys(code, self.org, crypto.KdfParams(kdf["opslimit"], kdf["memlimit"]))
+        challenge = unb64(self._json("POST", "/api/v1/reporter/challenge",
+                                     {"locator": self.keys.locator_hex})["challenge"])
+        answer = self._json("POST", "/api/v1/reporter/case/code", {
+            "challenge": b64(challenge),
+            "signature": b64(crypto.sign_replacement(self.keys.sign_secret, challenge, new)),
+            "new_signature": b64(crypto.sign_replacement(new.sign_secret, challenge, new)),
+            "locator": new.locator_hex,
+            "reporter_box_public_key": b64(new.box_public),
+            "reporter_sign_public_key": b64(new.sign_public),
+            "reporter_sealed_key": b64(crypto.wrap_case_key(self.case_key, new.box_public)),
+        })
+        self.code, self.keys, self.token = code, new, answer["token"]
+        return code
 
     def read_records(self) -> list[dict]:
         """Each record opened; one that does not open has body None and unreadable True
@@ -214,7 +246,7 @@ class ReporterClient:
         out = []
         for r in data["records"]:
             try:
-                body = crypto.open_record(self.case_key, r["kind"], self.keys.locator_hex, unb64(r["ciphertext"]))
+                body = crypto.open_record(self.case_key, r["kind"], self.binding, unb64(r["ciphertext"]))
             except (crypto.CryptoError, ValueError):
                 body = None
             out.append({"kind": r["kind"], "author": r["author"], "created_on": r["created_on"],
@@ -224,14 +256,14 @@ class ReporterClient:
     def send_message(self, text: str) -> dict:
         if self.case_key is None:
             self.case()
-        blob = crypto.seal_record(self.case_key, "message", self.keys.locator_hex, {"text": text})
+        blob = crypto.seal_record(self.case_key, "message", self.binding, {"text": text})
         return self._json("POST", "/api/v1/reporter/case/messages", {"ciphertext": b64(blob)}, expect=(201,))
 
     def upload(self, name: str, media_type: str, chunks: Iterable[bytes], size: int) -> dict:
         if self.case_key is None:
             self.case()
         file_key = crypto.new_file_key()
-        header = crypto.seal_record(self.case_key, "attachment", self.keys.locator_hex,
+        header = crypto.seal_record(self.case_key, "attachment", self.binding,
                                     {"name": name, "type": media_type, "size": size, "key": b64(file_key)})
         body = b"".join(crypto.encrypt_stream(file_key, chunks))
         status, _h, raw = self.transport.request("POST", "/api/v1/reporter/case/attachments", body=body, headers={
@@ -244,7 +276,7 @@ class ReporterClient:
     def download(self, attachment_id: str) -> tuple[dict, bytes]:
         data = self.case()
         att = next(a for a in data["attachments"] if a["id"] == attachment_id)
-        header = crypto.open_record(self.case_key, "attachment", self.keys.locator_hex, unb64(att["header"]))
+        header = crypto.open_record(self.case_key, "attachment", self.binding, unb64(att["header"]))
         status, _h, raw = self.transport.request("GET", f"/api/v1/reporter/case/attachments/{attachment_id}",
                                                  headers={"Authorization": f"Bearer {self.token}"})
         if status != 200:

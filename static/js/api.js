@@ -87,6 +87,23 @@
       postMinutes: function (token, payload) {
         return call("POST", "/reporter/case/minutes", payload, token);
       },
+      /* Replace the code (protocol E.10): a fresh challenge signed with the current and the
+       * new signing key, the new locator and public keys, and the case key wrapped to the new
+       * box key. Resolves to the new session's token; the old code and sessions end. */
+      replaceCode: async function (P, token, keys, newKeys, caseKey) {
+        var answer = await call("POST", "/reporter/challenge", { locator: keys.locator });
+        var challenge = P.unb64(answer.challenge, "challenge");
+        var session = await call("POST", "/reporter/case/code", {
+          challenge: answer.challenge,
+          signature: P.b64(P.signReplacement(keys.signSecret, challenge, newKeys)),
+          new_signature: P.b64(P.signReplacement(newKeys.signSecret, challenge, newKeys)),
+          locator: newKeys.locator,
+          reporter_box_public_key: P.b64(newKeys.boxPublic),
+          reporter_sign_public_key: P.b64(newKeys.signPublic),
+          reporter_sealed_key: P.b64(P.wrapCaseKey(caseKey, newKeys.boxPublic)),
+        }, token);
+        return session.token;
+      },
       postMessage: function (token, ciphertext) {
         return call("POST", "/reporter/case/messages", { ciphertext: ciphertext }, token);
       },

@@ -139,6 +139,7 @@
       await send();
     } catch (e) {
       if (e && e.reason === "trust") return refuseUntrusted();
+      if (e && e.reason === "kdf") return fail(WhistleKdf.UNSAFE_TEXT);
       fail(e.name === "ApiError" && e.status === 0
         ? gettext("De verbinding is onderbroken. Er is niets opgeslagen; probeer het opnieuw.")
         : (e.body && e.body.error) ? gettext("Versturen lukte niet: %(reason)s", { reason: gettext(e.body.error) })
@@ -179,10 +180,10 @@
     if (!P.sameRecipients(P.recipientsFromIntake(fresh), shown)) return recipientsChanged(fresh);
 
     if (!pending) {
-      progress.step(gettext("Uw code maken en uw sleutels afleiden…"));
-      await WhistleProgress.paint();
       var code = P.newReceiptCode();
-      pending = { code: code, keys: P.deriveKeys(code, org, intake.kdf), prepared: null, forRecipients: null };
+      // In a worker (static/js/kdf.js), with its own progress text; the button stays disabled.
+      pending = { code: code, keys: await WhistleKdf.deriveKeys(P, code, org, intake.kdf, progress),
+                  prepared: null, forRecipients: null };
     }
     if (!pending.prepared || !P.sameRecipients(pending.forRecipients, shown)) {
       pending.prepared = P.prepareCase(pending.keys, shown, report, identity);

@@ -48,7 +48,7 @@
       steps.forEach(function (step) {
         var button = document.createElement("button");
         button.type = "button";
-        button.className = "button secondary";
+        button.className = "button secondary utrecht-button--secondary-action";
         button.setAttribute("data-event", String(step.event));
         button.textContent = gettext(String(step.label));
         button.addEventListener("click", function () { open(step, button); });

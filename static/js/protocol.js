@@ -184,6 +184,22 @@
       return sodium.crypto_sign_detached(concat(utf8("whistle/v1/login:"), challenge), signSecret);
     }
 
+    /* Replacing the code (protocol E.10): both signatures cover the context, the challenge
+     * and the new locator and public keys; one with the current code's key, one with the new. */
+    function replacementMessage(challenge, newKeys) {
+      if (!(challenge instanceof Uint8Array) || challenge.length !== 32) {
+        throw ProtocolError("challenge must be 32 bytes", "format");
+      }
+      if (!LOCATOR_HEX.test(newKeys.locator)) throw ProtocolError("locator must be 32 lowercase hex characters", "format");
+      var parts = [utf8("whistle/v1/replace-code:"), challenge, sodium.from_hex(newKeys.locator),
+                   newKeys.boxPublic, newKeys.signPublic];
+      return parts.reduce(concat);
+    }
+
+    function signReplacement(signSecret, challenge, newKeys) {
+      return sodium.crypto_sign_detached(replacementMessage(challenge, newKeys), signSecret);
+    }
+
     // --- records --------------------------------------------------------------------------
 
     /* JSON exactly as Python's json.dumps(sort_keys=True, separators=(",", ":"),
@@ -479,8 +495,9 @@
       CODE_ALPHABET: CODE_ALPHABET, PADDING_BLOCK: PADDING_BLOCK, CHUNK_SIZE: CHUNK_SIZE,
       b64: b64, unb64: unb64, hex: hex, utf8: utf8, wipe: wipe,
       newReceiptCode: newReceiptCode, normaliseCode: normaliseCode, formatCode: formatCode,
-      reporterSalt: reporterSalt, deriveMaster: deriveMaster, keysFromMaster: keysFromMaster,
+      reporterSalt: reporterSalt, checkKdf: checkKdf, deriveMaster: deriveMaster, keysFromMaster: keysFromMaster,
       deriveKeys: deriveKeys, forgetKeys: forgetKeys, signLogin: signLogin,
+      replacementMessage: replacementMessage, signReplacement: signReplacement,
       canonicalJson: canonicalJson, sealRecord: sealRecord, openRecord: openRecord,
       keyCommitment: keyCommitment, wrapCaseKey: wrapCaseKey, unwrapCaseKey: unwrapCaseKey,
       fingerprint: fingerprint, recipientsFromIntake: recipientsFromIntake,
@@ -492,4 +509,5 @@
   }
 
   global.WhistleProtocol = { create: create, ProtocolError: ProtocolError };
-})(window);
+  // A page, or the key derivation's worker (static/js/kdf-worker.js), which has no window.
+})(typeof window !== "undefined" ? window : self);

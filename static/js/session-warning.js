@@ -17,7 +17,7 @@
 
   function say(message, withButton) {
     var p = document.createElement("p");
-    p.className = "notice";
+    p.className = "notice utrecht-alert utrecht-alert--info";
     p.textContent = message;
     var nodes = [p];
     if (withButton) {

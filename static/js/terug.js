@@ -9,6 +9,7 @@
 (function () {
   "use strict";
   var gettext = window.WhistleI18n.gettext; // the page's words (static/js/i18n.js)
+  function said(text) { return text ? gettext(String(text)) : text; } // a text the server sent, translated
 
   var form = document.getElementById("login-form");
   if (!form || !window.WhistleBoot) return;
@@ -21,7 +22,8 @@
   var errorBox = document.getElementById("login-error");
   var submitButton = form.querySelector("button[type=submit]");
   var P, files, intake, steps, consent, benadeling, cleaner, complaint, minutes;
-  var session = null; // { keys, token, caseKey }, in memory only: a reload forgets it
+  var copy; // the melder's own copy (melder-copy.js)
+  var session = null; // { keys, token, caseKey, binding }, in memory only: a reload forgets it
 
   WhistleBoot.sodium().then(function (sodium) {
     P = WhistleProtocol.create(sodium);
@@ -55,20 +57,21 @@
         return showError(errorBox, unauthorized);
       }
       intake = intake || await api.intake(org);
-      progress.step(gettext("Uw sleutels afleiden uit uw code…"));
-      await WhistleProgress.paint();
-      keys = P.deriveKeys(input.value, org, intake.kdf);
+      keys = await WhistleKdf.deriveKeys(P, input.value, org, intake.kdf, progress); // in a worker
       progress.step(gettext("Inloggen…"));
       var token = await api.logIn(P, keys);
       var data = await api.case(token);
       var caseKey = P.unwrapCaseKey(P.unb64(data.reporter_sealed_key), keys.boxPublic, keys.boxSecret,
                                     P.unb64(data.key_commitment));
       input.value = "";
-      session = { keys: keys, token: token, caseKey: caseKey };
+      // Records are bound to record_binding (protocol E.10): the locator until the code is replaced.
+      session = { keys: keys, token: token, caseKey: caseKey, binding: data.record_binding || keys.locator };
       render(data);
     } catch (e) {
       if (keys && !session) P.forgetKeys(keys);
-      if (e.reason === "commitment") {
+      if (e.reason === "kdf") {
+        showError(errorBox, WhistleKdf.UNSAFE_TEXT);
+      } else if (e.reason === "commitment") {
         showError(errorBox, gettext("Deze melding is niet geopend: de sleutel klopt niet met de vastgelegde controlewaarde. " +
                   "Dat wijst op geknoei. Neem contact op met de vertrouwenspersoon of met een externe meldroute."));
       } else if (e.name === "ApiError" && e.status === 0) {
@@ -108,7 +111,7 @@
   // A record that does not open is shown as unreadable in place (protocol 6.4): null here.
   function open(kind, ciphertext) {
     try {
-      return P.openRecord(session.caseKey, kind, session.keys.locator, P.unb64(ciphertext));
+      return P.openRecord(session.caseKey, kind, session.binding, P.unb64(ciphertext));
     } catch (e) {
       return null;
     }
@@ -126,7 +129,7 @@
       view.querySelector("[data-slot=logout]").addEventListener("click", logOut);
       steps = WhistleSteps.attach(view, {
         seal: function (body) {
-          return P.b64(P.sealRecord(session.caseKey, "message", session.keys.locator, body));
+          return P.b64(P.sealRecord(session.caseKey, "message", session.binding, body));
         },
         send: function (payload) {
           return authorised(function (token) { return api.takeStep(token, payload); });
@@ -145,7 +148,7 @@
       });
       benadeling = WhistleBenadeling.attach(view, {
         seal: function (body) {
-          return P.b64(P.sealRecord(session.caseKey, "benadeling", session.keys.locator, body));
+          return P.b64(P.sealRecord(session.caseKey, "benadeling", session.binding, body));
         },
         send: function (payload) {
           return authorised(function (token) { return api.postBenadeling(token, payload); });
@@ -156,7 +159,7 @@
       });
       complaint = WhistleComplaint.attach(view, {
         seal: function (body) {
-          return P.b64(P.sealRecord(session.caseKey, "message", session.keys.locator, body));
+          return P.b64(P.sealRecord(session.caseKey, "message", session.binding, body));
         },
         send: function (payload) {
           return authorised(function (token) { return api.postComplaint(token, payload); });
@@ -167,7 +170,7 @@
         /* The reasons: the dossier key's copy under the case key, then the decision under it. */
         reasons: function (decision) {
           try {
-            var copy = P.openRecord(session.caseKey, "dossier_key", session.keys.locator, P.unb64(decision.dossier_key));
+            var copy = P.openRecord(session.caseKey, "dossier_key", session.binding, P.unb64(decision.dossier_key));
             if (copy.dossier !== decision.dossier) return null;
             var body = P.openRecord(P.unb64(copy.key), "dossier", decision.dossier, P.unb64(decision.ciphertext));
             return typeof body.motivation === "string" ? body.motivation : null;
@@ -178,7 +181,7 @@
       });
       minutes = WhistleMinutes.attach(view, {
         seal: function (body) {
-          return P.b64(P.sealRecord(session.caseKey, "message", session.keys.locator, body));
+          return P.b64(P.sealRecord(session.caseKey, "message", session.binding, body));
         },
         send: function (payload) {
           return authorised(function (token) { return api.postMinutes(token, payload); });
@@ -187,15 +190,26 @@
           return reload().catch(function () { viewError(gettext("Laad de pagina opnieuw om uw melding te zien.")); });
         },
       });
+      var codeSection = view.querySelector("[data-slot=replace-code]");
+      codeSection.querySelector("[data-slot=code-start]").addEventListener("click", function () {
+        codeSection.querySelector("[data-slot=code-confirm]").hidden = false;
+        codeSection.querySelector("[data-slot=code-yes]").focus();
+      });
+      codeSection.querySelector("[data-slot=code-no]").addEventListener("click", function () {
+        codeSection.querySelector("[data-slot=code-confirm]").hidden = true;
+      });
+      codeSection.querySelector("[data-slot=code-yes]").addEventListener("click", onReplaceCode);
+      copy = WhistleCopy.attach(view, open);
       document.title = gettext("Uw melding") + " · " + gettext("Klokkenluidersvoorziening");
       WhistleBoot.showProtection("browser");
     }
+    if (data.record_binding) session.binding = data.record_binding;
     var slot = function (name) { return view.querySelector("[data-slot=" + name + "]"); };
     var template = function (name) { return view.querySelector("template[data-template=" + name + "]"); };
     var nlDate = WhistleFormat.nlDate;
     // The words are the server's (templates/reporter/_case_facts.html and friends); only
     // the values are set here.
-    slot("facts").replaceChildren(WhistleTemplates.fill(template("facts"), {
+    var facts = {
       state: labels[data.state] || data.state,
       received_on: nlDate(data.received_on),
       acknowledged_on: nlDate(data.acknowledged_on),
@@ -204,7 +218,9 @@
       feedback_due: nlDate(data.deadlines.feedback),
       feedback_extended_to: nlDate(data.deadlines.feedback_extended_to),
       melder_disagrees_on: nlDate(data.melder_disagrees_on),
-    }));
+    };
+    slot("facts").replaceChildren(WhistleTemplates.fill(template("facts"), facts));
+    copy.render(data, facts);
     steps.render(data);
     consent.render(data);
     benadeling.render(data);
@@ -265,9 +281,8 @@
     routes.querySelectorAll("details.route").forEach(function (d) { d.remove(); });
     (data.escalation_routes || []).forEach(function (route) {
       var item = WhistleTemplates.fill(template("route"), {  // the server's Dutch words, in the page's language
-        name: route.name, website: route.website, purpose: gettext(route.purpose || ""),
-        applies_when: gettext(route.applies_when || ""), note: route.note ? gettext(route.note) : route.note,
-        why: route.why ? gettext(route.why) : route.why });
+        name: route.name, website: route.website, purpose: said(route.purpose),
+        applies_when: said(route.applies_when), note: said(route.note), why: said(route.why) });
       var details = item.firstElementChild;
       details.open = !!route.why;
       details.classList.toggle("suggested", !!route.why);
@@ -296,7 +311,7 @@
     if (!text) return viewError(gettext("Het bericht is leeg."));
     if (text.length > maxChars) return viewError(gettext("Het bericht is te lang (meer dan %(max)s tekens).", { max: maxChars }));
     viewError(null);
-    var blob = P.b64(P.sealRecord(session.caseKey, "message", session.keys.locator, { text: text }));
+    var blob = P.b64(P.sealRecord(session.caseKey, "message", session.binding, { text: text }));
     try {
       await authorised(function (token) { return api.postMessage(token, blob); });
       area.value = "";
@@ -328,7 +343,7 @@
     for (var i = 0; i < cleaned.send.length; i++) {
       var encrypted = await files.encrypt(cleaned.send[i].file);
       encrypted.note = cleaned.send[i].note;
-      await files.upload(list, [encrypted], session.caseKey, session.keys.locator, bearer);
+      await files.upload(list, [encrypted], session.caseKey, session.binding, bearer);
     }
     await reload();
   }
@@ -349,6 +364,53 @@
     } catch (e) {
       viewError(gettext("Deze bijlage kon niet worden geopend."));
     }
+  }
+
+  /* Replace the code (protocol E.10): a new code made and its keys derived here, the case key
+   * wrapped to the new box key, a fresh challenge signed with the current and the new key. The
+   * new code is shown once, in the receipt's words; nothing of it is stored. When the answer is
+   * lost on the way, logging in with the new keys tells whether the replacement happened, so a
+   * melder is never left with a code they did not see. */
+  async function onReplaceCode() {
+    var section = document.querySelector("#js-case [data-slot=replace-code]");
+    var part = function (name) { return section.querySelector("[data-slot=" + name + "]"); };
+    var error = part("code-error");
+    var busy = part("code-progress");
+    error.hidden = true;
+    part("code-yes").disabled = true;
+    busy.hidden = false;
+    var code = null, newKeys = null, token = null;
+    try {
+      intake = intake || await api.intake(org);
+      await WhistleProgress.paint();
+      code = P.newReceiptCode();
+      newKeys = P.deriveKeys(code, org, intake.kdf);
+      var send = function (t) { return api.replaceCode(P, t, session.keys, newKeys, session.caseKey); };
+      try {
+        token = await send(session.token);
+      } catch (e) {
+        if (e.status === 401) token = await send(await bearer(true)); // the session had idled out
+        else if (e.status === 0) token = await api.logIn(P, newKeys);  // did it arrive? the new keys say
+        else throw e;
+      }
+    } catch (e) {
+      if (newKeys) P.forgetKeys(newKeys);
+      showError(error, e.status === 0 ? gettext("De verbinding is onderbroken. Uw code is niet vervangen; uw oude code werkt nog.") :
+                gettext("Uw code is niet vervangen; uw oude code werkt nog. Probeer het opnieuw."));
+      return;
+    } finally {
+      busy.hidden = true;
+      part("code-yes").disabled = false;
+    }
+    P.forgetKeys(session.keys);
+    session.keys = newKeys;
+    session.token = token;
+    part("code-confirm").hidden = true;
+    part("code-start").hidden = true;
+    var shown = document.querySelector("#js-case template[data-template=new-code]").content.cloneNode(true);
+    shown.querySelector("[data-slot=code]").textContent = code;
+    part("new-code").replaceChildren(shown);
+    part("new-code").querySelector(".receipt").focus();
   }
 
   /* The keys are wiped first; then the server deletes the session (protocol E.3), so the

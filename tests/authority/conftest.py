@@ -123,3 +123,24 @@ def melder(uc, code: str, org: str = "deventer"):
     """The melder's context as the no-JavaScript path opens it from the typed code."""
     from whistle.services.melder import case as reporter
     return reporter.open_code_session(uc, org, code)
+
+
+_HIDDEN = __import__("re").compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
+def send_dossier(browser, ref: str, data: dict):
+    """Compose, look at the preview, and confirm it as a counsellor does: the preview page's
+    hidden fields (what was typed, the recipients shown) go to the confirmation as they are.
+    Returns the confirmation's answer (the preview's when it was refused)."""
+    import html
+    compose = f"/vp/zaak/{ref}/doorzetten"
+    preview = browser.submit(compose, {"action": "voorbeeld", **data}, form_page=compose)
+    if preview.status_code != 200:
+        return preview
+    text = preview.get_data(as_text=True)
+    form = text[text.index('class="confirm-send"'):]
+    fields: dict[str, list[str]] = {}
+    for name, value in _HIDDEN.findall(form):
+        fields.setdefault(name, []).append(html.unescape(value))
+    fields["action"] = ["versturen"]
+    return browser.client.post(f"{compose}/versturen", data=fields)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from tests.authority.conftest import email, escalate, in_behandeling, staff_id
+from tests.authority.conftest import email, escalate, in_behandeling, send_dossier, staff_id
 from tests.conftest import Browser
 from tests.lifecycle.conftest import mail_settings, smtp  # noqa: F401  (fixtures)
 from whistle.infra.db import make_session_factory
@@ -241,8 +241,7 @@ def test_dossier_notices_go_only_to_the_entitled(town, world, settings, clock, s
         with db() as s:
             concerned.mark(use_case(s), as_staff(s), ref, [staff_id(db, "burgemeester")])
         assert b.login_counsellor(email("vp")).status_code == 302
-        page = f"/vp/zaak/{ref}/doorzetten"
-        assert b.submit(page, {"include_report": "ja", "report_what": REDACTED}).status_code == 302
+        assert send_dossier(b, ref, {"include_report": "ja", "report_what": REDACTED}).status_code == 302
     finally:
         app.extensions["whistle_engine"].dispose()
     mailed = sorted({r for rcpts, _t in inbox.messages for r in rcpts})

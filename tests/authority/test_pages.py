@@ -5,7 +5,7 @@ import re
 
 from sqlalchemy import select
 
-from tests.authority.conftest import MELDER_NAME, email, in_behandeling, staff_id
+from tests.authority.conftest import MELDER_NAME, email, in_behandeling, send_dossier, staff_id
 from whistle.models import Case, CaseKey
 
 LINK = re.compile(r'href="/bg/dossier/([0-9a-f]{32})"')
@@ -40,9 +40,9 @@ def test_the_hand_over_end_to_end_on_the_pages(melding, browser, client, db, use
     assert r.status_code == 302
     compose = page(client.get(f"{case_page}/doorzetten"))
     assert "Wethouder2" in compose and ">Wethouder<" not in compose and "toestemming op" in compose
-    r = browser.submit(f"{case_page}/doorzetten", {
+    r = send_dossier(browser, melding.ref, {
         "include_report": "ja", "report_what": "Een [weggelakt] gunt opdrachten.", "report_where": "Stadhuis",
-        "include_identity": "ja", "note": "Graag uw besluit."}, form_page=f"{case_page}/doorzetten")
+        "include_identity": "ja", "note": "Graag uw besluit."})
     assert r.status_code == 302, page(r)
     logout(client)
 

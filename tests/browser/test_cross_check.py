@@ -37,6 +37,12 @@ def test_keys_derived_in_the_browser_match_the_vectors_and_pynacl(browser_result
     assert browser_results["login_verifies"] is True
 
 
+def test_code_replacement_signed_in_the_browser_matches_the_vector(browser_results):
+    v = VECTORS["replace_code"]
+    assert browser_results["replace_code"] == {name: v[name] for name in (
+        "new_locator_hex", "message_hex", "signature_hex", "new_signature_hex")}
+
+
 def test_code_normalisation_agrees(browser_results):
     assert browser_results["normalise_valid"] == [expected for _, expected in VECTORS["normalise"]["valid"]]
     assert browser_results["normalise_invalid"] == ["code"] * len(VECTORS["normalise"]["invalid"])

@@ -45,6 +45,17 @@ window.WhistleVectors = (function () {
       unhex(v.login.signature_hex),
       concat(P.utf8("whistle/v1/login:"), unhex(v.login.challenge_hex)),
       unhex(v.login.sign_public_hex));
+    var rc = v.replace_code, current = v.reporter.cases[0];
+    var currentKeys = P.deriveKeys(current.code, current.org_slug,
+                                   { algorithm: "argon2id13", opslimit: current.opslimit, memlimit: current.memlimit });
+    var newKeys = P.deriveKeys(rc.new_code, current.org_slug,
+                               { algorithm: "argon2id13", opslimit: current.opslimit, memlimit: current.memlimit });
+    out.replace_code = {
+      new_locator_hex: newKeys.locator,
+      message_hex: hex(P.replacementMessage(unhex(rc.challenge_hex), newKeys)),
+      signature_hex: hex(P.signReplacement(currentKeys.signSecret, unhex(rc.challenge_hex), newKeys)),
+      new_signature_hex: hex(P.signReplacement(newKeys.signSecret, unhex(rc.challenge_hex), newKeys)),
+    };
     out.commitment_hex = hex(P.keyCommitment(unhex(v.commitment.case_key_hex)));
     var rec = v.record;
     out.record_blob_b64 = P.b64(P.sealRecord(unhex(rec.case_key_hex), rec.kind, rec.locator_hex, rec.record,

@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select
 
-from tests.authority.conftest import email, staff_id
+from tests.authority.conftest import email, send_dossier, staff_id
 from whistle.models import Case
 from whistle.services.lifecycle import transition
 from whistle.web.notices import NOTICES
@@ -29,13 +29,13 @@ def key_of(r) -> str:
 def test_the_admin_notice_box_shows_only_known_keys(town, browser, client):
     login(browser, "beheer")
     forged = page(client.get("/beheer/?gedaan=Uw+account+is+verlopen,+bel+0612345678"))
-    assert "Uw account is verlopen, bel" not in forged and 'class="notice"' not in forged
-    assert 'class="notice"' not in page(client.get("/beheer/?klaar=Bel+ons"))
+    assert "Uw account is verlopen, bel" not in forged and 'id="notice"' not in forged
+    assert 'id="notice"' not in page(client.get("/beheer/?klaar=Bel+ons"))
     r = browser.submit("/beheer/accounts/nieuw", {"role": "counsellor", "email": "nieuw@deventer.example",
                                                   "name": "Nieuw", "passphrase": "een lange eenmalige zin"})
     assert key_of(r) == "account_aangemaakt"
     shown = page(client.get(r.headers["Location"]))
-    assert f'<p class="notice" role="status" id="notice">{NOTICES["account_aangemaakt"]}</p>' in shown
+    assert f'<p class="notice utrecht-alert utrecht-alert--info" role="status" id="notice">{NOTICES["account_aangemaakt"]}</p>' in shown
     member = staff_id(town.db, "nieuw")
     r = browser.submit(f"/beheer/accounts/{member}/actief", {"active": "nee"}, form_page=f"/beheer/accounts/{member}")
     assert key_of(r) == "account_uitgeschakeld"
@@ -55,8 +55,8 @@ def test_each_step_on_the_case_page_is_confirmed_on_that_page(melding, browser, 
     with db() as s:
         transition(use_case(s), melding.ref, "triage", as_staff(s, "vp"), kind="vermoeden_misstand",
                    meldingswaardig=True)
-    r = browser.submit(f"{case_page}/doorzetten", {"include_report": "ja", "report_what": "Een [weggelakt].",
-                                                   "note": "Graag uw besluit."}, form_page=f"{case_page}/doorzetten")
+    r = send_dossier(browser, melding.ref, {"include_report": "ja", "report_what": "Een [weggelakt].",
+                                            "note": "Graag uw besluit."})
     assert key_of(r) == "dossier_verstuurd"
     assert "Dossier verstuurd aan het bevoegd gezag." in page(client.get(r.headers["Location"]))
     # A refused step shows its error and no confirmation.

@@ -52,6 +52,32 @@ def test_login_signature():
     crypto.verify_login(h(v["sign_public_hex"]), h(v["challenge_hex"]), h(v["signature_hex"]))
 
 
+def test_replace_code_signatures():
+    """Extensions E.10: both signatures of a code replacement, byte for byte; each verifies
+    only for its own key and only for the new keys it names."""
+    v = V["replace_code"]
+    case = V["reporter"]["cases"][0]
+    current = crypto.derive_reporter_keys(case["code"], case["org_slug"], MINIMUM)
+    new = crypto.derive_reporter_keys(v["new_code"], case["org_slug"], MINIMUM)
+    assert (new.locator_hex, new.box_public, new.sign_public) == (
+        v["new_locator_hex"], h(v["new_box_public_hex"]), h(v["new_sign_public_hex"]))
+    challenge = h(v["challenge_hex"])
+    message = crypto.replacement_message(challenge, new.locator, new.box_public, new.sign_public)
+    assert message == h(v["message_hex"]) and len(message) == 136
+    assert crypto.sign_replacement(current.sign_secret, challenge, new) == h(v["signature_hex"])
+    assert crypto.sign_replacement(new.sign_secret, challenge, new) == h(v["new_signature_hex"])
+    crypto.verify_replacement(current.sign_public, message, h(v["signature_hex"]))
+    crypto.verify_replacement(new.sign_public, message, h(v["new_signature_hex"]))
+    with pytest.raises(CryptoError):
+        crypto.verify_replacement(new.sign_public, message, h(v["signature_hex"]))
+    other = crypto.replacement_message(challenge, new.locator, current.box_public, new.sign_public)
+    with pytest.raises(CryptoError):
+        crypto.verify_replacement(current.sign_public, other, h(v["signature_hex"]))
+    with pytest.raises(CryptoError):  # a login signature is no replacement proof
+        crypto.verify_replacement(current.sign_public, crypto.LOGIN_CONTEXT + challenge,
+                                  crypto.sign_login(current.sign_secret, challenge))
+
+
 def test_commitment():
     v = V["commitment"]
     assert crypto.key_commitment(h(v["case_key_hex"])) == h(v["commitment_hex"])

@@ -17,7 +17,8 @@ def test_contrast_matches_the_wcag_formula():
 def test_a_theme_makes_tokens_for_the_stylesheet():
     theme = parse_theme({"accent": "#00655A", "ink": "#1b2a28", "background": "#eef5f3"}, None)
     assert theme.accent == "#00655a"
-    assert "--accent: #00655a;" in theme.css() and "--bg: #eef5f3;" in theme.css()
+    assert theme.css().startswith(".whistle-theme {")
+    assert "--whistle-color-accent: #00655a;" in theme.css() and "--whistle-color-background: #eef5f3;" in theme.css()
     assert parse_theme({}, None) == Theme()
 
 

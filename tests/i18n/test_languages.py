@@ -33,7 +33,7 @@ def test_the_melder_chooses_a_language_and_the_page_speaks_it(client, deventer, 
     page = answer.get_data(as_text=True)
     assert answer.status_code == 200
     assert f"<h1>{HEADING[code]}</h1>" in page
-    assert f'<html lang="{code}" dir="{"rtl" if code == "ar" else "ltr"}">' in page
+    assert f'<html lang="{code}" dir="{"rtl" if code == "ar" else "ltr"}" ' in page
     # Nothing is remembered about the choice: no cookie; the links carry it instead.
     assert "Set-Cookie" not in answer.headers
     assert f'/o/deventer/melden?taal={code}"' in page and f'/o/deventer/terug?taal={code}"' in page

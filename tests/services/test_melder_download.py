@@ -80,7 +80,7 @@ def test_an_attachment_record_without_a_valid_file_key_opens_nothing(deventer, d
     with db() as s:
         ctx = logged_in(use_case(s), code)
         att = s.get(Attachment, attachment_id(s, ctx))
-        att.header = crypto.seal_record(ctx.case_key, "attachment", ctx.locator_hex,
+        att.header = crypto.seal_record(ctx.case_key, "attachment", ctx.binding_hex,
                                         {"name": "eigen.txt", "size": 5, "key": "geen sleutel!"})
         with pytest.raises(UnreadableRecord, match="Onleesbaar"):
             melder.download(use_case(s), ctx, att.id)

@@ -54,6 +54,40 @@ def reporter(params_name: str) -> dict:
     }, sign_sk
 
 
+NEW_CODE = "R3PA-CED0-C0DE-2026"
+
+
+def replace_code(sign_sk: bytes, challenge: bytes) -> dict:
+    """Extensions E.10: both signatures over 'whistle/v1/replace-code:' || challenge || the new
+    locator, box and sign public keys; the new keys are NEW_CODE's with MINIMUM parameters.
+    Deterministic, so it was added to the published file without regenerating the rest."""
+    ops, mem = PARAMS["MINIMUM"]
+    salt = hashlib.blake2b(b"whistle/v1/reporter/" + ORG.encode(), digest_size=16).digest()
+    master = s.crypto_pwhash_alg(32, NEW_CODE.replace("-", "").encode(), salt, ops, mem, s.crypto_pwhash_ALG_ARGON2ID13)
+    sub = lambda label, n: hashlib.blake2b(label, digest_size=n, key=master).digest()  # noqa: E731
+    locator = sub(b"locator", 16)
+    box_pk, _ = s.crypto_box_seed_keypair(sub(b"box", 32))
+    sign_pk, new_sign_sk = s.crypto_sign_seed_keypair(sub(b"sign", 32))
+    message = b"whistle/v1/replace-code:" + challenge + locator + box_pk + sign_pk
+    return {
+        "description": "E.10: Ed25519 signatures of 'whistle/v1/replace-code:' || challenge || new locator || new box_pk "
+                       "|| new sign_pk, with the MINIMUM reporter's sign key and with the new code's",
+        "challenge_hex": challenge.hex(), "new_code": NEW_CODE,
+        "new_locator_hex": locator.hex(), "new_box_public_hex": box_pk.hex(), "new_sign_public_hex": sign_pk.hex(),
+        "message_hex": message.hex(),
+        "signature_hex": s.crypto_sign(message, sign_sk)[:64].hex(),
+        "new_signature_hex": s.crypto_sign(message, new_sign_sk)[:64].hex(),
+    }
+
+
+def add_replace_code() -> None:
+    """Add only the deterministic `replace_code` vector to the published file."""
+    vectors = json.loads(OUT.read_text(encoding="utf-8"))
+    _, sign_sk = reporter("MINIMUM")
+    vectors["replace_code"] = replace_code(sign_sk, fixed("replace challenge"))
+    OUT.write_text(json.dumps(vectors, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     rep_min, sign_sk = reporter("MINIMUM")
     rep_int, _ = reporter("INTERACTIVE")
@@ -125,6 +159,7 @@ def main() -> None:
             "sign_public_hex": rep_min["sign_public_hex"], "challenge_hex": challenge.hex(),
             "signature_hex": signature.hex(),
         },
+        "replace_code": replace_code(sign_sk, fixed("replace challenge")),
         "commitment": {
             "description": "keyed BLAKE2b-256 of 'whistle/v1/commit' with key = case key",
             "case_key_hex": case_key.hex(), "commitment_hex": commitment.hex(),
@@ -165,4 +200,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+    add_replace_code() if sys.argv[1:] == ["--add-replace-code"] else main()

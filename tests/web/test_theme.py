@@ -18,7 +18,8 @@ def orgs(world):
 def test_an_organisations_pages_take_its_tokens(orgs, client):
     css = client.get("/o/deventer/thema.css")
     assert css.status_code == 200 and css.mimetype == "text/css"
-    assert "--accent: #9c1a1f;" in css.get_data(as_text=True)
+    assert ".whistle-theme {" in css.get_data(as_text=True)
+    assert "--whistle-color-accent: #9c1a1f;" in css.get_data(as_text=True)
     for path in ("/o/deventer/", "/o/deventer/melden", "/o/deventer/terug"):
         html = client.get(path).get_data(as_text=True)
         assert '<link rel="stylesheet" href="/o/deventer/thema.css">' in html, path

@@ -29,7 +29,10 @@ def run_server(settings: Settings, host: str, port: int, threads: int = 256) -> 
     from whistle.infra.attachments import sweep_stale
     from whistle.web.app import create_app
     from whistle.web.server import serve as serve_wsgi
-    app = create_app(settings)
+    # The scheduler starts in each worker after the fork (below), never in the master: a thread
+    # busy in SQLite while gunicorn forks would leave the worker a copy of its locks and
+    # connections (SQLite: "do not carry an open connection across a fork").
+    app = create_app(settings.with_(run_scheduler=False))
     with transaction(app.extensions["whistle"].sessions) as s:
         # Leftovers of a crash (half uploads, bodies whose row never committed); only old
         # ones, so a worker starting beside running ones takes nothing they still need.
@@ -39,7 +42,13 @@ def run_server(settings: Settings, host: str, port: int, threads: int = 256) -> 
     click.echo(f"Whistle luistert op http://{host}:{port}/", err=True)
     # The database connections made above must not be shared with forked workers.
     app.extensions["whistle_engine"].dispose()
-    serve_wsgi(app, host=host, port=port, threads=threads)
+    after_fork = None
+    if settings.run_scheduler:
+        def after_fork() -> None:
+            from whistle import jobs
+            app.extensions["whistle_scheduler"] = jobs.start_in_process(
+                app.extensions["whistle_engine"], settings, app.extensions["whistle"].clock)
+    serve_wsgi(app, host=host, port=port, threads=threads, after_fork=after_fork)
 
 
 @main.command()

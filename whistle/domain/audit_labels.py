@@ -25,6 +25,9 @@ EVENT_LABELS: Mapping[str, str] = MappingProxyType({
     "case_dismiss": "Afgesloten als onbruikbaar",
     "case_fulfil_category": "Gedaan wat de regeling bij het onderwerp vraagt",
     "note_added": "Interne notitie toegevoegd",
+    "dossier_draft_saved": "Concept van het dossier opgeslagen",
+    "dossier_draft_deleted": "Concept van het dossier verwijderd",
+    "dossier_attachment_opened": "Bijlage uit een dossier gedownload",
     # meldingen
     "case_received": "Melding ontvangen",
     "case_reported_on_behalf": "Melding vastgelegd namens de melder",
@@ -37,6 +40,7 @@ EVENT_LABELS: Mapping[str, str] = MappingProxyType({
     "message_from_melder": "Bericht van de melder",
     "message_to_melder": "Bericht aan de melder",
     "attachment_from_melder": "Bijlage van de melder",
+    "code_replaced": "Melder verving de code",
     "attachment_opened": "Bijlage geopend",
     "identity_consent_given": "Toestemming van de melder voor de identiteit in het dossier",
     "identity_consent_revoked": "Melder trok de toestemming om de identiteit te delen in",

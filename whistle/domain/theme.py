@@ -26,6 +26,8 @@ LOGO_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
 DEFAULTS = {"accent": "#0b5cad", "ink": "#1d2433", "background": "#f4f6f9"}
 WHITE = "#ffffff"
 AA_TEXT = 4.5
+# The class on <html> (templates/base.html) under which the design tokens are set.
+THEME_SELECTOR = ".whistle-theme"
 
 
 class ThemeError(ValueError):
@@ -57,9 +59,13 @@ class Theme:
     logo: bytes | None = None
 
     def css(self) -> str:
-        """The tokens the stylesheet reads (static/whistle.css uses these custom properties)."""
-        return (":root {\n"
-                f"  --accent: {self.accent};\n  --ink: {self.ink};\n  --bg: {self.background};\n"
+        """The organisation's design tokens: the basis colours of static/whistle-tokens.css, on
+        the same theme class, from which every NL Design System component token (buttons, links,
+        form fields, tables, alerts) takes its colour. Linked after that file, so these win."""
+        return (f"{THEME_SELECTOR} {{\n"
+                f"  --whistle-color-accent: {self.accent};\n"
+                f"  --whistle-color-ink: {self.ink};\n"
+                f"  --whistle-color-background: {self.background};\n"
                 "}\n")
 
     def to_dict(self) -> dict[str, Any]:

@@ -72,7 +72,7 @@ def store(session: Session, case: Case, kind: BenadelingKind, blob: bytes, today
 
 
 def seal(case_key: bytes, case: Case, body: dict) -> bytes:
-    return crypto.seal_record(case_key, RECORD, case.locator.hex(), body)
+    return crypto.seal_record(case_key, RECORD, case.binding_hex, body)
 
 
 def record_risk(session: Session, case: Case, case_key: bytes, body: dict, today: date, actor: str) -> None:
@@ -140,7 +140,7 @@ def entries(session: Session, case: Case, case_key: bytes | None, kinds: tuple[B
         .order_by(CaseBenadeling.id))
     out = []
     for r in rows:
-        body = open_or_none(case_key, RECORD, case.locator.hex(), r.ciphertext) if case_key else None
+        body = open_or_none(case_key, RECORD, case.binding_hex, r.ciphertext) if case_key else None
         out.append(Entry(r.kind, r.created_on, body or {}, body is None))
     return out
 

@@ -205,7 +205,7 @@ def open_attachment(case_key: bytes, case: Case, att: Attachment,
     protocol E.6). Damage further into the body can only end the stream early; the reader
     never treats a download that ended with an error as the file."""
     try:
-        header = crypto.open_record(case_key, "attachment", case.locator.hex(), att.header)
+        header = crypto.open_record(case_key, "attachment", case.binding_hex, att.header)
         file_key = _file_key(header)
         size = int(header.get("size", 0))
         plaintext = crypto.decrypt_stream(file_key, attachment_store.open_body(attachments_dir, att.id))

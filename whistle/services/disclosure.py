@@ -190,7 +190,7 @@ def _notify(uc: UseCase, principal: StaffPrincipal, case: Case, case_key: bytes,
     text = rules.notice_text(LegalGround(row.ground), request.get("reason", ""), until)
     row.notified_on, row.react_until = today, until
     uc.session.add(Record(case_id=case.id, kind=RecordKind.MESSAGE, author=Author.COUNSELLOR, created_on=today,
-                          ciphertext=crypto.seal_record(case_key, "message", case.locator.hex(), {"text": text})))
+                          ciphertext=crypto.seal_record(case_key, "message", case.binding_hex, {"text": text})))
     audit.record(uc.session, chain=case.organisation.slug, actor=principal.staff.email, event="disclosure_notified",
                  today=today, case_ref=case.ref, disclosure=row.id, react_until=until.isoformat())
 
@@ -216,7 +216,7 @@ def disclose(uc: UseCase, principal: StaffPrincipal, ref: str, disclosure_id: An
         state = rules.check_disclose(facts(row), today)
     except DisclosureRefused as exc:
         raise _refused(exc) from None
-    identity = next((open_or_none(case_key, "identity", case.locator.hex(), r.ciphertext) for r in session.scalars(
+    identity = next((open_or_none(case_key, "identity", case.binding_hex, r.ciphertext) for r in session.scalars(
         select(Record).where(Record.case_id == case.id, Record.kind == RecordKind.IDENTITY))), None)
     if not identity:
         raise InvalidInput("De identiteit van de melder kan niet worden geopend; er is niets bekendgemaakt.",

@@ -9,14 +9,19 @@ dossier of another organisation, one they are recused from, and no dossier at al
 Entries (the sealed JSON), by `type`: `report` (`fields`: what, when, where, ...), `message`
 (`author`, `created_on`, `text`), `identity` (`name`, `contact`), `note` (the counsellor's
 explanation) and `decision` (`decision`, `motivation`, `by`), the last written by the member
-who decided."""
+who decided.
+
+Attachments the counsellor chose travel as `dossier_attachments` rows: the case's stored body,
+never a copy, with its header (name, type, size, file key) re-sealed as an `attachment`
+record under the dossier key and bound to the dossier's locator. A member downloads only
+what is listed for a dossier they hold the key of."""
 from __future__ import annotations
 
 import base64
 import binascii
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -25,8 +30,12 @@ from sqlalchemy.orm import Session
 
 import crypto
 from whistle.domain.records import Author
-from whistle.models import Case, Dossier, DossierKey, DossierRecord, Staff
-from whistle.services.errors import NotFound
+from pathlib import Path
+from typing import Iterator
+
+from whistle.infra import attachments as attachment_store
+from whistle.models import Attachment, Case, Dossier, DossierAttachment, DossierKey, DossierRecord, Staff
+from whistle.services.errors import NotFound, UnreadableRecord
 from whistle.services.input import b64
 
 NOT_FOUND = "Dit dossier bestaat niet of u heeft er geen toegang toe."
@@ -46,19 +55,27 @@ def ref_of(dossier: Dossier) -> str:
 # --- writing ---------------------------------------------------------------------------------
 
 def store(session: Session, case: Case, case_key: bytes, today: date, entries: list[dict],
-          recipients: list[Staff]) -> Dossier:
-    """Seal `entries` under a fresh dossier key, wrapped to `recipients` only."""
+          recipients: list[Staff], attachments: list[tuple[Attachment, dict]] = ()) -> Dossier:
+    """Seal `entries` under a fresh dossier key, wrapped to `recipients` only; each of
+    `attachments` (a row of this case and its opened header) has its file key re-wrapped under
+    the dossier key, the stored body itself is shared."""
     key = crypto.new_case_key()
     locator = secrets.token_bytes(16)
     dossier = Dossier(
         case_id=case.id, locator=locator, sent_on=today, key_commitment=crypto.key_commitment(key),
-        counsellor_copy=crypto.seal_record(case_key, "dossier_key", case.locator.hex(),
+        counsellor_copy=crypto.seal_record(case_key, "dossier_key", case.binding_hex,
                                            {"dossier": locator.hex(), "key": b64(key)}))
     session.add(dossier)
     session.flush()
     for entry in entries:
         session.add(DossierRecord(dossier_id=dossier.id, author=Author.COUNSELLOR, created_on=today,
                                   ciphertext=crypto.seal_record(key, "dossier", locator.hex(), entry)))
+    for att, header in attachments:
+        if att.case_id != case.id:
+            raise NotFound("Deze bijlage bestaat niet.")
+        session.add(DossierAttachment(dossier_id=dossier.id, attachment_id=att.id, header=crypto.seal_record(
+            key, "attachment", locator.hex(), {"name": header.get("name", ""), "type": header.get("type", ""),
+                                               "size": header.get("size", 0), "key": header.get("key", "")})))
     for member in recipients:
         session.add(DossierKey(dossier_id=dossier.id, staff_id=member.id,
                                sealed_key=crypto.wrap_case_key(key, member.public_key)))
@@ -148,7 +165,7 @@ def authority_key(session: Session, dossier: Dossier, member: Staff, secret_key:
 
 def key_from_copy(case: Case, case_key: bytes, dossier: Dossier) -> bytes:
     """The dossier key as the case's counsellors hold it (sealed under the case key)."""
-    body = crypto.open_record(case_key, "dossier_key", case.locator.hex(), dossier.counsellor_copy)
+    body = crypto.open_record(case_key, "dossier_key", case.binding_hex, dossier.counsellor_copy)
     if body.get("dossier") != dossier.locator.hex():
         raise crypto.CryptoError("the dossier key copy belongs to another dossier")
     try:
@@ -162,12 +179,22 @@ def key_from_copy(case: Case, case_key: bytes, dossier: Dossier) -> bytes:
 # --- reading ---------------------------------------------------------------------------------
 
 @dataclass
+class DossierFile:
+    """An attachment as a dossier lists it: name and size from the header under the dossier key."""
+    id: str
+    name: str
+    size: int
+    unreadable: bool = False
+
+
+@dataclass
 class OpenedDossier:
     dossier: Dossier
     case: Case
     entries: list[dict[str, Any]]          # what the counsellor sent, in order
     decision: dict[str, Any] | None        # the last decision, when one was recorded
     decided_on: date | None
+    attachments: list[DossierFile] = field(default_factory=list)  # what travelled with it
 
     @property
     def ref(self) -> str:
@@ -190,4 +217,44 @@ def open_dossier(session: Session, dossier: Dossier, key: bytes) -> OpenedDossie
         elif r.author == Author.COUNSELLOR and body.get("type") != "decision":
             entries.append(body)
     case = session.get(Case, dossier.case_id)
-    return OpenedDossier(dossier, case, entries, decision, dossier.decided_on)
+    return OpenedDossier(dossier, case, entries, decision, dossier.decided_on, files_of(session, dossier, key))
+
+
+def files_of(session: Session, dossier: Dossier, key: bytes) -> list[DossierFile]:
+    files = []
+    for row in session.scalars(select(DossierAttachment).where(DossierAttachment.dossier_id == dossier.id)
+                               .order_by(DossierAttachment.id)):
+        try:
+            header = crypto.open_record(key, "attachment", dossier.locator.hex(), row.header)
+            files.append(DossierFile(row.attachment_id, str(header.get("name", "")), int(header.get("size", 0))))
+        except (crypto.CryptoError, TypeError, ValueError):
+            files.append(DossierFile(row.attachment_id, "", 0, unreadable=True))
+    return files
+
+
+UNREADABLE_FILE = ("Onleesbaar: deze bijlage kan niet worden geopend (beschadigd of niet met de sleutel "
+                   "van dit dossier versleuteld).")
+
+
+def open_file(session: Session, dossier: Dossier, key: bytes, attachment_id: str,
+              attachments_dir: Path) -> tuple[dict, Iterator[bytes]]:
+    """An attachment that travelled in `dossier`, decrypted as a stream with its header. Any
+    other attachment, of this case or another, is NotFound: only what the dossier lists opens."""
+    row = session.scalar(select(DossierAttachment).where(
+        DossierAttachment.dossier_id == dossier.id, DossierAttachment.attachment_id == str(attachment_id or "")))
+    if row is None:
+        raise NotFound("Deze bijlage bestaat niet.")
+    try:
+        header = crypto.open_record(key, "attachment", dossier.locator.hex(), row.header)
+        file_key = base64.b64decode(header.get("key") or "", validate=True)
+        size = int(header.get("size", 0))
+        plaintext = crypto.decrypt_stream(file_key, attachment_store.open_body(attachments_dir, row.attachment_id))
+        first = next(plaintext, None)
+    except (crypto.CryptoError, OSError, TypeError, ValueError, binascii.Error):
+        raise UnreadableRecord(UNREADABLE_FILE) from None
+
+    def stream() -> Iterator[bytes]:
+        if first is not None:
+            yield first
+        yield from plaintext
+    return {**header, "size": size}, stream()

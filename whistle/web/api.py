@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, request, stream_with_context
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from whistle.services import benadeling, lifecycle
-from whistle.services.melder import complaint, consent, minutes
+from whistle.services.melder import code as melder_code, complaint, consent, minutes
 from whistle.services.melder import intake
 from whistle.services.melder import case as reporter
 from whistle.services.melder.case import ReporterContext
@@ -107,6 +107,22 @@ def delete_session(ctx: ReporterContext):
     answer = Response(status=204)
     del answer.headers["Content-Type"]  # no body, so no type
     return answer
+
+
+@bp.post("/reporter/case/code")
+@melder_required
+@throttled(Bucket.MELDER_LOGIN)
+def post_code(ctx: ReporterContext):
+    """Replace the melder's code (Extensions E.10): the new locator, public keys and wrap of the
+    case key, proved with a fresh challenge signed by the current and by the new key. Every
+    session of the case ends; the answer carries the new session's token."""
+    body = json_body()
+    try:
+        token, expires_in = melder_code.replace_by_client(use_case(), ctx, body)
+    except Unauthorized as exc:
+        return refusal(exc)  # answered, not raised: the used-up challenge is committed
+    return jsonify({"token": base64.urlsafe_b64encode(token).decode().rstrip("="),
+                    "expires_in": expires_in})
 
 
 @bp.get("/reporter/case")

@@ -15,6 +15,7 @@ from whistle.services.dossiers import DECISION_LABELS
 from whistle.services.errors import Conflict, InvalidInput
 from whistle.services.staff.accounts import StaffPrincipal
 from whistle.web.context import attempt, clock, db, use_case
+from whistle.web.downloads import download_response
 from whistle.web.notices import done
 from whistle.web.principals import staff_required
 
@@ -45,6 +46,15 @@ def _render(principal: StaffPrincipal, ref: str, error: str | None = None, statu
                            outcomes=list(ComplaintOutcome),
                            decisions=[(d.value, DECISION_LABELS[d.value]) for d in Decision],
                            form=request.form if status != 200 else {}), status
+
+
+@bp.get("/dossier/<ref>/bijlage/<attachment_id>")
+@staff_required(StaffRole.AUTHORITY)
+def attachment(principal: StaffPrincipal, ref: str, attachment_id: str):
+    """An attachment that travelled in this dossier, as a download under its own name."""
+    # The audit event is committed when this returns, before the first byte of the body leaves.
+    header, plaintext = authority.download(use_case(), principal, ref, attachment_id)
+    return download_response(header, plaintext)
 
 
 @bp.post("/dossier/<ref>/besluit")

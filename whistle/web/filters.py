@@ -10,6 +10,19 @@ from whistle.domain.lifecycle import MeldingKind, State
 from whistle.domain.routes import GUIDE, ROUTES
 from whistle.services.cases import overdue
 from whistle.services.organisations import regeling_of
+from whistle.web.downloads import download_name
+
+
+def print_date() -> str:
+    """Today (dd-mm-jjjj) for a printed page's footer line: the date only, never a time."""
+    from whistle.web.context import clock
+    return nl_date(clock().today())
+
+
+def office_label(value: str | None) -> str:
+    """An office of the bevoegd gezag (burgemeester, ...) as people read it."""
+    from whistle.domain.offices import OFFICE_LABELS
+    return OFFICE_LABELS.get(value or "", value or "")
 
 
 def nl_date(value: date | str | None) -> str:
@@ -103,6 +116,8 @@ def fingerprint(value: bytes | None) -> str:
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(nl_date)
+    app.add_template_filter(office_label)
+    app.add_template_filter(download_name)
     app.add_template_filter(state_label)
     app.add_template_filter(term_text)
     app.add_template_filter(filesize)
@@ -114,6 +129,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(report_value)
     app.add_template_global(GUIDE, "routes_guide")
     app.add_template_filter(overdue)  # case | overdue('feedback', today)
+    app.add_template_global(print_date)
     app.add_template_global(report.REPORT_FIELDS, "report_fields")
     app.add_template_global(report.REPORT_TEXT_FIELDS, "report_text_fields")
     app.add_template_global(report.IDENTITY_FIELDS, "identity_fields")

@@ -12,13 +12,14 @@ from whistle.domain.oral import OralForm
 from whistle.domain.roles import StaffRole
 from whistle.services.counsellor import sharing as case_access
 from whistle.services.counsellor import betrokkenen as concerned
-from whistle.services.counsellor import complaint, escalation, oral
+from whistle.services.counsellor import complaint, dossier_drafts, escalation, oral
+from whistle.services.cases import staff_case_key_or_none
 from whistle.services.melder import intake
 from whistle.services.counsellor import on_behalf
 from whistle.services.errors import Conflict, InvalidInput
 from whistle.services.staff.accounts import StaffPrincipal
 from whistle.web import counsellor as counsellor_pages
-from whistle.web.context import after_commit, attempt, use_case
+from whistle.web.context import after_commit, attempt, db, use_case
 from whistle.web.notices import done
 from whistle.web.principals import staff_required
 
@@ -32,22 +33,74 @@ def compose(principal: StaffPrincipal, ref: str):
     return _render_compose(principal, ref)
 
 
-def _render_compose(principal: StaffPrincipal, ref: str, error: str | None = None, status: int = 200):
+def _render_compose(principal: StaffPrincipal, ref: str, error: str | None = None, status: int = 200,
+                    form=None):
+    """The compose form: as typed when `form` is given (a refusal, back from the preview), else
+    from the case's draft when there is one, else the case's own text."""
     view = escalation.compose(use_case(), principal, ref)
-    return render_template("counsellor/compose.html", v=view, case=view.opened.case, c=view.opened,
-                           error=error, form=request.form if status != 200 else None), status
+    case = view.opened.case
+    key = staff_case_key_or_none(db(), case, principal.staff, principal.secret_key)
+    draft = dossier_drafts.draft_of(db(), case, key)
+    if form is None and status != 200:
+        form = request.form
+    if form is None and draft is not None:
+        form = draft.form
+    return render_template("counsellor/compose.html", v=view, case=case, c=view.opened,
+                           error=error, form=form, draft=draft), status
 
 
 @bp.post("/zaak/<ref>/doorzetten")
 @staff_required(StaffRole.COUNSELLOR)
 def send(principal: StaffPrincipal, ref: str):
+    """The compose form's two buttons: keep it as a draft, or see the preview (nothing is sent
+    from here: sending is the preview's confirmation, `confirm`)."""
+    if request.form.get("action") == "concept":
+        try:
+            with attempt():
+                dossier_drafts.save(use_case(), principal, ref, request.form)
+        except InvalidInput as exc:
+            return _render_compose(principal, ref, error=exc.message, status=exc.status)
+        return done("handover.compose", "concept_opgeslagen", ref=ref)
+    return _render_preview(principal, ref, request.form)
+
+
+def _render_preview(principal: StaffPrincipal, ref: str, form, error: str | None = None):
+    try:
+        shown = escalation.preview(use_case(), principal, ref, form)
+        fields = dossier_drafts.form_fields(form)  # carried through the confirmation as typed
+    except (InvalidInput, Conflict) as exc:
+        return _render_compose(principal, ref, error=exc.message, status=exc.status, form=form)
+    return render_template("counsellor/dossier_preview.html", p=shown, case=shown.opened.case,
+                           d=shown, fields=fields, error=error), (409 if error else 200)
+
+
+@bp.post("/zaak/<ref>/doorzetten/versturen")
+@staff_required(StaffRole.COUNSELLOR)
+def confirm(principal: StaffPrincipal, ref: str):
+    """The preview's answer: back to editing (everything as typed), or send to the recipients
+    the preview named."""
+    if request.form.get("action") == "bewerken":
+        return _render_compose(principal, ref, form=request.form)
     try:
         with attempt():
-            _dossier, recipients = escalation.escalate(use_case(), principal, ref, request.form)
-    except (InvalidInput, Conflict) as exc:
-        return _render_compose(principal, ref, error=exc.message, status=exc.status)
+            _dossier, recipients = escalation.escalate(use_case(), principal, ref, request.form,
+                                                       confirmed=request.form.getlist("recipient"))
+    except InvalidInput as exc:
+        if exc.field == "recipients" and exc.message == escalation.RECIPIENTS_CHANGED:
+            return _render_preview(principal, ref, request.form, error=exc.message)
+        return _render_compose(principal, ref, error=exc.message, status=exc.status, form=request.form)
+    except Conflict as exc:
+        return _render_compose(principal, ref, error=exc.message, status=exc.status, form=request.form)
     after_commit(lambda: _notify(recipients))
     return done("counsellor.case", "dossier_verstuurd", ref=ref)
+
+
+@bp.post("/zaak/<ref>/doorzetten/concept/verwijderen")
+@staff_required(StaffRole.COUNSELLOR)
+def discard_draft(principal: StaffPrincipal, ref: str):
+    with attempt():
+        dossier_drafts.discard(use_case(), principal, ref)
+    return done("counsellor.case", "concept_verwijderd", ref=ref, _anchor="dossier-concept")
 
 
 def _notify(recipients) -> None:

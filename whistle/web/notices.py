@@ -32,6 +32,8 @@ NOTICES: dict[str, str] = {
     "benadeling_vastgelegd": "Risico-inschatting vastgelegd.",
     "bewaartermijn_verlengd": "Bewaartermijn verlengd.",
     "dossier_verstuurd": "Dossier verstuurd aan het bevoegd gezag.",
+    "concept_opgeslagen": "Concept opgeslagen. U kunt het later afmaken; het staat versleuteld bij de zaak.",
+    "concept_verwijderd": "Het concept van het dossier is verwijderd.",
     "betrokkenen_vastgelegd": "Betrokkenen vastgelegd.",
     "toegang_gegeven": "Toegang gegeven.",
     "toegang_ingetrokken": "Toegang ingetrokken.",

@@ -114,6 +114,9 @@ def staff_required(role: StaffRole | None = None):
         @wraps(view)
         def with_staff(*args, **kwargs):
             if not current_user.is_authenticated:
+                from whistle.web import kept_form
+                if kept_form.keepable():  # a form sent after the session ended: keep what was typed
+                    return kept_form.login_page(kept_form.from_expired_post())
                 abort(login_manager.unauthorized())
             if role is not None and current_user.staff.role != role:
                 abort(403)

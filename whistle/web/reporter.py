@@ -1,17 +1,20 @@
 """The melder's pages, server-rendered and complete without JavaScript (Dutch)."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask_babel import gettext
 
 from whistle.domain.lifecycle import Actor, Event, State
 from whistle.services import benadeling, disclosure, lifecycle, organisations
-from whistle.services.melder import complaint, consent, form_token, minutes
+from whistle.services.melder import code as melder_code, complaint, consent, form_token, minutes
 from whistle.services.melder import intake
 from whistle.services.melder import case as reporter
 from whistle.services.cases import current_recipients
 from whistle.services.errors import Conflict, InvalidInput, Unauthorized
-from whistle.domain.report import MAX_MESSAGE_CHARS
+from whistle.domain.report import MAX_MESSAGE_CHARS, REPORT_FIELDS
 from whistle.infra.metadata_words import BROWSER_WORDS
 from whistle.web.context import attempt, clock, db, settings, use_case
 from whistle.web.downloads import download_response
@@ -93,7 +96,7 @@ def login(org: str):
                            state_labels={s.value: translated(s.label) for s in State},
                            unauthorized=translated(Unauthorized().message),
                            max_message_chars=MAX_MESSAGE_CHARS,
-                           metadata_words=BROWSER_WORDS), (401 if error else 200)
+                           metadata_words=BROWSER_WORDS, report_fields=REPORT_FIELDS), (401 if error else 200)
 
 
 @bp.get("/melder/zaak")
@@ -116,8 +119,36 @@ def render_case(ctx, error=None, status=200, uploaded=()):
         minutes=minutes.view(db(), ctx.case),
         consent=consent.view(db(), ctx.case), disclosures=disclosure.for_melder(db(), ctx.case),
         follow_up=benadeling.follow_up_view(ctx.case, clock().today()),
-        error=error, uploaded=uploaded, session_minutes=settings().reporter_session_minutes)
+        error=error, uploaded=uploaded, session_minutes=settings().reporter_session_minutes,
+        code_token_field=form_token.FIELD, code_token=form_token.issue(settings(), clock().today()))
     return page, status
+
+
+@bp.get("/melder/kopie")
+@melder_required
+def melder_copy(ctx: reporter.ReporterContext):
+    """The melder's own copy (issue 12, item 7), the server path: rendered from the session in
+    memory and streamed as a download; nothing of it is written anywhere or recorded (the
+    melder's other reading, such as downloading an attachment, is not either)."""
+    return copy_download(ctx)
+
+
+def copy_download(ctx: reporter.ReporterContext) -> Response:
+    records = reporter.open_records(db(), ctx)
+    messages = [r for r in records if r.kind == "message"]
+    attachments = reporter.open_attachment_headers(db(), ctx)
+    today = clock().today()
+    css = (Path(current_app.static_folder) / "copy.css").read_text(encoding="utf-8")
+    html = render_template(
+        "reporter/copy_document.html", org=ctx.case.organisation, case=ctx.case, made_on=today,
+        report=next((r.body for r in records if r.kind == "report"), {}),
+        report_unreadable=any(r.unreadable for r in records if r.kind == "report"),
+        report_fields=REPORT_FIELDS, messages=messages, attachments=attachments, copy_css=css)
+    name = f"melding-kopie-{today:%d-%m-%Y}.html"
+    return Response(html, mimetype="text/html", headers={
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "Cache-Control": "no-store",
+    })
 
 
 @bp.get("/melder/sessie")
@@ -243,6 +274,30 @@ def get_attachment(ctx: reporter.ReporterContext, attachment_id: str):
     # The melder's session is committed when this returns, before the first byte of the body leaves.
     header, plaintext = reporter.download(use_case(), ctx, attachment_id)
     return download_response(header, plaintext)
+
+
+@bp.post("/melder/code")
+@melder_required
+@throttled(Bucket.MELDER_LOGIN)
+def replace_code(ctx: reporter.ReporterContext):
+    """Replace the code (issue 12 point 5): the current code typed once more, a new one made and
+    shown once. The form's one-time token comes first, so a reload or a second sending makes no
+    second new code; a wrong current code is a 401 like a wrong code at the login."""
+    try:
+        with attempt():
+            form_token.claim(use_case(), request.form.get(form_token.FIELD))
+            fresh, code = melder_code.replace_on_server(use_case(), ctx, request.form.get("code", ""))
+    except form_token.AlreadyReceived:
+        return render_template("reporter/code_already_replaced.html", org=ctx.case.organisation), 409
+    except (InvalidInput, Unauthorized) as exc:
+        return render_case(ctx, error=exc.message, status=exc.status)
+    # A new session, as at a login; the page's CSRF secret stays, so that a reload of the new
+    # code's page reaches the one-time token (and its answer) instead of a CSRF refusal.
+    csrf_secret = flask_session.get("csrf_token")
+    remember_melder(fresh)
+    if csrf_secret is not None:
+        flask_session["csrf_token"] = csrf_secret
+    return render_template("reporter/new_code.html", org=fresh.case.organisation, code=code)
 
 
 @bp.post("/melder/uitloggen")

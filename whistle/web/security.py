@@ -19,6 +19,11 @@ REPORTER_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-
 PAGE_CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
             "frame-ancestors 'none'; base-uri 'none'")
 RESOURCE_CSP = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+# The melder's key derivation worker (static/js/kdf-worker.js) runs under its own answer's CSP:
+# it may load libsodium.js and protocol.js from this origin and compile WebAssembly, nothing else.
+KDF_WORKER_PATH = "/static/js/kdf-worker.js"
+WORKER_CSP = ("default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; form-action 'self'; "
+              "frame-ancestors 'none'; base-uri 'none'")
 
 HEADERS = {
     "Content-Security-Policy": CSP,
@@ -53,6 +58,8 @@ def init_app(app: Flask) -> None:
 def csp_for(blueprint: str | None, path: str) -> str:
     if blueprint == "reporter":
         return REPORTER_CSP
+    if path == KDF_WORKER_PATH:
+        return WORKER_CSP
     if blueprint == "api" or path.startswith("/static/"):
         return RESOURCE_CSP
     return PAGE_CSP

@@ -14,6 +14,7 @@ import io
 import logging
 import re
 import time
+from typing import Callable
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
@@ -141,7 +142,8 @@ class WhistleServer(BaseApplication):
         return self.application
 
 
-def serve(app, *, host: str, port: int, threads: int = 256, workers: int = 1) -> None:
+def serve(app, *, host: str, port: int, threads: int = 256, workers: int = 1,
+          after_fork: Callable[[], None] | None = None) -> None:
     """Serve until stopped. The app is built before the workers fork (it is passed in), so all
     workers share its in-memory session key (docs/operations.md). Any Flask app will do: the
     benchmark serves its bare-Flask ceiling through here too (bench/bare_flask.py)."""
@@ -151,6 +153,10 @@ def serve(app, *, host: str, port: int, threads: int = 256, workers: int = 1) ->
         # Each worker opens its own database connections; none inherited over fork.
         if engine is not None:
             engine.dispose(close=False)
+        # Threads do not survive a fork: what runs in the background (the scheduled jobs)
+        # starts here, in the worker, with the worker's own connections.
+        if after_fork is not None:
+            after_fork()
 
     WhistleServer(large_body_reads(app), {
         "post_fork": post_fork,

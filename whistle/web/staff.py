@@ -17,7 +17,7 @@ from whistle.services.staff.accounts import StaffPrincipal
 from whistle.services.staff.login import PendingLogin
 from whistle.web.context import attempt, db, use_case
 from whistle.web.limits import Bucket, throttled
-from whistle.web import notices
+from whistle.web import kept_form, notices
 from whistle.web.principals import StaffUser, decode_token, encode_token, staff_required
 
 bp = Blueprint("staff", __name__, url_prefix="/vp")
@@ -31,8 +31,9 @@ def _next_step(pending: PendingLogin):
 @bp.route("/login", methods=["GET", "POST"])
 @throttled(Bucket.STAFF_LOGIN)
 def login():
-    error = None
+    error, kept = None, None
     if request.method == "POST":
+        kept = kept_form.from_login_form()  # what was typed before the session ended, if anything
         try:
             with attempt():
                 pending = staff_login.start(use_case(), request.form.get("email", ""),
@@ -42,8 +43,11 @@ def login():
         else:
             session.clear()
             session[PENDING] = encode_token(pending.token)
+            if kept is not None and pending.enrolled:
+                # The second step on this same answer, carrying the typed form on.
+                return render_template("staff/second_step.html", kept=kept)
             return _next_step(pending)
-    return render_template("staff/login.html", error=error), (401 if error else 200)
+    return render_template("staff/login.html", error=error, kept=kept), (401 if error else 200)
 
 
 def pending_login(*, enrolled: bool):
@@ -73,8 +77,9 @@ def _complete(principal: StaffPrincipal) -> None:
 @pending_login(enrolled=True)
 @throttled(Bucket.STAFF_LOGIN)
 def second_step(pending: PendingLogin):
-    error = None
+    error, kept = None, None
     if request.method == "POST":
+        kept = kept_form.from_login_form()
         try:
             with attempt():
                 done = staff_login.second_step(use_case(), pending, request.form.get("code", ""))
@@ -83,9 +88,14 @@ def second_step(pending: PendingLogin):
         else:
             _complete(done.principal)
             if done.recovery_codes_left is not None:
-                return render_template("staff/recovery_used.html", left=done.recovery_codes_left)
+                return render_template("staff/recovery_used.html", left=done.recovery_codes_left, kept=kept)
+            if kept is not None:
+                db().commit()  # the login holds even when the kept form is then refused
+                answer = kept_form.replay(kept)
+                if answer is not None:
+                    return answer
             return redirect(url_for("counsellor.home"))
-    return render_template("staff/second_step.html", error=error), (401 if error else 200)
+    return render_template("staff/second_step.html", error=error, kept=kept), (401 if error else 200)
 
 
 @bp.route("/login/inrichten", methods=["GET", "POST"])

@@ -53,6 +53,21 @@ def read(uc: UseCase, principal: StaffPrincipal, ref: str) -> dossiers.OpenedDos
     return opened
 
 
+def download(uc: UseCase, principal: StaffPrincipal, ref: str, attachment_id: str):
+    """An attachment that travelled in a dossier the member holds, decrypted as a stream with
+    its header (name, type, size); NotFound for any other (protocol: only what the dossier lists)."""
+    session, clock = uc.session, uc.clock
+    require_authority(principal)
+    dossier = dossiers.held_dossier(session, ref, principal.staff)
+    key = dossiers.authority_key(session, dossier, principal.staff, principal.secret_key)
+    header, plaintext = dossiers.open_file(session, dossier, key, attachment_id, uc.settings.attachments_dir)
+    case = session.get(Case, dossier.case_id)
+    audit.record(session, chain=case.organisation.slug, actor=principal.staff.email,
+                 event="dossier_attachment_opened", today=clock.today(), case_ref=case.ref,
+                 dossier=dossiers.ref_of(dossier))
+    return header, plaintext
+
+
 def may_decide(case: Case) -> bool:
     """Whether the transition table offers the bevoegd gezag its decision on the case now."""
     return any(t.event is Event.DECIDE for t in events_for(case, Actor.AUTHORITY))

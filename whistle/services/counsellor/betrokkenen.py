@@ -36,7 +36,7 @@ def concerned_ids(session: Session, case: Case, case_key: bytes) -> set[int]:
     row = session.get(CaseConcerned, case.id)
     if row is None:
         return set()
-    body = crypto.open_record(case_key, "concerned", case.locator.hex(), row.ciphertext)
+    body = crypto.open_record(case_key, "concerned", case.binding_hex, row.ciphertext)
     return {int(i) for i in body.get("staff", [])}
 
 
@@ -73,7 +73,7 @@ def mark(uc: UseCase, principal: StaffPrincipal, ref: str, staff_ids: Iterable) 
         raise InvalidInput("U kunt uzelf niet als betrokkene aanmerken: laat een collega-vertrouwenspersoon "
                            "dat doen. Er is niets gewijzigd.", field=FIELD)
     today = clock.today()
-    blob = crypto.seal_record(key, "concerned", case.locator.hex(), {"staff": sorted(ids)})
+    blob = crypto.seal_record(key, "concerned", case.binding_hex, {"staff": sorted(ids)})
     row = session.get(CaseConcerned, case.id)
     if row is None:
         session.add(CaseConcerned(case_id=case.id, ciphertext=blob))

@@ -81,7 +81,7 @@ def open_case(uc: UseCase, principal: StaffPrincipal, ref: str) -> OpenedCase:
     case = case_by_ref(session, ref)
     # Junk: when its case key does not open either, every record is unreadable.
     key = staff_case_key_or_none(session, case, principal.staff, principal.secret_key)
-    loc = case.locator.hex()
+    loc = case.binding_hex
     report, identity, messages = {}, None, []
     unreadable = {"report": False, "identity": False}
     for r in records_of(session, case):
@@ -126,7 +126,7 @@ def reply(uc: UseCase, principal: StaffPrincipal, ref: str, text: str) -> Record
     key = staff_case_key(session, case, principal.staff, principal.secret_key)
     today = clock.today()
     rec = Record(case_id=case.id, kind=RecordKind.MESSAGE, author=Author.COUNSELLOR, created_on=today,
-                 ciphertext=crypto.seal_record(key, "message", case.locator.hex(), {"text": text}))
+                 ciphertext=crypto.seal_record(key, "message", case.binding_hex, {"text": text}))
     session.add(rec)
     session.flush()
     audit.record(session, chain=case.organisation.slug, actor=principal.staff.email,

@@ -5,7 +5,13 @@ the text; the melder's identity only when the melder consented on their own case
 has not revoked it); an optional note. The dossier is sealed under a fresh key wrapped only
 to the entitled authority members (whistle.domain.recusal: the regeling's recipients, its
 recusal rules, minus every betrokkene). When nobody is left, nothing is sent. Sending fires
-the lifecycle's `escalate` step through the one entry point, in the same transaction."""
+the lifecycle's `escalate` step through the one entry point, in the same transaction.
+
+Before sending, the counsellor sees a preview (`preview`): exactly the entries and attachment
+names the recipients will read, and the recipients by name and office; the send names the
+recipients it was confirmed for, and is refused when they changed meanwhile. Chosen
+attachments travel with their file keys re-wrapped under the dossier key (the stored body is
+reused). Sending deletes the case's draft (whistle.services.counsellor.dossier_drafts)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,13 +26,13 @@ from whistle.domain.regeling import Authority
 from whistle.domain.offices import OFFICE_LABELS
 from whistle.domain.report import IDENTITY_FIELD_NAMES, MAX_FIELD_CHARS, REPORT_FIELD_NAMES
 from whistle.domain.roles import EndorsedRole, StaffRole
-from whistle.models import Case, Dossier, Staff
+from whistle.models import Attachment, Case, Dossier, Staff
 from whistle.services import audit, dossiers, trust
 from whistle.services.counsellor import case as counsellor
-from whistle.services.cases import case_by_ref, staff_case_key
+from whistle.services.cases import attachment_of, case_by_ref, open_or_none, staff_case_key
 from whistle.services.counsellor.betrokkenen import concerned_ids, require_counsellor
 from whistle.services.context import UseCase
-from whistle.services.errors import InvalidInput
+from whistle.services.errors import InvalidInput, NotFound
 from whistle.services.input import bounded_text, checked, listed, whole_number
 from whistle.services.lifecycle import transition
 from whistle.services.organisations import regeling_of
@@ -85,29 +91,88 @@ def identity_allowed(case: Case, identity: dict | None) -> bool:
     return identity is not None and case.identity_consent_on is not None
 
 
-def escalate(uc: UseCase, principal: StaffPrincipal, ref: str,
-             form: Mapping[str, Any]) -> tuple[Dossier, list[Staff]]:
-    """Seal and send the dossier; returns it and its recipients. Raises before anything is
-    written when the input is bad, nobody is entitled, or the case may not be escalated."""
-    session, clock = uc.session, uc.clock
+RECIPIENTS_CHANGED = ("Wie het dossier ontvangt, is veranderd sinds het voorbeeld. Bekijk de ontvangers "
+                      "hieronder en bevestig opnieuw. Er is niets verstuurd.")
+
+
+@dataclass
+class Preview:
+    """Exactly what would be sent: the entries and attachment names, and to whom."""
+    opened: counsellor.OpenedCase
+    entries: list[dict]
+    attachments: list[tuple[Attachment, dict]]
+    recipients: Recipients
+
+    @property
+    def attachment_names(self) -> list[str]:
+        return [str(h.get("name", "")) for _a, h in self.attachments]
+
+    @property
+    def recipient_ids(self) -> list[int]:
+        return [m.id for m in self.recipients.recipients]
+
+
+def preview(uc: UseCase, principal: StaffPrincipal, ref: str, form: Mapping[str, Any]) -> Preview:
+    """What `escalate` would send with this form, checked the same way; nothing is written
+    (but the case's opening, as every reading of the case is)."""
+    session = uc.session
     require_counsellor(principal)
     case = case_by_ref(session, ref)
     key = staff_case_key(session, case, principal.staff, principal.secret_key)
     opened = counsellor.open_case(uc, principal, case.ref)
-    entries = _entries(session, case, opened, form)
+    files = _attachments(session, case, key, form)
+    entries = _entries(session, case, opened, form, has_files=bool(files))
     who = recipients_for(session, case, key)
     if not who.recipients:
         raise InvalidInput(NOBODY_LEFT, field="recipients")
+    return Preview(opened, entries, files, who)
+
+
+def escalate(uc: UseCase, principal: StaffPrincipal, ref: str, form: Mapping[str, Any],
+             confirmed: list | None = None) -> tuple[Dossier, list[Staff]]:
+    """Seal and send the dossier; returns it and its recipients. Raises before anything is
+    written when the input is bad, nobody is entitled, the recipients are not the `confirmed`
+    ones (member ids, when given), or the case may not be escalated."""
+    session, clock = uc.session, uc.clock
+    shown = preview(uc, principal, ref, form)
+    case = shown.opened.case
+    key = staff_case_key(session, case, principal.staff, principal.secret_key)
+    who = shown.recipients
+    if confirmed is not None and sorted(str(c) for c in confirmed) != sorted(str(i) for i in shown.recipient_ids):
+        raise InvalidInput(RECIPIENTS_CHANGED, field="recipients")
     today = clock.today()
     transition(uc, case, Event.ESCALATE, principal, dossier_sent=True)
-    dossier = dossiers.store(session, case, key, today, entries, who.recipients)
+    dossier = dossiers.store(session, case, key, today, shown.entries, who.recipients, shown.attachments)
+    from whistle.services.counsellor import dossier_drafts
+    dossier_drafts.remove(session, case)
     audit.record(session, chain=case.organisation.slug, actor=principal.staff.email, event="dossier_sent",
                  today=today, case_ref=case.ref, dossier=dossiers.ref_of(dossier),
-                 recipients=len(who.recipients), entries=len(entries))
+                 recipients=len(who.recipients), entries=len(shown.entries), attachments=len(shown.attachments))
     return dossier, who.recipients
 
 
-def _entries(session: Session, case: Case, opened: counsellor.OpenedCase, form: Mapping[str, Any]) -> list[dict]:
+def _attachments(session: Session, case: Case, key: bytes, form: Mapping[str, Any]) -> list[tuple[Attachment, dict]]:
+    """The case's attachments ticked on the form, with their headers opened under the case key."""
+    chosen, seen = [], set()
+    for raw in listed(form, "include_attachment"):
+        if not isinstance(raw, str) or raw in seen:
+            continue
+        seen.add(raw)
+        try:
+            att = attachment_of(session, case, raw[:64])
+        except NotFound:  # another case's, or none at all
+            raise InvalidInput("Kies bijlagen uit deze zaak. Er is niets verstuurd.",
+                               field="include_attachment") from None
+        header = open_or_none(key, "attachment", case.locator.hex(), att.header)
+        if header is None or not header.get("key"):
+            raise InvalidInput("Een gekozen bijlage is onleesbaar en kan niet mee. Er is niets verstuurd.",
+                               field="include_attachment")
+        chosen.append((att, header))
+    return chosen
+
+
+def _entries(session: Session, case: Case, opened: counsellor.OpenedCase, form: Mapping[str, Any],
+             has_files: bool = False) -> list[dict]:
     entries: list[dict] = []
     if checked(form.get("include_report")):
         fields = {k: _edited(form, f"report_{k}") for k in REPORT_FIELD_NAMES}
@@ -138,7 +203,7 @@ def _entries(session: Session, case: Case, opened: counsellor.OpenedCase, form: 
     note = _edited(form, "note")
     if note:
         entries.append({"type": "note", "text": note})
-    if not entries:
+    if not entries and not has_files:
         raise InvalidInput("Het dossier is leeg: kies wat het bevoegd gezag krijgt. Er is niets verstuurd.",
                            field="include_report")
     if case.unit:  # a shared service: the dossier names the unit the melding concerns (SamenTwente)
@@ -181,6 +246,7 @@ class Handover:
     colleagues: list                        # case_access.Colleague
     dossiers: list[dossiers.OpenedDossier]  # what was sent, with any decision
     on_behalf_allowed: bool
+    draft: object = None                    # dossier_drafts.Draft, when one is kept
 
     def feedback_suggestion(self) -> str:
         """A starting text for the terugkoppeling, from the last decision; the counsellor edits it."""
@@ -199,6 +265,7 @@ def handover_view(session: Session, principal: StaffPrincipal, case: Case) -> Ha
     key = staff_case_key(session, case, principal.staff, principal.secret_key)
     opened = [dossiers.open_dossier(session, d, dossiers.key_from_copy(case, key, d))
               for d in dossiers.dossiers_of_case(session, case)]
+    from whistle.services.counsellor import dossier_drafts
     return Handover(candidates(session, case), concerned_ids(session, case, key),
                     case_access.colleagues(session, principal, case.ref), opened,
-                    on_behalf.allowed(principal))
+                    on_behalf.allowed(principal), dossier_drafts.draft_of(session, case, key))

@@ -45,7 +45,7 @@ def add(uc: UseCase, principal: StaffPrincipal, ref: str, text: object) -> CaseN
     today = uc.clock.today()
     body = {"text": text, "by": principal.staff.display_name or principal.staff.email}
     note = CaseNote(case_id=case.id, created_on=today,
-                    ciphertext=crypto.seal_record(key, KIND, case.locator.hex(), body))
+                    ciphertext=crypto.seal_record(key, KIND, case.binding_hex, body))
     uc.session.add(note)
     uc.session.flush()
     audit.record(uc.session, chain=case.organisation.slug, actor=principal.staff.email, event="note_added",
@@ -57,7 +57,7 @@ def notes_of(session: Session, case: Case, key: bytes | None) -> list[Note]:
     """The case's notes, oldest first, opened with the case key the page already holds."""
     out = []
     for row in session.scalars(select(CaseNote).where(CaseNote.case_id == case.id).order_by(CaseNote.id)):
-        body = open_or_none(key, KIND, case.locator.hex(), row.ciphertext) if key else None
+        body = open_or_none(key, KIND, case.binding_hex, row.ciphertext) if key else None
         out.append(Note(row.created_on, str((body or {}).get("by", "")), str((body or {}).get("text", "")),
                         body is None))
     return out

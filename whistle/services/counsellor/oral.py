@@ -77,4 +77,4 @@ def revise(uc: UseCase, principal: StaffPrincipal, ref: str, form: Mapping[str, 
 
 def _seal(session, case: Case, key: bytes, today, body: dict) -> None:
     session.add(Record(case_id=case.id, kind=RecordKind.MESSAGE, author=Author.COUNSELLOR, created_on=today,
-                       ciphertext=crypto.seal_record(key, "message", case.locator.hex(), body)))
+                       ciphertext=crypto.seal_record(key, "message", case.binding_hex, body)))

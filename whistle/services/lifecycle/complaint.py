@@ -112,7 +112,7 @@ def complain(step: "Step", given: Lodged) -> None:
     rule = regeling_of(case.organisation).complaint
     blob = given.blob
     if blob is None:
-        blob = crypto.seal_record(step.case_key, "message", case.locator.hex(), given.body)
+        blob = crypto.seal_record(step.case_key, "message", case.binding_hex, given.body)
     step.session.add(Record(case_id=case.id, kind=RecordKind.MESSAGE, author=Author.MELDER,
                             created_on=step.today, ciphertext=blob))
     step.session.add(CaseComplaint(case_id=case.id, lodged_on=step.today, due=decision_due(step.today, rule),

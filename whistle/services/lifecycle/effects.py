@@ -368,7 +368,7 @@ def effect_of(row: Transition) -> Effect[Any]:
 def _seal_message(step: Step, author: Author, body: dict) -> None:
     if step.case_key is None:  # junk whose case key does not open
         raise Forbidden("Zonder de sleutel van de zaak kan geen bericht worden opgeslagen.")
-    _store_message(step, author, crypto.seal_record(step.case_key, "message", step.case.locator.hex(), body))
+    _store_message(step, author, crypto.seal_record(step.case_key, "message", step.case.binding_hex, body))
 
 
 def _store_message(step: Step, author: Author, blob: bytes) -> None:

@@ -39,8 +39,9 @@ class ReporterContext:
     case_key: bytes | None = None
 
     @property
-    def locator_hex(self) -> str:
-        return self.case.locator.hex()
+    def binding_hex(self) -> str:
+        """What the case's records are bound to (protocol 6.3; the locator unless the code was replaced)."""
+        return self.case.binding_hex
 
 
 def _now(clock: Clock):
@@ -156,6 +157,8 @@ def case_json(uc: UseCase, ctx: ReporterContext) -> dict[str, Any]:
     return case_state_json(case, uc.today()) | {
         "reporter_sealed_key": b64(case.reporter_sealed_key),
         "key_commitment": b64(case.key_commitment),
+        # What records are bound to (protocol E.10): the locator until the code is replaced.
+        "record_binding": case.binding_hex,
         "records": [{"id": r.id, "kind": r.kind, "author": r.author,
                      "created_on": r.created_on.isoformat(), "ciphertext": b64(r.ciphertext)}
                     for r in records_of(session, case)],
@@ -257,7 +260,7 @@ def open_records(session: Session, ctx: ReporterContext) -> list[ShownRecord]:
     assert ctx.case_key is not None
     shown = []
     for r in records_of(session, ctx.case):
-        body = open_or_none(ctx.case_key, r.kind, ctx.locator_hex, r.ciphertext)
+        body = open_or_none(ctx.case_key, r.kind, ctx.binding_hex, r.ciphertext)
         shown.append(ShownRecord(r.kind, r.author, r.created_on, body or {}, body is None))
     return shown
 
@@ -265,7 +268,7 @@ def open_records(session: Session, ctx: ReporterContext) -> list[ShownRecord]:
 def open_attachment_headers(session: Session, ctx: ReporterContext) -> list[tuple[Attachment, dict | None]]:
     """Each attachment with its opened header, or None for a header that does not open."""
     assert ctx.case_key is not None
-    return [(a, open_or_none(ctx.case_key, "attachment", ctx.locator_hex, a.header))
+    return [(a, open_or_none(ctx.case_key, "attachment", ctx.binding_hex, a.header))
             for a in attachments_of(session, ctx.case)]
 
 
@@ -281,7 +284,7 @@ def add_sealed_message(uc: UseCase, ctx: ReporterContext, payload: Any) -> Recor
 def add_plain_message(uc: UseCase, ctx: ReporterContext, text: str) -> Record:
     text = message_text(text)
     assert ctx.case_key is not None
-    blob = crypto.seal_record(ctx.case_key, "message", ctx.locator_hex, {"text": text})
+    blob = crypto.seal_record(ctx.case_key, "message", ctx.binding_hex, {"text": text})
     return _store_message(uc, ctx, blob)
 
 
@@ -307,7 +310,7 @@ def add_sealed_attachment(uc: UseCase, ctx: ReporterContext, header_b64: str | N
 
 def add_plain_attachment(uc: UseCase, ctx: ReporterContext, plain: PlainAttachment) -> Attachment:
     assert ctx.case_key is not None
-    header = attachment_header(ctx.case_key, ctx.locator_hex, plain)
+    header = attachment_header(ctx.case_key, ctx.binding_hex, plain)
     return _store_attachment(uc, ctx, header, plain.upload)
 
 

@@ -81,7 +81,7 @@ def correct(uc: UseCase, ctx: ReporterContext, raw: Mapping[str, Any]) -> None:
     else:
         text = bounded_text(raw.get("text"), "text", limit=MAX_MESSAGE_CHARS, what="Uw correcties",
                             missing="Schrijf wat er anders moet in het verslag.")
-        blob = crypto.seal_record(ctx.case_key, "message", ctx.case.locator.hex(),
+        blob = crypto.seal_record(ctx.case_key, "message", ctx.case.binding_hex,
                                   {"text": text, "purpose": CORRECTION, "version": version})
     uc.session.add(Record(case_id=ctx.case.id, kind=RecordKind.MESSAGE, author=Author.MELDER,
                           created_on=uc.today(), ciphertext=blob))

@@ -118,7 +118,7 @@ def case_view(session: Session, principal: StaffPrincipal, case: Case, today: da
         .where(RetentionExtension.case_id == case.id).order_by(RetentionExtension.id))
     opened = []
     for ext, name in rows:
-        body = crypto.open_record(key, KIND, case.locator.hex(), ext.ciphertext)
+        body = crypto.open_record(key, KIND, case.binding_hex, ext.ciphertext)
         opened.append(OpenedExtension(ext.extended_on, ext.until, str(body.get("reason", "")),
                                       name or "Vertrouwenspersoon"))
     return RetentionView(due, latest_extension(today), opened)
@@ -157,7 +157,7 @@ def extend(uc: UseCase, principal: StaffPrincipal, ref: str, until: Any, reason:
     if won != 1:
         raise Conflict("De bewaartermijn is intussen gewijzigd. Laad de pagina opnieuw; er is niets opgeslagen.")
     case.retain_until = new_until
-    blob = crypto.seal_record(key, KIND, case.locator.hex(), {"reason": text, "until": new_until.isoformat()})
+    blob = crypto.seal_record(key, KIND, case.binding_hex, {"reason": text, "until": new_until.isoformat()})
     session.add(RetentionExtension(case_id=case.id, staff_id=principal.staff.id, extended_on=today,
                                    until=new_until, ciphertext=blob))
     audit.record(session, chain=case.organisation.slug, actor=principal.staff.email,
