@@ -12,42 +12,17 @@ reads metadata only, so the content does not matter to it."""
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import secrets
 import sys
-import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import FAST_KDF, print_header  # noqa: E402
+from bench.common import bench_database, case_rows, print_header  # noqa: E402
 
 YEAR = 2025
-KINDS = ("integriteitsvraag", "ongewenst_gedrag", "vermoeden_misstand", "integriteitsschending", None)
-CHANNELS = ("web_js", "web_zonder_js", "namens")
-
-
-def _rows(org_ids: list[int], n: int, rng: random.Random, prefix: str) -> list[dict]:
-    rows = []
-    for i in range(n):
-        received = date(YEAR - rng.randint(0, 1), 1, 1) + timedelta(days=rng.randint(0, 364))
-        ack = received + timedelta(days=rng.randint(1, 10)) if rng.random() < 0.95 else None
-        fb = received + timedelta(days=rng.randint(20, 100)) if rng.random() < 0.7 else None
-        k = secrets.token_bytes(32)
-        rows.append({"organisation_id": org_ids[i % len(org_ids)], "ref": f"{prefix}-{i:08d}",
-                     "locator": secrets.token_bytes(16), "state": "in_behandeling", "received_on": received,
-                     "acknowledged_on": ack, "ack_due": received + timedelta(days=7),
-                     "feedback_due": received + timedelta(days=49), "feedback_maximum": received + timedelta(98),
-                     "feedback_given_on": fb, "category": rng.choice(KINDS), "channel": rng.choice(CHANNELS),
-                     "named": rng.random() < 0.4, "route": "intern", "outcome": None,
-                     "reporter_box_public": k, "reporter_sign_public": k, "key_commitment": k,
-                     "reporter_sealed_key": secrets.token_bytes(80)})
-    return rows
-
-
 def _timed(fn):
     start = time.perf_counter()
     result = fn()
@@ -62,25 +37,15 @@ def main() -> int:
     cases, orgs = (2_000, 15) if args.quick else (100_000, 1_500)
     print_header(f"annual report: {cases:,} meldingen in 1 organisation and over {orgs:,} organisations")
 
-    data = Path(tempfile.mkdtemp(prefix="whistle-bench-register-"))
-    (data / "whistle.toml").write_text(FAST_KDF)
-    os.environ["WHISTLE_DATA_DIR"] = str(data)
-    if args.database_url:
-        os.environ["WHISTLE_DATABASE_URL"] = args.database_url
+    db = bench_database("whistle-bench-register-", args.database_url)
     from sqlalchemy import func, insert, select
     from whistle.clock import Clock
-    from whistle.infra import migrate
-    from whistle.infra.db import make_engine, make_session_factory, transaction
+    from whistle.infra.db import transaction
     from whistle.models import Case
     from whistle.services.context import UseCase
     from whistle.services.organisations import create_organisation
     from whistle.services.register.annual import annual_report, shared_overview
-    from whistle.settings import settings_from_env
-
-    settings = settings_from_env()
-    engine = make_engine(settings.database_url)
-    migrate.upgrade(engine)
-    factory = make_session_factory(engine)
+    settings, engine, factory = db.settings, db.engine, db.factory
     clock = Clock()
     rng = random.Random(14)
     print(f"database: {engine.dialect.name}")
@@ -93,7 +58,7 @@ def main() -> int:
         many = [create_organisation(uc(s), slug=f"org-{i:04d}", name=f"Organisatie {i}", actor="bench").id
                 for i in range(orgs)]
     for prefix, ids in (("E", [single]), ("V", many)):
-        batch = _rows(ids, cases, rng, prefix)
+        batch = case_rows(ids, cases, rng, prefix, YEAR)
         with transaction(factory) as s:
             for i in range(0, len(batch), 5_000):
                 s.execute(insert(Case), batch[i:i + 5_000])

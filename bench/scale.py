@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import FAST_KDF, print_header  # noqa: E402
+from bench.common import FAST_KDF, bench_database, print_header, with_next_due  # noqa: E402
 
 CHUNK = 10_000
 NEW_MOMENTS = 500
@@ -125,28 +125,21 @@ def main() -> int:
         args.cases, args.orgs = 2_000, 15
     print_header(f"scale: {args.cases:,} cases over {args.orgs:,} organisations")
 
-    data = Path(tempfile.mkdtemp(prefix="whistle-bench-scale-"))
-    (data / "whistle.toml").write_text(FAST_KDF)
-    os.environ["WHISTLE_DATA_DIR"] = str(data)
-    if args.database_url:
-        os.environ["WHISTLE_DATABASE_URL"] = args.database_url
+    db = bench_database("whistle-bench-scale-", args.database_url)
     from sqlalchemy import func, insert, select, text, update
     from whistle import demo
     from whistle.clock import Clock
     from whistle.infra import migrate
-    from whistle.infra.db import make_engine, make_session_factory, transaction
+    from whistle.infra.db import transaction
     from whistle.models import AuditEvent, Case, CaseKey, Organisation, Record
     from whistle.services import audit
     from whistle.services.context import UseCase
     from whistle.services.operations import deadlines_watch, retention
     from whistle.services.organisations import create_organisation
-    from whistle.settings import MailSettings, settings_from_env
+    from whistle.settings import MailSettings
 
-    settings = settings_from_env()
-    engine = make_engine(settings.database_url)
-    dialect = engine.dialect.name
-    migrate.upgrade(engine)
-    factory = make_session_factory(engine)
+    data, settings, engine, factory = db.data, db.settings, db.engine, db.factory
+    dialect = db.dialect
     clock = Clock()
     today = clock.today()
     rng = random.Random(17)
@@ -200,7 +193,7 @@ def main() -> int:
                 row.update(state="afgesloten", acknowledged_on=received + timedelta(days=2),
                            feedback_given_on=received + timedelta(days=40),
                            closed_on=min(today - timedelta(days=1), received + timedelta(days=50)))
-            cases.append(row)
+            cases.append(with_next_due(row))
             records += [dict(r, case_id=case_id) for r in record_cols]
             keys.append(dict(key_cols, case_id=case_id))
             chain = org_ids[org_id]

@@ -39,7 +39,7 @@ def test_the_migrated_check_constraints_allow_exactly_what_the_models_allow(data
                 quoted = re.compile(r"'([^']*)'")
                 assert quoted.findall(migrated[constraint.name]) == quoted.findall(str(constraint.sqltext))
                 compared += 1
-    assert compared == 15  # six from issue 9, endorsements.role (10); case_benadeling.kind, five on disclosures, case_complaints.outcome, case_minutes.form (15)
+    assert compared == 16  # six from issue 9, endorsements.role (10); case_benadeling.kind, five on disclosures, case_complaints.outcome, case_minutes.form (15); case_meetings.kind (16)
     engine.dispose()
 
 

@@ -139,6 +139,10 @@ class Case(Base):
               sqlite_where=text(PENDING_ACK), postgresql_where=text(PENDING_ACK)),
         Index("ix_cases_feedback_pending", "state", "feedback_due",
               sqlite_where=text(PENDING_FEEDBACK), postgresql_where=text(PENDING_FEEDBACK)),
+        # The inbox's order, in all and within a state, and its search by reference (migration 0193).
+        Index("ix_cases_org_next_due", "organisation_id", "next_due", "received_on", "id"),
+        Index("ix_cases_org_state_next_due", "organisation_id", "state", "next_due", "received_on", "id"),
+        Index("ix_cases_org_ref", "organisation_id", "ref"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -192,6 +196,9 @@ class Case(Base):
     follow_ups_answered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     follow_ups_reminded: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     unit: Mapped[str | None] = mapped_column(String(64))  # the regeling's unit (SamenTwente), at triage
+    # The next day it awaits (domain.states.next_due), kept on every flush; the lead counsellor (13.4).
+    next_due: Mapped[date | None] = mapped_column(Date)
+    lead_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"), index=True)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 
@@ -199,28 +206,6 @@ class Case(Base):
     def binding_hex(self) -> str:
         """The value in every sealed record's associated data (protocol 6.3), as lowercase hex."""
         return (self.record_binding or self.locator).hex()
-
-
-class RegisterCount(Base):
-    """What the annual figures need of deleted cases, as anonymous counts: retention adds each
-    case it deletes to the row of its kind (whistle.domain.register.Fact), never its reference."""
-    __tablename__ = "register_counts"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    year: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str | None] = mapped_column(String(64))
-    channel: Mapped[str] = mapped_column(String(16))
-    named: Mapped[bool] = mapped_column(Boolean)
-    outcome: Mapped[str | None] = mapped_column(String(16))
-    route: Mapped[str] = mapped_column(String(16))
-    ack_days: Mapped[int | None] = mapped_column(Integer)
-    feedback_days: Mapped[int | None] = mapped_column(Integer)
-    feedback_in_time: Mapped[bool | None] = mapped_column(Boolean)
-    extended: Mapped[bool] = mapped_column(Boolean)
-    count: Mapped[int] = mapped_column(Integer)
-    category: Mapped[str | None] = mapped_column(String(64))  # the regeling's category
-    benadeling: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    unit: Mapped[str | None] = mapped_column(String(64))
 
 
 class CaseKey(Base):
@@ -412,10 +397,11 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-# Disclosure without consent has its table in its own module, to keep this one short; importing it
-# here puts it on Base.metadata (import Disclosure from here, not from there).
+# Tables kept in modules of their own to keep this one short, on the same Base (import them from
+# here): disclosure without consent, the complaint and oral minutes (issue 15), dossier drafts and
+# attachments, what each counsellor last saw (issue 13), the register's counts (issue 14).
 from whistle.models_disclosure import Disclosure  # noqa: E402,F401
-# The complaint and the oral melding's minutes (issue 15) live beside this module, on the same Base.
-from whistle.models_procedures import CaseComplaint, CaseMinutes  # noqa: E402,F401
-# A dossier's attachments and a dossier being composed (issue 13), on the same Base.
+from whistle.models_procedures import CaseComplaint, CaseMeeting, CaseMinutes  # noqa: E402,F401
 from whistle.models_dossiers import DossierAttachment, DossierDraft  # noqa: E402,F401
+from whistle.models_inbox import CaseSeen  # noqa: E402,F401
+from whistle.models_register import RegisterCount  # noqa: E402,F401

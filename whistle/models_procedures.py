@@ -1,19 +1,21 @@
-"""Tables of two procedures of issue 15, on the Base of whistle.models (which imports this
+"""Tables of the procedures of issue 15, on the Base of whistle.models (which imports this
 module at its end, so every table is in one metadata): a melder's complaint after the
 terugkoppeling, and an oral melding's minutes."""
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from whistle.domain.complaint import ComplaintOutcome
+from whistle.domain.meeting import MeetingKind
 from whistle.domain.oral import OralForm
 from whistle.models import Base, _in
 
 COMPLAINT_OUTCOMES = tuple(o.value for o in ComplaintOutcome)
 ORAL_FORMS = tuple(f.value for f in OralForm)
+MEETING_KINDS = tuple(k.value for k in MeetingKind)
 
 
 class CaseComplaint(Base):
@@ -36,6 +38,7 @@ class CaseComplaint(Base):
     decided_on: Mapped[date | None] = mapped_column(Date)
     outcome: Mapped[str | None] = mapped_column(String(16))
     lkc_limit_on: Mapped[date | None] = mapped_column(Date)  # two years after the event; NULL: not given
+    reminded_on: Mapped[date | None] = mapped_column(Date)  # the counsellors' last reminder of `due`
 
 
 class CaseMinutes(Base):
@@ -56,3 +59,30 @@ class CaseMinutes(Base):
     versions: Mapped[int] = mapped_column(Integer)
     approved_version: Mapped[int | None] = mapped_column(Integer)
     approved_on: Mapped[date | None] = mapped_column(Date)
+
+
+class CaseMeeting(Base):
+    """A meeting the melder asked for (whistle.domain.meeting), as metadata: the kind, the days,
+    the proposal's last day and the last reminder of it. A note with the request and the
+    counsellor's proposal (time and place) are sealed `message` records."""
+    __tablename__ = "case_meetings"
+    __table_args__ = (
+        CheckConstraint(_in("kind", MEETING_KINDS), name="kind"),
+        CheckConstraint("due >= requested_on", name="due_after_requested"),
+        CheckConstraint("proposals >= 0", name="proposals"),
+        CheckConstraint("proposed_on IS NULL OR (proposals >= 1 AND proposed_on >= requested_on)", name="proposed"),
+        CheckConstraint("confirmed_on IS NULL OR (proposed_on IS NOT NULL AND confirmed_on >= proposed_on)",
+                        name="confirmed"),
+        # One open request per case: a melder asks again only once the last one was confirmed.
+        Index("ix_case_meetings_open", "case_id", unique=True, sqlite_where=text("confirmed_on IS NULL"),
+              postgresql_where=text("confirmed_on IS NULL")),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    requested_on: Mapped[date] = mapped_column(Date)
+    due: Mapped[date] = mapped_column(Date)  # the last day for a proposal
+    proposals: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    proposed_on: Mapped[date | None] = mapped_column(Date)
+    confirmed_on: Mapped[date | None] = mapped_column(Date)
+    reminded_on: Mapped[date | None] = mapped_column(Date)

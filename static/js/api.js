@@ -104,6 +104,10 @@
         }, token);
         return session.token;
       },
+      /* A meeting on request (protocol E.11): {action: "request"|"confirm"|"other_moment", kind, ciphertext}. */
+      postMeeting: function (token, payload) {
+        return call("POST", "/reporter/case/meeting", payload, token);
+      },
       postMessage: function (token, ciphertext) {
         return call("POST", "/reporter/case/messages", { ciphertext: ciphertext }, token);
       },

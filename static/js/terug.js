@@ -21,7 +21,7 @@
   var progress = WhistleProgress.attach(document.getElementById("js-progress"));
   var errorBox = document.getElementById("login-error");
   var submitButton = form.querySelector("button[type=submit]");
-  var P, files, intake, steps, consent, benadeling, cleaner, complaint, minutes;
+  var P, files, intake, steps, consent, benadeling, cleaner, complaint, minutes, meeting, voice;
   var copy; // the melder's own copy (melder-copy.js)
   var session = null; // { keys, token, caseKey, binding }, in memory only: a reload forgets it
 
@@ -200,6 +200,29 @@
       });
       codeSection.querySelector("[data-slot=code-yes]").addEventListener("click", onReplaceCode);
       copy = WhistleCopy.attach(view, open);
+      meeting = WhistleMeeting.attach(view, {
+        seal: function (body) {
+          return P.b64(P.sealRecord(session.caseKey, "message", session.binding, body));
+        },
+        send: function (payload) {
+          return authorised(function (token) { return api.postMeeting(token, payload); });
+        },
+        done: function () {
+          return reload().catch(function () { viewError(gettext("Laad de pagina opnieuw om uw melding te zien.")); });
+        },
+      });
+      voice = WhistleVoice.attach(view, {
+        /* The recording, as a File, goes the way of every attachment: encrypted here, then sent. */
+        upload: async function (file) {
+          intake = intake || await api.intake(org);
+          var tooLarge = files.check([file], intake.max_attachment_bytes);
+          if (tooLarge) throw new Error(tooLarge);
+          var list = view.querySelector("[data-slot=upload-list]");
+          var encrypted = await files.encrypt(file);
+          await files.upload(list, [encrypted], session.caseKey, session.binding, bearer);
+          await reload();
+        },
+      });
       document.title = gettext("Uw melding") + " · " + gettext("Klokkenluidersvoorziening");
       WhistleBoot.showProtection("browser");
     }
@@ -256,6 +279,7 @@
     });
     slot("no-messages").hidden = messages.length > 0;
     minutes.render(data, messages);
+    meeting.render(data, messages);
 
     var list = slot("attachments");
     list.replaceChildren();

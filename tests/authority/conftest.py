@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from tests.conftest import PASSPHRASE, code_from_receipt
+from tests.next_due_watch import next_due_watch  # noqa: F401 (fixture)
 from whistle.models import Case, Staff
 from whistle.services.staff import accounts as staff
 from whistle.services.lifecycle import transition
@@ -123,6 +124,13 @@ def melder(uc, code: str, org: str = "deventer"):
     """The melder's context as the no-JavaScript path opens it from the typed code."""
     from whistle.services.melder import case as reporter
     return reporter.open_code_session(uc, org, code)
+
+
+@pytest.fixture(autouse=True)
+def _next_due_kept(request):
+    """Every test here checks cases.next_due after each flush and at its end (tests/next_due_watch.py)."""
+    if "engine" in request.fixturenames:
+        request.getfixturevalue("next_due_watch")
 
 
 _HIDDEN = __import__("re").compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')

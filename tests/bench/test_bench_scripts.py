@@ -51,3 +51,10 @@ def test_abuse_bench_prints_each_figure_beside_its_calm_one(database_url):
                 "through nginx", "with 10 oversized bodies", "image bombs", "slowest form page meanwhile",
                 "machine:"):
         assert row in out, out
+
+
+def test_inbox_bench_prints_each_listing_beside_the_bare_query(database_url):
+    out = run_bench("inbox.py", database_url)
+    for row in ("bare query: the first 50 in order", "inbox, first page", "inbox, overdue only",
+                "inbox, status afgesloten", "inbox, nobody took it on", "inbox, reference search", "machine:"):
+        assert row in out, out

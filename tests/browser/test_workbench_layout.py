@@ -44,3 +44,30 @@ def test_the_accounts_table_fits_its_card_and_the_office_field_follows_the_role(
     page.select_option("#role", "admin")
     assert not page.locator("#function").is_visible()
     context.close()
+
+
+def test_the_inbox_and_the_lead_section_fit_a_phone_without_javascript(chromium, live_server, app, world, tmp_path):
+    """Issue 13.1/13.4: the inbox (with its lead column, 'Nieuw' marker and lead filter) and the
+    case page's 'Eerste vertrouwenspersoon' section stay within 320 px, without JavaScript."""
+    from tests.authority.conftest import send_melding
+    world.org("deventer")
+    for name in ("vp", "vp2"):
+        make_staff(world, "deventer", name, "counsellor", None)
+    send_melding(Browser(app.test_client()))
+    browser = Browser(app.test_client())
+    assert browser.login_counsellor(email("vp")).status_code == 302
+    ref = next(iter(__import__("re").findall(r">(M-[0-9A-Z-]+)</a>", browser.client.get("/vp/").get_data(as_text=True))))
+    case_page = f"/vp/zaak/{ref}"
+    assert browser.submit(f"{case_page}/oppakken", {}, form_page=case_page).status_code == 302
+    context = new_context(chromium, javascript=False, cookies=session_cookie(browser.client, live_server.base))
+    page = context.new_page()
+    for width in (320, 1366):
+        page.set_viewport_size({"width": width, "height": 800})
+        for path, name in (("/vp/", "inbox"), (case_page, "case")):
+            page.goto(f"{live_server.base}{path}")
+            scroll = page.evaluate("() => document.documentElement.scrollWidth")
+            assert scroll <= width, (path, width, scroll)
+            page.screenshot(path=str(tmp_path / f"{name}-{width}.png"), full_page=True)
+        assert page.locator("#lead-to option").count() == 2  # "Kies…" and vp2, who holds the key
+    context.close()
+    print(f"screenshots in {tmp_path}")

@@ -98,3 +98,59 @@ def test_an_oral_melding_with_minutes_the_melder_corrects_and_approves(bosch, br
     for event in ("oral_melding_recorded", "minutes_corrected", "minutes_revised", "minutes_approved"):
         assert event in events, (event, events)
     assert "teamleider" not in details
+
+
+def _wav(seconds: float = 0.5) -> bytes:
+    import io
+    import math
+    import wave
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"".join(int(8000 * math.sin(2 * math.pi * 440 * i / 8000)).to_bytes(2, "little", signed=True)
+                               for i in range(int(8000 * seconds))))
+    return out.getvalue()
+
+
+def test_a_recording_with_consent_is_stored_as_an_encrypted_attachment_and_the_consent_logged(
+        bosch, browser, client, db, settings):
+    """Issue 15, point 1: "A voice recording made with consent is stored as an encrypted
+    attachment." Without consent nothing is kept (no case, no file); a file that is not audio is
+    refused; with consent the recording is an attachment of the counsellor, ciphertext at rest
+    (its name too), that the counsellor downloads as it was; the consent is an audit event."""
+    import io
+    audio = _wav()
+    browser.login_counsellor(who("vp"))
+    page = client.get("/vp/mondeling").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page and 'name="recording"' in page
+    base = {"form": "voicemail", "held_on": "2026-03-01", "what": "Urenfraude.", "minutes": MINUTES, "give_code": "ja"}
+
+    def post(extra, name="bericht-vp.wav", body=audio):
+        return browser.submit("/vp/mondeling", base | extra | {"recording": (io.BytesIO(body), name)},
+                              form_page="/vp/mondeling", content_type="multipart/form-data")
+
+    refused = post({})
+    assert refused.status_code == 400 and "toestemming" in refused.get_data(as_text=True)
+    refused = post({"recording_consent": "ja"}, name="notulen.txt", body=b"geen geluid")
+    assert refused.status_code == 400 and "geen geluidsbestand" in refused.get_data(as_text=True)
+    with db() as s:
+        assert s.scalars(select(Case)).all() == []
+    assert [p for p in settings.attachments_dir.rglob("*") if p.is_file()] == []
+
+    done = post({"recording_consent": "ja"})
+    assert done.status_code == 200, done.get_data(as_text=True)
+    from whistle.models import Attachment
+    with db() as s:
+        case = s.scalars(select(Case)).one()
+        ref = case.ref
+        (att,) = s.scalars(select(Attachment)).all()
+        att_id, author, header = att.id, att.author, att.header
+        events = {e.event: e.details for e in s.scalars(select(AuditEvent).where(AuditEvent.case_ref == ref))}
+    assert author == "counsellor" and b"bericht-vp" not in header
+    stored = [p.read_bytes() for p in settings.attachments_dir.rglob("*") if p.is_file()]
+    assert len(stored) == 1 and b"RIFF" not in stored[0] and b"WAVE" not in stored[0]
+    assert "oral_recording_stored" in events and '"recording_consent":true' in events["oral_recording_stored"]
+    got = client.get(f"/vp/zaak/{ref}/bijlage/{att_id}")
+    assert got.status_code == 200 and got.data == audio

@@ -130,3 +130,36 @@ def test_a_counsellor_without_access_is_told_who_can_share(cases, town, browser,
     browser.login_counsellor("nieuw@deventer.example")
     text = " ".join(re.sub(r"<[^>]+>", " ", page(client.get("/vp/"))).split())
     assert "Nog 2 meldingen van uw organisatie zijn niet met u gedeeld." in text
+
+
+def test_a_long_filtered_list_is_counted_up_to_a_cap_and_still_pages(cases, browser, client, monkeypatch):
+    """At 100,000 cases a filtered count stops at COUNT_CAP: the page says "meer dan" and the
+    pager offers the next page as long as there is one (issue 13.1, performance)."""
+    monkeypatch.setattr(inbox_service, "PAGE_SIZE", 1)
+    monkeypatch.setattr(inbox_service, "COUNT_CAP", 1)
+    login(browser, "vp")
+    first = page(client.get("/vp/?state=ontvangen"))
+    text = " ".join(re.sub(r"<[^>]+>", " ", first).split())
+    assert set(rows(first)) == {cases["overdue"]} and "1–1 van meer dan 1 melding" in text
+    assert "Pagina 1 " in text and "Pagina 1 van" not in text
+    assert 'href="/vp/?state=ontvangen&amp;pagina=2"' in first
+    second = page(client.get("/vp/?state=ontvangen&pagina=2"))
+    text = " ".join(re.sub(r"<[^>]+>", " ", second).split())
+    assert set(rows(second)) == {cases["soon"]} and "2–2 van 2 meldingen" in text and "Volgende pagina" not in text
+    beyond = client.get("/vp/?state=ontvangen&pagina=3")
+    assert beyond.status_code == 400 and "Die pagina bestaat niet" in page(beyond)
+
+
+def test_the_unprobed_walk_never_lists_a_case_without_the_member_s_key(cases, town, browser, client, use_case,
+                                                                       db, as_staff, monkeypatch):
+    """When the counts say the member holds every case, the walk skips the key probe; the rows
+    are still checked, so a count that is wrong (a case arriving meanwhile) lists nothing extra."""
+    town.staff("deventer", email="nieuw@deventer.example", name="Nieuwe Collega")
+    from tests.authority.conftest import staff_id
+    from whistle.services.counsellor import sharing
+    with db() as s:
+        sharing.grant(use_case(s), as_staff(s, "vp"), cases["soon"], staff_id(db, "nieuw@deventer.example"))
+    monkeypatch.setattr(inbox_service, "_not_shared", lambda session, staff, mine: (0, []))
+    browser.login_counsellor("nieuw@deventer.example")
+    assert set(rows(page(client.get("/vp/")))) == {cases["soon"]}
+    assert set(rows(page(client.get("/vp/?state=ontvangen")))) == {cases["soon"]}

@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint
 from whistle.domain.benadeling import BenadelingKind
 from whistle.domain.disclosure import DisclosureState, LegalGround, Requester
 from whistle.domain.complaint import ComplaintOutcome
+from whistle.domain.meeting import MeetingKind
 from whistle.domain.oral import OralForm
 from whistle.domain.lifecycle import State
 from whistle.domain.records import Author, RecordKind
@@ -28,6 +29,7 @@ EXPECTED = {
     ("disclosures", "requester_role"): [r.value for r in Requester],
     ("case_complaints", "outcome"): [o.value for o in ComplaintOutcome],
     ("case_minutes", "form"): [f.value for f in OralForm],
+    ("case_meetings", "kind"): [k.value for k in MeetingKind],
 }
 
 

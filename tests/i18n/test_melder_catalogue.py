@@ -195,6 +195,8 @@ def test_the_domain_texts_a_melder_reads_are_all_listed():
              | {v for v in {**melder_resume.TEXT_LABELS, **melder_resume.KEPT_CHOICES}.values() if v})
     for f in report.REPORT_FIELDS + report.IDENTITY_FIELDS:
         texts |= {f.question, f.too_long} | ({f.missing} if f.missing else set())
+    from whistle.domain.meeting import MeetingKind
+    texts |= {k.label for k in MeetingKind}
     from whistle.domain import routes
     for r in routes.ROUTES.values():
         texts |= {t for t in (r.purpose, r.applies_when, r.note) if t}

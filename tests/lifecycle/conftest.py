@@ -13,6 +13,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from tests.conftest import PASSPHRASE, code_from_receipt
+from tests.next_due_watch import next_due_watch  # noqa: F401 (fixture)
 from whistle.models import AuditEvent, Case
 from whistle.services.staff import accounts as staff
 from whistle.services.staff.accounts import StaffPrincipal
@@ -117,3 +118,11 @@ def smtp():
 def mail_settings(settings, smtp):
     """The test settings with mail going to the loopback SMTP server."""
     return settings.with_(mail=smtp[1], base_url="https://meldpunt.deventer.example")
+
+
+@pytest.fixture(autouse=True)
+def _next_due_kept(request):
+    """Every lifecycle test checks cases.next_due after each flush and at its end (tests/next_due_watch.py);
+    tests without a database are left alone."""
+    if "engine" in request.fixturenames:
+        request.getfixturevalue("next_due_watch")

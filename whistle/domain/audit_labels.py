@@ -36,6 +36,8 @@ EVENT_LABELS: Mapping[str, str] = MappingProxyType({
     "case_exported": "Zaak als PDF gemaakt",
     "case_access_granted": "Toegang tot de zaak gegeven aan een collega",
     "case_access_withdrawn": "Toegang tot de zaak ingetrokken",
+    "case_lead_taken": "Zaak opgepakt als eerste vertrouwenspersoon",
+    "case_lead_handed_over": "Zaak overgedragen aan een andere vertrouwenspersoon",
     "cases_dismissed_in_bulk": "Afgesloten als onbruikbaar (met andere meldingen)",
     "message_from_melder": "Bericht van de melder",
     "message_to_melder": "Bericht aan de melder",
@@ -68,6 +70,13 @@ EVENT_LABELS: Mapping[str, str] = MappingProxyType({
     "minutes_revised": "Nieuwe versie van het verslag van de mondelinge melding",
     "minutes_approved": "Verslag van de mondelinge melding goedgekeurd door de melder",
     "minutes_corrected": "Melder vroeg om aanvulling van het verslag",
+    "oral_recording_stored": "Opname van de mondelinge melding opgeslagen, met toestemming van de melder",
+    "meeting_requested": "Melder vroeg om een gesprek",
+    "meeting_proposed": "Tijd en plaats voor het gesprek voorgesteld aan de melder",
+    "meeting_confirmed": "Melder bevestigde het gesprek",
+    "meeting_other_moment_asked": "Melder vroeg om een ander moment voor het gesprek",
+    "meeting_proposal_reminder": "Herinnering: voorstel voor een gesprek",
+    "complaint_decision_reminder": "Herinnering: besluit op de klacht",
     # dossiers
     "dossier_sent": "Dossier verstuurd",
     "dossier_opened": "Dossier geopend door het bevoegd gezag",
@@ -116,3 +125,20 @@ def event_description(name: str) -> str:
         except ValueError:
             pass
     return "Andere gebeurtenis"
+
+
+# What the inbox marks as new since a counsellor last opened a case (issue 13.1): what the melder
+# did, a decision of the bevoegd gezag, a consent. Each event's words after "Nieuw: ".
+NEWS_FOR_COUNSELLOR: Mapping[str, str] = MappingProxyType({
+    "message_from_melder": "bericht van melder",
+    "attachment_from_melder": "bericht van melder",
+    "case_disagree": "melder is het oneens met de uitkomst",
+    "case_withdraw": "melder trok de melding in",
+    "case_report_external": "melder meldde extern",
+    "benadeling_reported": "benadeling gemeld door melder",
+    "minutes_approved": "melder keurde het verslag goed",
+    "minutes_corrected": "melder vroeg om aanvulling van het verslag",
+    "case_decide": "besluit van het bevoegd gezag",
+    "identity_consent_given": "toestemming van melder",
+    "identity_consent_revoked": "melder trok de toestemming in",
+})

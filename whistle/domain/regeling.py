@@ -23,6 +23,7 @@ from whistle.domain.regeling_translations import category_translations
 from whistle.domain.routes import ART_2C_AUTHORITIES, ROUTES
 from whistle.domain.theme import Theme, theme_of
 from whistle.domain.benadeling import DEFAULT_FOLLOW_UP_MONTHS, parse_follow_up_months
+from whistle.domain.meeting import DEFAULT_PROPOSAL_DAYS, parse_meetings
 
 ORGANISATION_KINDS: tuple[str, ...] = (
     "gemeente", "gemeenschappelijke_regeling", "woningcorporatie", "werkbedrijf", "overig")
@@ -101,6 +102,7 @@ class Regeling:
     # Days the melder has to react to a notice of disclosure without consent (domain.disclosure).
     disclosure_reaction_term: int = DEFAULT_REACTION_TERM_DAYS
     complaint: ComplaintRule | None = None  # a melder's complaint after the terugkoppeling
+    meeting_proposal_days: int = DEFAULT_PROPOSAL_DAYS  # [meetings] proposal_days (domain.meeting)
 
     @property
     def counsellor_may_report_on_behalf(self) -> bool:
@@ -141,6 +143,7 @@ class Regeling:
                          "runs_from": self.feedback_runs_from.value},
             "benadeling": {"follow_up_months": list(self.follow_up_months)},
             "disclosure": {"reaction_term": self.disclosure_reaction_term},
+            "meetings": {"proposal_days": self.meeting_proposal_days},
             "retention": {"closed_case_days": self.closed_case_days},
             "categories": [_category_dict(c) for c in self.categories],
             "external_routes": [
@@ -266,7 +269,7 @@ def parse_regeling(data: Mapping[str, Any], source: str, base_dir: Path | None =
     top = _Reader(source, "", data, {
         "slug", "name", "kind", "source", "feedback", "retention", "categories",
         "external_routes", "authority", "counsellor", "benadeling", "units", "theme", "disclosure",
-        "complaint"})
+        "complaint", "meetings"})
 
     slug = top.text("slug")
     if not _ID.match(slug):
@@ -373,6 +376,7 @@ def parse_regeling(data: Mapping[str, Any], source: str, base_dir: Path | None =
         theme=theme_of(data, source, base_dir),
         disclosure_reaction_term=reaction_term,
         complaint=parse_complaint(top.table("complaint", {"decided_by", "term"}, required=False)),
+        meeting_proposal_days=parse_meetings(top),
     )
 
 

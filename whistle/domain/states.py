@@ -117,5 +117,17 @@ def is_overdue(state: State | str, deadline: OverdueDeadline | str, due: date, t
     return OverdueDeadline(getattr(deadline, "value", deadline)) in awaiting(state) and due < today
 
 
+def next_due(state: State | str, ack_due: date | None, feedback_due: date | None) -> date | None:
+    """The next statutory day the case awaits: the earliest of the deadlines `awaiting` names
+    (the acknowledgement while it is not sent, then the feedback until it is given), None when
+    it awaits nothing. Stored as cases.next_due (whistle.services.cases keeps it), which the
+    inbox orders and filters by."""
+    awaited = awaiting(state)
+    days = [day for deadline, day in ((OverdueDeadline.ACKNOWLEDGEMENT, ack_due),
+                                      (OverdueDeadline.FEEDBACK, feedback_due))
+            if deadline in awaited and day is not None]
+    return min(days) if days else None
+
+
 def is_open(state: State | str) -> bool:
     return State(getattr(state, "value", state)) in OPEN_STATES

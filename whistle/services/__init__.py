@@ -14,3 +14,7 @@ for operators). Shared by several of them, at the top level: audit, cases, conte
 errors, input (parsing what people send), lifecycle (the one entry point for a transition) and
 organisations. Machinery with no rules of its own (storage, throttle, mail, the database) is
 in whistle.infra."""
+
+# Registers the flush hook that keeps cases.next_due (whistle.services.cases.keep_next_due) with
+# every session, whichever use case is imported first.
+from whistle.services import cases as _cases  # noqa: E402,F401

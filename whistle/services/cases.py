@@ -10,14 +10,14 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import crypto
 from whistle.domain.deadlines import Deadlines, Extension, compute_deadlines
 from whistle.domain.roles import EndorsedRole, StaffRole
-from whistle.domain.states import OverdueDeadline, is_overdue
+from whistle.domain.states import OverdueDeadline, is_overdue, next_due
 from whistle.infra import attachments as attachment_store
 from whistle.models import Attachment, Case, CaseKey, Organisation, Staff
 from whistle.services.errors import NotFound, UnreadableRecord
@@ -89,6 +89,24 @@ def store_deadlines(case: Case, org: Organisation | None = None) -> Deadlines:
     d = deadlines_of(case, org)
     case.ack_due, case.feedback_due, case.feedback_maximum = d.acknowledgement, d.feedback, d.feedback_maximum
     return d
+
+
+def keep_next_due(case: Case) -> None:
+    """Store the next day the case awaits (whistle.domain.states.next_due) from its state and
+    stored deadlines. The one writer of cases.next_due: every flush calls it for each new or
+    changed case (below), so a transition, an extension or an acknowledgement cannot leave it
+    stale. Bulk UPDATEs that change a case's state or deadlines must call it too (none do)."""
+    state = getattr(case.state, "value", case.state)
+    due = next_due(state, case.ack_due, case.feedback_due) if state else None
+    if case.next_due != due:
+        case.next_due = due
+
+
+@event.listens_for(Session, "before_flush")
+def _next_due_on_flush(session: Session, _context, _instances) -> None:
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Case):
+            keep_next_due(obj)
 
 
 def due_of(case: Case, deadline: OverdueDeadline | str) -> date:

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, request, stream_with_context
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from whistle.services import benadeling, lifecycle
-from whistle.services.melder import code as melder_code, complaint, consent, minutes
+from whistle.services.melder import code as melder_code, complaint, consent, meeting, minutes
 from whistle.services.melder import intake
 from whistle.services.melder import case as reporter
 from whistle.services.melder.case import ReporterContext
@@ -193,6 +193,22 @@ def post_minutes(ctx: ReporterContext):
     if not isinstance(body, dict) or body.get("action") not in steps:
         raise InvalidInput("action: 'approve' or 'correct'", field="action")
     steps[body["action"]](use_case(), ctx, body)
+    return jsonify(reporter.case_state_json(ctx.case, clock().today())), 201
+
+
+@bp.post("/reporter/case/meeting")
+@melder_required
+@throttled(Bucket.FOLLOW_UP)
+def post_meeting(ctx: ReporterContext):
+    """A meeting on request (Extensions E.11): `{"action": "request", "kind", "ciphertext"?}`,
+    `{"action": "confirm"}` or `{"action": "other_moment", "ciphertext"?}`; a note is a message
+    record the client sealed."""
+    body = json_body()
+    if not isinstance(body, dict) or body.get("action") not in meeting.STEPS:
+        raise InvalidInput("action: 'request', 'confirm' or 'other_moment'", field="action")
+    if body.get("text") is not None:
+        raise InvalidInput("text: a note goes sealed, as ciphertext", field="text")
+    meeting.STEPS[body["action"]](use_case(), ctx, body)
     return jsonify(reporter.case_state_json(ctx.case, clock().today())), 201
 
 

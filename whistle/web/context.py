@@ -89,6 +89,12 @@ def commit_login() -> None:
     _commit()
 
 
+def commit_so_far() -> None:
+    """Commit this request's work up to here, for a step that must hold even when what follows
+    is refused (a staff login completed before the form kept across it is sent again)."""
+    _commit()
+
+
 def _commit() -> None:
     session = g.get("db")
     if session is not None:

@@ -14,8 +14,10 @@ from whistle.services.counsellor import case as counsellor
 from whistle.services.counsellor import complaint, escalation
 from whistle.services.counsellor import history as case_history
 from whistle.services.counsellor import inbox as inbox_service
+from whistle.services.counsellor import lead as case_lead
 from whistle.services.counsellor import notes as case_notes
-from whistle.services.melder import minutes
+from whistle.services.counsellor import meeting as meeting_requests
+from whistle.services.melder import meeting, minutes
 from whistle.services.operations import retention
 from whistle.services.errors import Conflict, InvalidInput
 from whistle.services.staff.accounts import StaffPrincipal
@@ -63,7 +65,8 @@ def render_inbox(principal: StaffPrincipal, error: str | None = None, status: in
                            log_problems=recipient_log.verify(db(), org),
                            my_fingerprint=trust.fingerprint_of(principal.staff),
                            reasons=list(DismissReason), dismissable=DISMISSABLE, error=error,
-                           disclosure_steps=disclosure.waiting(db(), principal, clock().today())), status
+                           disclosure_steps=disclosure.waiting(db(), principal, clock().today()),
+                           meeting_requests=meeting_requests.pending(db(), principal.staff.id, clock().today())), status
 
 
 @bp.post("/opschonen")
@@ -102,7 +105,8 @@ def render_case(principal: StaffPrincipal, ref: str, error: str | None = None, s
                                         else disclosure.case_views(use_case(), principal, opened.case)),
                            complaint=complaint.facts(opened.case, clock().today()),
                            complaint_message=complaint.complaint_message(opened),
-                           minutes=minutes.view(db(), opened.case),
+                           minutes=minutes.view(db(), opened.case), meeting=meeting.view(db(), opened.case),
+                           lead=case_lead.view(db(), principal, opened.case),
                            today=clock().today(), error=error), status
 
 
@@ -116,6 +120,30 @@ def fire(principal: StaffPrincipal, ref: str, event: str):
     except (InvalidInput, Conflict) as exc:
         return render_case(principal, ref, error=exc.message, status=exc.status)
     return done("counsellor.case", step_notice(event), ref=ref)
+
+
+@bp.post("/zaak/<ref>/oppakken")
+@staff_required(StaffRole.COUNSELLOR)
+def take_lead(principal: StaffPrincipal, ref: str):
+    """"Zelf oppakken": the counsellor becomes the case's lead; the others keep their access."""
+    try:
+        with attempt():
+            case_lead.take(use_case(), principal, ref)
+    except InvalidInput as exc:
+        return render_case(principal, ref, error=exc.message, status=exc.status)
+    return done("counsellor.case", "zaak_opgepakt", ref=ref)
+
+
+@bp.post("/zaak/<ref>/overdragen")
+@staff_required(StaffRole.COUNSELLOR)
+def hand_over_lead(principal: StaffPrincipal, ref: str):
+    """"Overdragen aan": a colleague who holds the key becomes the lead."""
+    try:
+        with attempt():
+            case_lead.hand_over(use_case(), principal, ref, request.form.get("lead", ""))
+    except InvalidInput as exc:
+        return render_case(principal, ref, error=exc.message, status=exc.status)
+    return done("counsellor.case", "zaak_overgedragen", ref=ref)
 
 
 @bp.post("/zaak/<ref>/benadeling")

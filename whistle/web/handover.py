@@ -13,6 +13,7 @@ from whistle.domain.roles import StaffRole
 from whistle.services.counsellor import sharing as case_access
 from whistle.services.counsellor import betrokkenen as concerned
 from whistle.services.counsellor import complaint, dossier_drafts, escalation, oral
+from whistle.services.counsellor import meeting
 from whistle.services.cases import staff_case_key_or_none
 from whistle.services.melder import intake
 from whistle.services.counsellor import on_behalf
@@ -22,6 +23,7 @@ from whistle.web import counsellor as counsellor_pages
 from whistle.web.context import after_commit, attempt, db, use_case
 from whistle.web.notices import done
 from whistle.web.principals import staff_required
+from whistle.web.uploads import posted_attachments
 
 bp = Blueprint("handover", __name__, url_prefix="/vp")
 log = logging.getLogger("whistle.web")
@@ -178,7 +180,8 @@ def record_oral(principal: StaffPrincipal):
         try:
             with attempt():
                 case, code = oral.record(use_case(), principal, request.form,
-                                         give_code=request.form.get("give_code") == "ja")
+                                         give_code=request.form.get("give_code") == "ja",
+                                         recordings=posted_attachments("recording", keep_metadata=True))
         except InvalidInput as exc:
             error = exc.message
         else:
@@ -197,3 +200,15 @@ def revise_minutes(principal: StaffPrincipal, ref: str):
     except (InvalidInput, Conflict) as exc:
         return counsellor_pages.render_case(principal, ref, error=exc.message, status=exc.status)
     return done("counsellor.case", "verslag_bijgewerkt", ref=ref, _anchor="verslag")
+
+
+@bp.post("/zaak/<ref>/gesprek")
+@staff_required(StaffRole.COUNSELLOR)
+def propose_meeting(principal: StaffPrincipal, ref: str):
+    """A time and place for the meeting the melder asked for, sealed to the melder."""
+    try:
+        with attempt():
+            meeting.propose(use_case(), principal, ref, request.form)
+    except (InvalidInput, Conflict) as exc:
+        return counsellor_pages.render_case(principal, ref, error=exc.message, status=exc.status)
+    return done("counsellor.case", "gesprek_voorgesteld", ref=ref, _anchor="gesprek")

@@ -28,7 +28,8 @@ MELDER_BLUEPRINTS = frozenset({"reporter", "melder_consent"})
 STATIC = Path(__file__).resolve().parents[2] / "static"
 MELDER_SCRIPTS = ("js/attachments.js", "js/melden.js", "js/terug.js", "js/melder-steps.js",
                   "js/melder-consent.js", "js/melder-complaint.js", "js/melder-minutes.js",
-                  "js/melder-benadeling.js", "js/kdf.js", "js/melder-copy.js")
+                  "js/melder-benadeling.js", "js/kdf.js", "js/melder-copy.js",
+                  "js/melder-meeting.js")
 
 
 def languages() -> tuple[str, ...]:

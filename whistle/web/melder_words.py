@@ -45,6 +45,9 @@ TEXTS = (
     N_('Waar gaat het over? (mag leeg blijven)'),
     N_('Naam'),
     N_('Telefoon of e-mail'),
+    # A meeting on request: its kinds (whistle.domain.meeting).
+    N_('Een persoonlijk gesprek'),
+    N_('Een telefoongesprek'),
     # A complaint's outcome and who decides on it (whistle.domain.complaint, whistle.domain.offices).
     N_('Alsnog onderzoek'),
     N_('Geen onderzoek'),

@@ -37,9 +37,12 @@ NOTICES: dict[str, str] = {
     "betrokkenen_vastgelegd": "Betrokkenen vastgelegd.",
     "toegang_gegeven": "Toegang gegeven.",
     "toegang_ingetrokken": "Toegang ingetrokken.",
+    "zaak_opgepakt": "U heeft de zaak opgepakt. Uw collega's met toegang houden hun toegang.",
+    "zaak_overgedragen": "De zaak is overgedragen. U houdt zelf uw toegang.",
     "notitie_opgeslagen": "Notitie opgeslagen.",
     "klacht_voorgelegd": "De klacht is voorgelegd aan wie er volgens de regeling over beslist.",
     "verslag_bijgewerkt": "Een nieuwe versie van het verslag staat klaar; de melder kan haar goedkeuren of aanvullen.",
+    "gesprek_voorgesteld": "Uw voorstel voor het gesprek staat versleuteld klaar voor de melder, die het bevestigt of om een ander moment vraagt.",
     # the bevoegd gezag
     "besluit_vastgelegd": "Besluit vastgelegd. De vertrouwenspersoon ziet het bij de zaak.",
     "klachtbesluit_vastgelegd": "Besluit over de klacht vastgelegd. De melder leest het bij de zaak.",

@@ -8,8 +8,9 @@ from flask import session as flask_session
 from flask_babel import gettext
 
 from whistle.domain.lifecycle import Actor, Event, State
+from whistle.domain.meeting import MeetingKind
 from whistle.services import benadeling, disclosure, lifecycle, organisations
-from whistle.services.melder import code as melder_code, complaint, consent, form_token, minutes
+from whistle.services.melder import code as melder_code, complaint, consent, form_token, meeting, minutes
 from whistle.services.melder import intake
 from whistle.services.melder import case as reporter
 from whistle.services.cases import current_recipients
@@ -92,7 +93,7 @@ def login(org: str):
             return redirect(url_for("reporter.case_page"))
     # The browser path (static/js/terug.js) needs the state names, the one answer for a
     # wrong code and the longest message, to say and check exactly what the server path does.
-    return render_template("reporter/login.html", org=organisation, error=error,
+    return render_template("reporter/login.html", org=organisation, error=error, meeting_kinds=list(MeetingKind),
                            state_labels={s.value: translated(s.label) for s in State},
                            unauthorized=translated(Unauthorized().message),
                            max_message_chars=MAX_MESSAGE_CHARS,
@@ -107,6 +108,7 @@ def case_page(ctx: reporter.ReporterContext):
 
 def render_case(ctx, error=None, status=200, uploaded=()):
     records = reporter.open_records(db(), ctx)
+    current_meeting = meeting.view(db(), ctx.case)
     page = render_template(
         "reporter/case.html", case=ctx.case, org=ctx.case.organisation,
         report=next((r.body for r in records if r.kind == "report"), {}),
@@ -116,7 +118,9 @@ def render_case(ctx, error=None, status=200, uploaded=()):
         routes=reporter.escalation_routes(ctx.case, clock().today()),
         events=[t for t in lifecycle.events_for(ctx.case, Actor.MELDER) if t.event is not Event.COMPLAIN],
         complaint=complaint.view(db(), ctx.case, ctx.case_key, clock().today()), form=request.form,
-        minutes=minutes.view(db(), ctx.case),
+        minutes=minutes.view(db(), ctx.case), meeting=current_meeting, meeting_kinds=list(MeetingKind),
+        may_request_meeting=meeting.may_request_now(ctx.case, current_meeting) is None,
+        org_meeting_days=organisations.regeling_of(ctx.case.organisation).meeting_proposal_days,
         consent=consent.view(db(), ctx.case), disclosures=disclosure.for_melder(db(), ctx.case),
         follow_up=benadeling.follow_up_view(ctx.case, clock().today()),
         error=error, uploaded=uploaded, session_minutes=settings().reporter_session_minutes,
@@ -193,6 +197,23 @@ def post_message(ctx: reporter.ReporterContext):
     except InvalidInput as exc:
         return render_case(ctx, error=exc.message, status=400)
     return redirect(url_for("reporter.case_page"))
+
+
+@bp.post("/melder/gesprek/<step>")
+@melder_required
+@throttled(Bucket.FOLLOW_UP)
+def meeting_step(ctx: reporter.ReporterContext, step: str):
+    """A meeting on request: ask for one (aanvragen), confirm the proposal (bevestigen), or ask
+    for another moment (ander-moment). Works without JavaScript."""
+    action = {"aanvragen": meeting.request, "bevestigen": meeting.confirm, "ander-moment": meeting.other_moment}.get(step)
+    if action is None:
+        return render_case(ctx, error=gettext("Deze stap bestaat niet."), status=404)
+    try:
+        with attempt():
+            action(use_case(), ctx, request.form)
+    except InvalidInput as exc:
+        return render_case(ctx, error=exc.message, status=400)
+    return redirect(url_for("reporter.case_page", _anchor="gesprek"))
 
 
 @bp.post("/melder/klacht")

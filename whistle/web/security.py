@@ -24,6 +24,13 @@ RESOURCE_CSP = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; 
 KDF_WORKER_PATH = "/static/js/kdf-worker.js"
 WORKER_CSP = ("default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; form-action 'self'; "
               "frame-ancestors 'none'; base-uri 'none'")
+# The melder's browser path (the return page, static/js/terug.js) may record a voice message,
+# encrypted in the browser (static/js/melder-voice.js): the microphone of this origin, on that
+# page only and only after the browser asks the melder; every other page denies it.
+VOICE_PAGES = frozenset({"reporter.login"})
+VOICE_PERMISSIONS = "camera=(), microphone=(self), geolocation=(), interest-cohort=()"
+# ... and play the recording back before it is sent: a blob: URL the page made itself.
+VOICE_CSP = REPORTER_CSP + "; media-src blob:"
 
 HEADERS = {
     "Content-Security-Policy": CSP,
@@ -43,6 +50,9 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response):
+        if request.endpoint in VOICE_PAGES:
+            response.headers.setdefault("Content-Security-Policy", VOICE_CSP)
+            response.headers.setdefault("Permissions-Policy", VOICE_PERMISSIONS)
         response.headers.setdefault("Content-Security-Policy", csp_for(request.blueprint, request.path))
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)

@@ -15,7 +15,7 @@ from whistle.services.staff import accounts as staff_service
 from whistle.services.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from whistle.services.staff.accounts import StaffPrincipal
 from whistle.services.staff.login import PendingLogin
-from whistle.web.context import attempt, db, use_case
+from whistle.web.context import attempt, commit_so_far, db, use_case
 from whistle.web.limits import Bucket, throttled
 from whistle.web import kept_form, notices
 from whistle.web.principals import StaffUser, decode_token, encode_token, staff_required
@@ -90,7 +90,7 @@ def second_step(pending: PendingLogin):
             if done.recovery_codes_left is not None:
                 return render_template("staff/recovery_used.html", left=done.recovery_codes_left, kept=kept)
             if kept is not None:
-                db().commit()  # the login holds even when the kept form is then refused
+                commit_so_far()  # the login holds even when the kept form is then refused
                 answer = kept_form.replay(kept)
                 if answer is not None:
                     return answer

@@ -39,7 +39,8 @@ class IntakeSink:
 
 
 # The views that take attachment bodies; every other request is read to a small limit.
-UPLOAD_ENDPOINTS = frozenset({"reporter.new_report", "reporter.post_attachment", "api.post_attachment"})
+UPLOAD_ENDPOINTS = frozenset({"reporter.new_report", "reporter.post_attachment", "api.post_attachment",
+                              "handover.record_oral"})  # the counsellor's recording of an oral melding
 
 
 class WhistleRequest(Request):

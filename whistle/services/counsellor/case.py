@@ -18,6 +18,7 @@ from whistle.services.staff import recovery
 from whistle.services.cases import (UNREADABLE_ATTACHMENT, attachment_of, case_by_ref, open_attachment,
                                     open_or_none, staff_case_key, staff_case_key_or_none)
 from whistle.services.context import UseCase
+from whistle.services.counsellor import lead
 from whistle.services.errors import Forbidden, InvalidInput, UnreadableRecord
 from whistle.services.input import message_text
 from whistle.services.lifecycle.facts import parse_facts
@@ -100,8 +101,9 @@ def open_case(uc: UseCase, principal: StaffPrincipal, ref: str) -> OpenedCase:
         attachments.append(_attachment_view(a, h))
     if key is not None:
         recovery.cover_with_recovery(session, case, key)  # a case older than the recovery key
-    audit.record(session, chain=case.organisation.slug, actor=principal.staff.email,
-                 event="case_opened", today=clock.today(), case_ref=case.ref)
+    opened = audit.record(session, chain=case.organisation.slug, actor=principal.staff.email,
+                          event="case_opened", today=clock.today(), case_ref=case.ref)
+    lead.mark_seen(session, principal.staff, case, opened.seq)  # the inbox's "new since" starts here
     return OpenedCase(case, report, identity, messages, attachments,
                       unreadable["report"], unreadable["identity"], key is None,
                       benadeling.entries(session, case, key, tuple(BenadelingKind)))

@@ -10,12 +10,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from whistle.domain.states import OPEN_STATES, OverdueDeadline, states_awaiting
-from whistle.models import Case, CaseKey
+from whistle.models import Case, CaseComplaint, CaseKey, CaseMeeting
 
 LABELS = {
     OverdueDeadline.ACKNOWLEDGEMENT: "Ontvangstbevestiging",
     OverdueDeadline.FEEDBACK: "Terugkoppeling",
     "category": "Termijn van de categorie",
+    "complaint": "Besluit op de klacht",
+    "meeting": "Voorstel voor een gesprek",
 }
 
 
@@ -75,6 +77,7 @@ def overview(session: Session, staff_id: int, today: date) -> DeadlineOverview:
             items.append(DueItem(ref, LABELS[OverdueDeadline.FEEDBACK], feedback_due, (feedback_due - today).days))
         if category_due is not None and category_done is None and category_due <= horizon and state in open_values:
             items.append(DueItem(ref, LABELS["category"], category_due, (category_due - today).days))
+    items += _procedure_items(session, staff_id, today, horizon)
     result = DeadlineOverview()
     end_of_week = _end_of_week(today)
     for item in sorted(items, key=lambda i: (i.due, i.ref)):
@@ -85,6 +88,22 @@ def overview(session: Session, staff_id: int, today: date) -> DeadlineOverview:
         else:
             result.next_week.append(item)
     return result
+
+
+def _procedure_items(session: Session, staff_id: int, today: date, horizon: date) -> list[DueItem]:
+    """The terms of issue 15's procedures, each a small query of its own: the decision on a
+    melder's complaint ('s-Hertogenbosch) and the proposal for a meeting the melder asked for."""
+    complaints = session.execute(
+        select(Case.ref, CaseComplaint.due).join(CaseComplaint, CaseComplaint.case_id == Case.id)
+        .join(CaseKey, CaseKey.case_id == Case.id)
+        .where(CaseKey.staff_id == staff_id, CaseComplaint.decided_on.is_(None), CaseComplaint.due <= horizon))
+    meetings = session.execute(
+        select(Case.ref, CaseMeeting.due).join(CaseMeeting, CaseMeeting.case_id == Case.id)
+        .join(CaseKey, CaseKey.case_id == Case.id)
+        .where(CaseKey.staff_id == staff_id, CaseMeeting.proposed_on.is_(None), CaseMeeting.confirmed_on.is_(None),
+               CaseMeeting.due <= horizon))
+    return ([DueItem(ref, LABELS["complaint"], due, (due - today).days) for ref, due in complaints]
+            + [DueItem(ref, LABELS["meeting"], due, (due - today).days) for ref, due in meetings])
 
 
 def mail_lines(found: DeadlineOverview) -> str:

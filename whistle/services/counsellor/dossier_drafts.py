@@ -80,7 +80,7 @@ def save(uc: UseCase, principal: StaffPrincipal, ref: str, form: Mapping[str, An
     case = case_by_ref(session, ref)
     key = staff_case_key(session, case, principal.staff, principal.secret_key)
     pairs = form_fields(form)
-    ciphertext = crypto.seal_record(key, KIND, case.locator.hex(), {"fields": [list(p) for p in pairs]})
+    ciphertext = crypto.seal_record(key, KIND, case.binding_hex, {"fields": [list(p) for p in pairs]})
     draft = session.scalar(select(DossierDraft).where(DossierDraft.case_id == case.id))
     if draft is None:
         draft = DossierDraft(case_id=case.id, saved_on=today, ciphertext=ciphertext)
@@ -116,7 +116,7 @@ def draft_of(session: Session, case: Case, key: bytes | None) -> Draft | None:
     row = session.scalar(select(DossierDraft).where(DossierDraft.case_id == case.id))
     if row is None:
         return None
-    body = open_or_none(key, KIND, case.locator.hex(), row.ciphertext) if key else None
+    body = open_or_none(key, KIND, case.binding_hex, row.ciphertext) if key else None
     if body is None or not isinstance(body.get("fields"), list):
         return Draft(row.saved_on, None)
     pairs = [(str(p[0]), str(p[1])) for p in body["fields"]

@@ -163,7 +163,7 @@ def _attachments(session: Session, case: Case, key: bytes, form: Mapping[str, An
         except NotFound:  # another case's, or none at all
             raise InvalidInput("Kies bijlagen uit deze zaak. Er is niets verstuurd.",
                                field="include_attachment") from None
-        header = open_or_none(key, "attachment", case.locator.hex(), att.header)
+        header = open_or_none(key, "attachment", case.binding_hex, att.header)
         if header is None or not header.get("key"):
             raise InvalidInput("Een gekozen bijlage is onleesbaar en kan niet mee. Er is niets verstuurd.",
                                field="include_attachment")

@@ -6,14 +6,17 @@ case page and approves it or sends corrections; a correction asks for a new vers
 case_minutes row keeps the form, the day, the consent to a recording and the versions."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
+
+from sqlalchemy import select
 
 import crypto
 from whistle.domain.oral import OralForm, may_revise
 from whistle.domain.records import Author, RecordKind
 from whistle.domain.register import Channel
 from whistle.domain.report import MAX_MESSAGE_CHARS
-from whistle.models import Case, CaseMinutes, Record
+from whistle.infra.attachment_intake import PlainAttachment
+from whistle.models import Attachment, Case, CaseMinutes, Record
 from whistle.services import audit
 from whistle.services.cases import case_by_ref, staff_case_key
 from whistle.services.context import UseCase
@@ -32,9 +35,18 @@ def _minutes_text(raw: Any) -> str:
                         missing="Schrijf het verslag van het gesprek of bericht: wat de melder vertelde.")
 
 
-def record(uc: UseCase, principal: StaffPrincipal, form: Mapping[str, Any], *, give_code: bool) -> tuple[Case, str | None]:
+AUDIO_EXTENSIONS = (".mp3", ".m4a", ".wav", ".ogg", ".oga", ".opus", ".webm", ".aac", ".amr", ".3gp", ".flac")
+
+
+def _is_audio(a: PlainAttachment) -> bool:
+    return a.media_type.lower().startswith("audio/") or a.name.lower().endswith(AUDIO_EXTENSIONS)
+
+
+def record(uc: UseCase, principal: StaffPrincipal, form: Mapping[str, Any], *, give_code: bool,
+           recordings: Sequence[PlainAttachment] = ()) -> tuple[Case, str | None]:
     """Store the oral melding as a case with its first minutes; returns the case and, when
-    asked for, the melder's code (shown once)."""
+    asked for, the melder's code (shown once). A recording (the server path encrypted it on
+    arrival) is kept only with the melder's consent, as an encrypted attachment of the case."""
     session, today = uc.session, uc.today()
     require_counsellor(principal)
     oral_form = member(form.get("form"), "form", OralForm, "hoe de melding werd gedaan")
@@ -43,13 +55,27 @@ def record(uc: UseCase, principal: StaffPrincipal, form: Mapping[str, Any], *, g
         raise InvalidInput("Datum: het gesprek of bericht kan niet in de toekomst liggen.", field="held_on")
     text = _minutes_text(form.get("minutes"))
     consent = checked(form.get("recording_consent"))
+    if recordings and not consent:
+        raise InvalidInput("Opname: een opname wordt alleen bewaard als de melder daarvoor toestemming gaf. Vink de "
+                           "toestemming aan, of laat de opname weg. Er is niets opgeslagen.", field="recording")
+    for a in recordings:
+        if not _is_audio(a):
+            raise InvalidInput(f"Opname: ‘{a.name}’ is geen geluidsbestand (zoals mp3, m4a, wav of ogg). "
+                               "Er is niets opgeslagen.", field="recording")
     report = {k: form.get(k, "") for k in intake.REPORT_FIELDS}
-    case, code = intake.submit_plain(uc, principal.staff.organisation.slug, report, None, [], channel=Channel.ORAL)
+    case, code = intake.submit_plain(uc, principal.staff.organisation.slug, report, None, list(recordings),
+                                     channel=Channel.ORAL)
     key = staff_case_key(session, case, principal.staff, principal.secret_key)
     session.add(CaseMinutes(case_id=case.id, form=oral_form, held_on=held_on, recording_consent=consent, versions=1))
     _seal(session, case, key, today, {"text": text, "purpose": MINUTES, "version": 1})
     audit.record(session, chain=case.organisation.slug, actor=principal.staff.email, event="oral_melding_recorded",
                  today=today, case_ref=case.ref, form=oral_form, recording_consent=consent, code_handed_over=give_code)
+    if recordings:
+        # The counsellor made the recording: it is theirs, of the melder's words, kept by consent.
+        for row in session.scalars(select(Attachment).where(Attachment.case_id == case.id)):
+            row.author = Author.COUNSELLOR
+        audit.record(session, chain=case.organisation.slug, actor=principal.staff.email, event="oral_recording_stored",
+                     today=today, case_ref=case.ref, recording_consent=True, recordings=len(recordings))
     session.flush()
     return case, (code if give_code else None)
 

@@ -15,6 +15,7 @@ from whistle.models import Case, CaseKey, Staff
 from whistle.services.context import UseCase
 from whistle.services import audit, trust
 from whistle.services.cases import case_by_ref, staff_case_key
+from whistle.services.counsellor import lead
 from whistle.services.counsellor.betrokkenen import concerned_ids, require_counsellor
 from whistle.services.errors import InvalidInput
 from whistle.services.staff.accounts import StaffPrincipal
@@ -73,6 +74,7 @@ def withdraw(uc: UseCase, principal: StaffPrincipal, ref: str, staff_id) -> Staf
         raise InvalidInput("Dit is de laatste vertrouwenspersoon met toegang; de zaak zou voor niemand "
                            "meer leesbaar zijn. Er is niets gewijzigd.", field=FIELD)
     session.execute(delete(CaseKey).where(CaseKey.id == held))
+    lead.drop_lead_of(case, colleague.id)
     audit.record(session, chain=case.organisation.slug, actor=principal.staff.email,
                  event="case_access_withdrawn", today=clock.today(), case_ref=case.ref, staff=colleague.email)
     session.flush()

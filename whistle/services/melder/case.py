@@ -187,7 +187,14 @@ def case_state_json(case: Case, today) -> dict[str, Any]:
         "follow_up": _follow_up_json(case, today),
         "complaint": _complaint_json(case, today),
         "minutes": _minutes_json(case),
+        "meeting": _meeting_json(case),
     }
+
+
+def _meeting_json(case: Case) -> dict[str, Any]:
+    """A meeting on request (protocol E.11): whether the melder may ask, and the newest request."""
+    from whistle.services.melder.meeting import meeting_json
+    return meeting_json(object_session(case), case)
 
 
 def _minutes_json(case: Case) -> dict[str, Any] | None:

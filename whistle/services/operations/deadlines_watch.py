@@ -36,7 +36,7 @@ from whistle.infra import job_runs
 from whistle.infra.sql import add_days
 from whistle.services.cases import due_of, overdue
 from whistle.services.counsellor import deadlines as deadline_overview
-from whistle.services.operations import follow_ups
+from whistle.services.operations import follow_ups, procedure_reminders
 from whistle.services.errors import ServiceError
 from whistle.services.lifecycle import SCHEDULER, transition
 from whistle.settings import Settings
@@ -53,7 +53,8 @@ AWAITING_FEEDBACK = states_awaiting(OverdueDeadline.FEEDBACK)
 class WatchReport:
     overdue: list[tuple[str, str]] = field(default_factory=list)     # (ref, deadline)
     reminded: list[tuple[str, str]] = field(default_factory=list)    # (ref, counsellor e-mail)
-    followed_up: list[tuple[str, str]] = field(default_factory=list)  # (ref, follow_ups.CATEGORY|FOLLOW_UP)
+    # (ref, follow_ups.CATEGORY|FOLLOW_UP, or procedure_reminders.COMPLAINT|MEETING)
+    followed_up: list[tuple[str, str]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)                # refs
 
     @property
@@ -140,12 +141,19 @@ def watch(factory: sessionmaker[Session], settings: Settings, clock: Clock, *,
         today = clock.today()
         ids = candidates(s, today, window)
         more = follow_ups.candidates(s, today, window)
+        terms = procedure_reminders.candidates(s, today, window)
     with Mailer(settings.mail) as mailer:
         for case_id in more:  # a category's own term; the benadeling follow-up after closing
             try:
                 report.followed_up += follow_ups.remind(factory, settings, clock, mailer, case_id, window)
             except (SQLAlchemyError, MailError, ServiceError) as exc:
                 log.warning("follow-up watch: case id %s failed: %s", case_id, type(exc).__name__)
+                report.failures.append(str(case_id))
+        for kind, key, case_id in terms:  # a complaint's decision; a meeting's proposal (issue 15)
+            try:
+                report.followed_up += procedure_reminders.remind(factory, settings, clock, mailer, kind, key, window)
+            except (SQLAlchemyError, MailError, ServiceError) as exc:
+                log.warning("procedure watch: case id %s failed: %s", case_id, type(exc).__name__)
                 report.failures.append(str(case_id))
         for i in range(0, len(ids), BATCH):
             batch = ids[i:i + BATCH]
