@@ -5,7 +5,7 @@
 # or fuzzy, then run again. tests/i18n checks that nothing is left untranslated.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pybabel extract -F babel.cfg -k _l --no-location --sort-output --omit-header -o translations/messages.pot .
+pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output --omit-header -o translations/messages.pot .
 for lang in en pl tr ar; do
   if [ -f "translations/$lang/LC_MESSAGES/messages.po" ]; then
     pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations -l "$lang"

@@ -4,6 +4,7 @@
  * attachment only once its whole body arrived, so nothing half is ever left behind. */
 (function (global) {
   "use strict";
+  var gettext = window.WhistleI18n.gettext; // the page's words (static/js/i18n.js)
 
   var MAX_NAME = 255;
 
@@ -12,7 +13,7 @@
     function check(files, maxBytes) {
       for (var i = 0; i < files.length; i++) {
         if (files[i].size > maxBytes) {
-          return "Bijlage ‘" + files[i].name + "’ is te groot (maximaal " + WhistleFormat.sizeText(maxBytes) + ").";
+          return gettext("Bijlage ‘%(name)s’ is te groot (maximaal %(size)s).", { name: files[i].name, size: WhistleFormat.sizeText(maxBytes) });
         }
       }
       return null;
@@ -36,7 +37,7 @@
       return P.b64(record);
     }
 
-    /* A list item that shows one upload: its progress, then "verstuurd", or a retry button;
+    /* A list item that shows one upload: its progress, then gettext("verstuurd"), or a retry button;
      * below it what was done about its hidden metadata (static/js/melder-clean.js). */
     function item(list, name, note) {
       var li = document.createElement("li");
@@ -48,7 +49,7 @@
       status.className = "small";
       var retry = document.createElement("button");
       retry.type = "button";
-      retry.textContent = "Opnieuw proberen";
+      retry.textContent = gettext("Opnieuw proberen");
       retry.hidden = true;
       li.append(title, bar, " ", status, " ", retry);
       if (note) addNote(li, note);
@@ -69,7 +70,7 @@
       return new Promise(function (resolve) {
         async function attempt() {
           view.retry.hidden = true;
-          view.status.textContent = "versturen…";
+          view.status.textContent = gettext("versturen…");
           view.bar.removeAttribute("value");
           try {
             var bearer = await token(false);
@@ -81,13 +82,13 @@
             }
             view.bar.max = 1;
             view.bar.value = 1;
-            view.status.textContent = "verstuurd";
+            view.status.textContent = gettext("verstuurd");
             view.li.setAttribute("data-state", "done");
             resolve();
           } catch (e) {
             view.status.textContent = (e.body && e.body.error && e.status !== 0)
-              ? "niet verstuurd: " + e.body.error
-              : "het versturen is onderbroken; er is niets half opgeslagen.";
+              ? gettext("niet verstuurd: %(reason)s", { reason: gettext(e.body.error) })
+              : gettext("het versturen is onderbroken; er is niets half opgeslagen.");
             view.li.setAttribute("data-state", "failed");
             view.retry.hidden = false;
           }

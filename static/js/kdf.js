@@ -9,12 +9,13 @@
  * the master is wiped. */
 (function (global) {
   "use strict";
+  var gettext = window.WhistleI18n.gettext; // the page's words (static/js/i18n.js)
 
   var me = document.currentScript;
   var WORKER_URL = me && me.src ? new URL("kdf-worker.js", me.src).href : null;
-  var START_TEXT = "Uw sleutel wordt gemaakt uit uw code… Dit kan een halve minuut duren.";
-  var STILL_TEXT = "Nog even geduld: uw sleutel wordt nog gemaakt.";
-  var DONE_TEXT = "Uw sleutel is gemaakt.";
+  var START_TEXT = gettext("Uw sleutel wordt gemaakt uit uw code… Dit kan een halve minuut duren.");
+  var STILL_TEXT = gettext("Nog even geduld: uw sleutel wordt nog gemaakt.");
+  var DONE_TEXT = gettext("Uw sleutel is gemaakt.");
   var STILL_EVERY_MS = 15000;
 
   function inWorker(code, org, kdf) {
@@ -81,8 +82,8 @@
     }
   }
 
-  var UNSAFE_TEXT = "Uw sleutel is niet gemaakt: de server vraagt instellingen die buiten de grenzen " +
-    "van het protocol vallen. Er is niets verstuurd. Probeer het later opnieuw of meld dit aan de organisatie.";
+  var UNSAFE_TEXT = gettext("Uw sleutel is niet gemaakt: de server vraagt instellingen die buiten de grenzen " +
+    "van het protocol vallen. Er is niets verstuurd. Probeer het later opnieuw of meld dit aan de organisatie.");
 
   global.WhistleKdf = { deriveKeys: deriveKeys, workerUrl: WORKER_URL, UNSAFE_TEXT: UNSAFE_TEXT };
 })(window);

@@ -7,6 +7,7 @@
  * only what protocol v1 describes. */
 (function () {
   "use strict";
+  var gettext = window.WhistleI18n.gettext; // the page's words (static/js/i18n.js)
 
   var form = document.getElementById("melding-form");
   if (!form || !window.WhistleBoot) return;
@@ -97,13 +98,13 @@
   // the message to show, or null.
   function refusal(fields, values) {
     var missing = fields.filter(function (f) { return f.required && !values[f.name]; })[0];
-    if (missing) return missing.if_missing;
+    if (missing) return gettext(missing.if_missing);
     var tooLong = fields.filter(function (f) { return chars(values[f.name] || "").length > f.max_chars; })[0];
-    return tooLong ? tooLong.if_too_long : null;
+    return tooLong ? gettext(tooLong.if_too_long) : null;
   }
 
-  var UNTRUSTED = "De sleutels van de ontvangers zijn niet ondertekend door de organisatie. " +
-    "Uw melding is niet verstuurd en nergens opgeslagen. Meld dit aan de organisatie, of meld extern.";
+  var UNTRUSTED = gettext("De sleutels van de ontvangers zijn niet ondertekend door de organisatie. " +
+    "Uw melding is niet verstuurd en nergens opgeslagen. Meld dit aan de organisatie, of meld extern.");
 
   /* The form is blocked: a submit would otherwise go to the server path. */
   function refuseUntrusted() {
@@ -140,9 +141,9 @@
       if (e && e.reason === "trust") return refuseUntrusted();
       if (e && e.reason === "kdf") return fail(WhistleKdf.UNSAFE_TEXT);
       fail(e.name === "ApiError" && e.status === 0
-        ? "De verbinding is onderbroken. Er is niets opgeslagen; probeer het opnieuw."
-        : (e.body && e.body.error) ? "Versturen lukte niet: " + e.body.error
-          : "Versturen lukte niet. Er is niets opgeslagen; probeer het opnieuw.");
+        ? gettext("De verbinding is onderbroken. Er is niets opgeslagen; probeer het opnieuw.")
+        : (e.body && e.body.error) ? gettext("Versturen lukte niet: %(reason)s", { reason: gettext(e.body.error) })
+          : gettext("Versturen lukte niet. Er is niets opgeslagen; probeer het opnieuw."));
     } finally {
       busy = false;
       submitButton.disabled = false;
@@ -166,7 +167,7 @@
     var tooLarge = files.check(original, intake.max_attachment_bytes);
     if (tooLarge) return fail(tooLarge);
     // Hidden metadata out first, in memory; a file we cannot clean goes only if the melder chose so.
-    progress.step("Verborgen gegevens uit uw bijlagen halen…");
+    progress.step(gettext("Verborgen gegevens uit uw bijlagen halen…"));
     var cleaned = await cleaner.prepared();
     if (cleaned.missing) return fail(cleaned.missing);
     var chosen = cleaned.send.map(function (c) { return c.file; });
@@ -174,7 +175,7 @@
     if (tooLarge) return fail(tooLarge);
 
     // The melder must have seen exactly who will be able to read this, before anything is sent.
-    progress.step("Controleren wie uw melding kan lezen…");
+    progress.step(gettext("Controleren wie uw melding kan lezen…"));
     var fresh = await api.intake(org);
     if (!P.sameRecipients(P.recipientsFromIntake(fresh), shown)) return recipientsChanged(fresh);
 
@@ -193,14 +194,14 @@
     // stops everything while nothing is stored yet.
     var encrypted = [];
     for (var i = 0; i < chosen.length; i++) {
-      progress.step("Bijlage " + (i + 1) + " van " + chosen.length + " versleutelen: " + chosen[i].name);
+      progress.step(gettext("Bijlage %(number)s van %(count)s versleutelen: %(name)s", { number: i + 1, count: chosen.length, name: chosen[i].name }));
       var one = await files.encrypt(chosen[i], progress.fraction);
       one.note = cleaned.send[i].note;
       encrypted.push(one);
     }
     encrypted.leftOut = cleaned.left;
 
-    progress.step("Uw melding versturen…");
+    progress.step(gettext("Uw melding versturen…"));
     var received = null;
     try {
       received = (await api.submitReport(org, pending.prepared.payload, P)).case;
@@ -236,7 +237,7 @@
     view.querySelector("[data-slot=ack_due]").textContent = WhistleFormat.nlDate(received.deadlines.acknowledgement);
     view.querySelector("[data-slot=feedback_due]").textContent = WhistleFormat.nlDate(received.deadlines.feedback);
     card.replaceChildren(view);
-    document.title = "Uw code · Klokkenluidersvoorziening";
+    document.title = gettext("Uw code") + " · " + gettext("Klokkenluidersvoorziening");
     window.scrollTo(0, 0);
 
     if (encrypted.length || encrypted.leftOut.length) {

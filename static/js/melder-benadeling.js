@@ -5,6 +5,7 @@
  * (templates/reporter/_benadeling_js.html); text is set with textContent only. */
 (function (global) {
   "use strict";
+  var gettext = window.WhistleI18n.gettext; // the page's words (static/js/i18n.js)
 
   /* hooks.seal(body) -> base64 record; hooks.send(payload) -> Promise; hooks.done() -> Promise. */
   function attach(view, hooks) {
@@ -24,7 +25,7 @@
         showError("");
         await hooks.done();
       } catch (e) {
-        showError((e && e.body && e.body.message) || "Niet verstuurd. Probeer het opnieuw.");
+        showError((e && e.body && e.body.message && gettext(e.body.message)) || gettext("Niet verstuurd. Probeer het opnieuw."));
       }
     }
 
@@ -32,8 +33,8 @@
       event.preventDefault();
       var area = view.querySelector("#js-benadeling-text");
       var text = area.value.trim();
-      if (!text) return showError("Beschrijf kort wat u is overkomen.");
-      if (text.length > maxChars) return showError("Uw beschrijving is te lang (meer dan " + maxChars + " tekens).");
+      if (!text) return showError(gettext("Beschrijf kort wat u is overkomen."));
+      if (text.length > maxChars) return showError(gettext("Uw beschrijving is te lang (meer dan %(max)s tekens).", { max: maxChars }));
       submit({ kind: "melding", ciphertext: hooks.seal({ kind: "melding", text: text }) }, area);
     });
 
@@ -41,10 +42,10 @@
     followUp.addEventListener("submit", function (event) {
       event.preventDefault();
       var chosen = followUp.querySelector("input[name=js-answer]:checked");
-      if (!chosen) return showError("Kies ja of nee bij 'Heeft u benadeling ervaren?'.");
+      if (!chosen) return showError(gettext("Kies ja of nee bij 'Heeft u benadeling ervaren?'."));
       var area = view.querySelector("#js-follow-up-text");
       var text = area.value.trim();
-      if (text.length > maxChars) return showError("Uw beschrijving is te lang (meer dan " + maxChars + " tekens).");
+      if (text.length > maxChars) return showError(gettext("Uw beschrijving is te lang (meer dan %(max)s tekens).", { max: maxChars }));
       var months = Number(followUp.getAttribute("data-moment-months"));
       var body = { kind: "nazorg", answer: chosen.value, moment_months: months, text: text || null };
       submit({ kind: "nazorg", answer: chosen.value, ciphertext: hooks.seal(body) }, area);

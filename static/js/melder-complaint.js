@@ -7,6 +7,7 @@
  * (templates/reporter/_complaint_js.html); text is set with textContent only. */
 (function (global) {
   "use strict";
+  var gettext = window.WhistleI18n.gettext; // the page's words (static/js/i18n.js)
 
   var DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -40,12 +41,12 @@
       var area = view.querySelector("#js-complaint-text");
       var text = area.value.trim();
       var eventOn = view.querySelector("#js-complaint-event-on").value;
-      if (!text) return showError("Schrijf waarom u niet tevreden bent over de afhandeling.");
-      if (text.length > maxChars) return showError("Uw klacht is te lang (meer dan " + maxChars + " tekens).");
+      if (!text) return showError(gettext("Schrijf waarom u niet tevreden bent over de afhandeling."));
+      if (text.length > maxChars) return showError(gettext("Uw klacht is te lang (meer dan %(max)s tekens).", { max: maxChars }));
       var limit = null;
       if (eventOn) {
         limit = lkcLimit(eventOn);
-        if (!limit) return showError("Geef de datum van de gebeurtenis als JJJJ-MM-DD.");
+        if (!limit) return showError(gettext("Geef de datum van de gebeurtenis als JJJJ-MM-DD."));
       }
       var payload = { ciphertext: hooks.seal({ text: text, purpose: "complaint", event_on: eventOn || null }) };
       if (limit) payload.lkc_limit_on = limit;
@@ -55,7 +56,7 @@
         showError("");
         await hooks.done();
       } catch (e) {
-        showError((e && e.body && e.body.message) || "Niet verstuurd. Probeer het opnieuw.");
+        showError((e && e.body && e.body.message && gettext(e.body.message)) || gettext("Niet verstuurd. Probeer het opnieuw."));
       }
     });
 
@@ -76,10 +77,10 @@
         show("complaint-pending", !c.decided_on);
         show("complaint-decided", !!c.decided_on);
         if (c.decided_on) {
-          slot("complaint-outcome").textContent = c.outcome === "onderzoek" ? "Alsnog onderzoek" : "Geen onderzoek";
+          slot("complaint-outcome").textContent = c.outcome === "onderzoek" ? gettext("Alsnog onderzoek") : gettext("Geen onderzoek");
           slot("complaint-decided-on").textContent = nlDate(c.decided_on);
           var reasons = c.decision ? hooks.reasons(c.decision) : null;
-          slot("complaint-reasons").textContent = reasons === null ? "De redenen kunnen niet worden geopend." : reasons;
+          slot("complaint-reasons").textContent = reasons === null ? gettext("De redenen kunnen niet worden geopend.") : reasons;
           show("complaint-investigation", c.outcome === "onderzoek");
         }
       }

@@ -7,6 +7,7 @@
  * set with textContent only. */
 (function (global) {
   "use strict";
+  var gettext = window.WhistleI18n.gettext; // the page's words (static/js/i18n.js)
 
   /* hooks.send(consent) -> Promise of the case metadata (the caller handles the token);
    * hooks.done() -> Promise, after the consent changed (or the server refused). */
@@ -76,16 +77,16 @@
         await hooks.send(pending === "give");
       } catch (e) {
         if (e.status === 0) {
-          showError("De verbinding is onderbroken. Er is niets gewijzigd; probeer het opnieuw.");
+          showError(gettext("De verbinding is onderbroken. Er is niets gewijzigd; probeer het opnieuw."));
         } else if (e.status === 400) {
           // No identity, or the dossier was sent: the server's own words, and no more buttons.
           refused = true;
           close(false);
-          showError(e.body && typeof e.body.error === "string" ? e.body.error
-            : "Dit is niet mogelijk. Er is niets gewijzigd.");
+          showError(e.body && typeof e.body.error === "string" ? gettext(e.body.error)
+            : gettext("Dit is niet mogelijk. Er is niets gewijzigd."));
           await hooks.done();
         } else {
-          showError("Dit is niet gelukt. Er is niets gewijzigd; probeer het opnieuw.");
+          showError(gettext("Dit is niet gelukt. Er is niets gewijzigd; probeer het opnieuw."));
         }
         return;
       } finally {

@@ -5,6 +5,7 @@
  * browser as a download from an object URL that is revoked at once; nothing is sent. */
 (function (global) {
   "use strict";
+  var gettext = window.WhistleI18n.gettext; // the page's words (static/js/i18n.js)
 
   function escapeText(text) {
     return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -29,7 +30,7 @@
       errorBox.hidden = true;
       button.disabled = true;
       make().then(download).catch(function () {
-        errorBox.textContent = "De kopie kon niet worden gemaakt. Laad de pagina opnieuw en probeer het nog eens.";
+        errorBox.textContent = gettext("De kopie kon niet worden gemaakt. Laad de pagina opnieuw en probeer het nog eens.");
         errorBox.hidden = false;
       }).finally(function () { button.disabled = false; });
     });

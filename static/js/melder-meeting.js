@@ -5,6 +5,7 @@
  * (templates/reporter/_meeting_js.html); text is set with textContent only. */
 (function (global) {
   "use strict";
+  var gettext = window.WhistleI18n.gettext; // the page's words (static/js/i18n.js)
 
   /* hooks.seal(body) -> base64 message record; hooks.send(payload) -> Promise; hooks.done() -> Promise. */
   function attach(view, hooks) {
@@ -24,7 +25,7 @@
       var text = area.value.trim();
       if (!text) return "";
       if (text.length > maxChars) {
-        showError("Uw toelichting is te lang (meer dan " + maxChars + " tekens).");
+        showError(gettext("Uw toelichting is te lang (meer dan %(max)s tekens).", { max: maxChars }));
         return null;
       }
       return hooks.seal({ text: text, purpose: "meeting_request" });
@@ -37,14 +38,14 @@
         showError("");
         await hooks.done();
       } catch (e) {
-        showError((e && e.body && e.body.message) || "Niet verstuurd. Probeer het opnieuw.");
+        showError((e && e.body && e.body.message && gettext(e.body.message)) || gettext("Niet verstuurd. Probeer het opnieuw."));
       }
     }
 
     slot("meeting-request").addEventListener("submit", function (event) {
       event.preventDefault();
       var chosen = view.querySelector("input[name=js-meeting-kind]:checked");
-      if (!chosen) return showError("Kies of u een persoonlijk gesprek of een telefoongesprek wilt.");
+      if (!chosen) return showError(gettext("Kies of u een persoonlijk gesprek of een telefoongesprek wilt."));
       var area = view.querySelector("#js-meeting-text");
       var sealed = note(area);
       if (sealed === null) return;
@@ -89,7 +90,7 @@
         return x.r.author === "counsellor" && x.body.purpose === "meeting_proposal" && x.body.proposal === c.proposals;
       }).pop();
       var text = proposal && typeof proposal.body.text === "string" ? proposal.body.text
-        : "Het voorstel kan niet worden geopend.";
+        : gettext("Het voorstel kan niet worden geopend.");
       slot("meeting-proposal").textContent = text;
       slot("meeting-confirmed-proposal").textContent = text;
       if (c.confirmed_on) slot("meeting-confirmed-on").textContent = nlDate(c.confirmed_on);

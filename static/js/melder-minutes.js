@@ -4,6 +4,7 @@
  * (templates/reporter/_minutes_js.html); text is set with textContent only. */
 (function (global) {
   "use strict";
+  var gettext = window.WhistleI18n.gettext; // the page's words (static/js/i18n.js)
 
   /* hooks.seal(body) -> base64 message record; hooks.send(payload) -> Promise; hooks.done() -> Promise. */
   function attach(view, hooks) {
@@ -25,7 +26,7 @@
         showError("");
         await hooks.done();
       } catch (e) {
-        showError((e && e.body && e.body.message) || "Niet verstuurd. Probeer het opnieuw.");
+        showError((e && e.body && e.body.message && gettext(e.body.message)) || gettext("Niet verstuurd. Probeer het opnieuw."));
       }
     }
 
@@ -37,8 +38,8 @@
       event.preventDefault();
       var area = view.querySelector("#js-minutes-correction");
       var text = area.value.trim();
-      if (!text) return showError("Schrijf wat er anders moet in het verslag.");
-      if (text.length > maxChars) return showError("Uw correcties zijn te lang (meer dan " + maxChars + " tekens).");
+      if (!text) return showError(gettext("Schrijf wat er anders moet in het verslag."));
+      if (text.length > maxChars) return showError(gettext("Uw correcties zijn te lang (meer dan %(max)s tekens).", { max: maxChars }));
       var body = { text: text, purpose: "minutes_correction", version: version };
       submit({ action: "correct", version: version, ciphertext: hooks.seal(body) }, area);
     });

@@ -9,6 +9,7 @@
  * set with textContent only. */
 (function (global) {
   "use strict";
+  var gettext = window.WhistleI18n.gettext; // the page's words (static/js/i18n.js)
 
   var OTHER_ROUTE = "anders"; // protocol E.1: a body the regeling does not list
   var OTHER_NAME = "een andere instantie";
@@ -49,7 +50,7 @@
         button.type = "button";
         button.className = "button secondary utrecht-button--secondary-action";
         button.setAttribute("data-event", String(step.event));
-        button.textContent = String(step.label);
+        button.textContent = gettext(String(step.label));
         button.addEventListener("click", function () { open(step, button); });
         buttons.appendChild(button);
       });
@@ -57,7 +58,7 @@
         // The case moved on (another tab, the counsellor): that step is gone.
         close(false);
         var box = slot("error");
-        box.textContent = "Deze stap is in de huidige status van uw melding niet meer mogelijk. Er is niets gewijzigd.";
+        box.textContent = gettext("Deze stap is in de huidige status van uw melding niet meer mogelijk. Er is niets gewijzigd.");
         box.hidden = false;
       }
       events.hidden = steps.length === 0 || current !== null;
@@ -68,7 +69,7 @@
       opener = button;
       errorBox.hidden = true;
       slot("error").hidden = true;
-      slot("confirm-title").textContent = String(step.label);
+      slot("confirm-title").textContent = gettext(String(step.label));
       view.querySelectorAll("[data-explains]").forEach(function (p) {
         p.hidden = p.getAttribute("data-explains") !== step.event;
       });
@@ -76,10 +77,10 @@
       if (step.event === "report_external") {
         choices.replaceChildren();
         routes.forEach(function (r) { choices.appendChild(choice(r.id, r.name)); });
-        choices.appendChild(choice(OTHER_ROUTE, "Een andere instantie"));
+        choices.appendChild(choice(OTHER_ROUTE, gettext("Een andere instantie")));
         extra.value = "";
       }
-      yes.textContent = "Ja, " + String(step.label).toLowerCase();
+      yes.textContent = gettext("Ja, %(step)s", { step: gettext(String(step.label)).toLowerCase() });
       events.hidden = true;
       confirm.hidden = false;
       confirm.focus();
@@ -122,10 +123,10 @@
       var payload = { event: current.event };
       if (current.event === "report_external") {
         var chosen = form.querySelector("input[name=js-route]:checked");
-        if (!chosen) return showError("Kies bij welke instantie u heeft gemeld.");
+        if (!chosen) return showError(gettext("Kies bij welke instantie u heeft gemeld."));
         var message = externalMessage(chosen.value);
         if (message.text.length > maxChars) {
-          return showError("Uw toelichting is te lang (meer dan " + maxChars + " tekens).");
+          return showError(gettext("Uw toelichting is te lang (meer dan %(max)s tekens).", { max: maxChars }));
         }
         payload.route = chosen.value;
         payload.ciphertext = hooks.seal(message);
@@ -136,14 +137,14 @@
         await hooks.send(payload);
       } catch (e) {
         if (e.status === 0) {
-          showError("De verbinding is onderbroken. Er is niets gewijzigd; probeer het opnieuw.");
+          showError(gettext("De verbinding is onderbroken. Er is niets gewijzigd; probeer het opnieuw."));
         } else if (e.status === 409 || e.status === 400) {
           // Refused or raced: show the case as it is now (reloading the page would log out).
-          showError(e.status === 409 ? "Uw melding is intussen gewijzigd; deze stap is niet opgeslagen. Hieronder staat de stand van nu."
-            : (e.body && typeof e.body.error === "string" ? e.body.error : "Deze stap is niet mogelijk. Er is niets gewijzigd."));
+          showError(e.status === 409 ? gettext("Uw melding is intussen gewijzigd; deze stap is niet opgeslagen. Hieronder staat de stand van nu.")
+            : (e.body && typeof e.body.error === "string" ? gettext(e.body.error) : gettext("Deze stap is niet mogelijk. Er is niets gewijzigd.")));
           await hooks.done();
         } else {
-          showError("Deze stap is niet gelukt. Er is niets gewijzigd; probeer het opnieuw.");
+          showError(gettext("Deze stap is niet gelukt. Er is niets gewijzigd; probeer het opnieuw."));
         }
         return;
       } finally {

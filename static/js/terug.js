@@ -8,6 +8,8 @@
  * to the server path, as it does without JavaScript. */
 (function () {
   "use strict";
+  var gettext = window.WhistleI18n.gettext; // the page's words (static/js/i18n.js)
+  function said(text) { return text ? gettext(String(text)) : text; } // a text the server sent, translated
 
   var form = document.getElementById("login-form");
   if (!form || !window.WhistleBoot) return;
@@ -56,7 +58,7 @@
       }
       intake = intake || await api.intake(org);
       keys = await WhistleKdf.deriveKeys(P, input.value, org, intake.kdf, progress); // in a worker
-      progress.step("Inloggen…");
+      progress.step(gettext("Inloggen…"));
       var token = await api.logIn(P, keys);
       var data = await api.case(token);
       var caseKey = P.unwrapCaseKey(P.unb64(data.reporter_sealed_key), keys.boxPublic, keys.boxSecret,
@@ -70,10 +72,10 @@
       if (e.reason === "kdf") {
         showError(errorBox, WhistleKdf.UNSAFE_TEXT);
       } else if (e.reason === "commitment") {
-        showError(errorBox, "Deze melding is niet geopend: de sleutel klopt niet met de vastgelegde controlewaarde. " +
-                  "Dat wijst op geknoei. Neem contact op met de vertrouwenspersoon of met een externe meldroute.");
+        showError(errorBox, gettext("Deze melding is niet geopend: de sleutel klopt niet met de vastgelegde controlewaarde. " +
+                  "Dat wijst op geknoei. Neem contact op met de vertrouwenspersoon of met een externe meldroute."));
       } else if (e.name === "ApiError" && e.status === 0) {
-        showError(errorBox, "De verbinding is onderbroken. Probeer het opnieuw.");
+        showError(errorBox, gettext("De verbinding is onderbroken. Probeer het opnieuw."));
       } else {
         showError(errorBox, unauthorized);
       }
@@ -133,7 +135,7 @@
           return authorised(function (token) { return api.takeStep(token, payload); });
         },
         done: function () {
-          return reload().catch(function () { viewError("Laad de pagina opnieuw om uw melding te zien."); });
+          return reload().catch(function () { viewError(gettext("Laad de pagina opnieuw om uw melding te zien.")); });
         },
       });
       consent = WhistleConsent.attach(view, {
@@ -141,7 +143,7 @@
           return authorised(function (token) { return api.setConsent(token, value); });
         },
         done: function () {
-          return reload().catch(function () { viewError("Laad de pagina opnieuw om uw melding te zien."); });
+          return reload().catch(function () { viewError(gettext("Laad de pagina opnieuw om uw melding te zien.")); });
         },
       });
       benadeling = WhistleBenadeling.attach(view, {
@@ -152,7 +154,7 @@
           return authorised(function (token) { return api.postBenadeling(token, payload); });
         },
         done: function () {
-          return reload().catch(function () { viewError("Laad de pagina opnieuw om uw melding te zien."); });
+          return reload().catch(function () { viewError(gettext("Laad de pagina opnieuw om uw melding te zien.")); });
         },
       });
       complaint = WhistleComplaint.attach(view, {
@@ -163,7 +165,7 @@
           return authorised(function (token) { return api.postComplaint(token, payload); });
         },
         done: function () {
-          return reload().catch(function () { viewError("Laad de pagina opnieuw om uw melding te zien."); });
+          return reload().catch(function () { viewError(gettext("Laad de pagina opnieuw om uw melding te zien.")); });
         },
         /* The reasons: the dossier key's copy under the case key, then the decision under it. */
         reasons: function (decision) {
@@ -185,7 +187,7 @@
           return authorised(function (token) { return api.postMinutes(token, payload); });
         },
         done: function () {
-          return reload().catch(function () { viewError("Laad de pagina opnieuw om uw melding te zien."); });
+          return reload().catch(function () { viewError(gettext("Laad de pagina opnieuw om uw melding te zien.")); });
         },
       });
       var codeSection = view.querySelector("[data-slot=replace-code]");
@@ -206,7 +208,7 @@
           return authorised(function (token) { return api.postMeeting(token, payload); });
         },
         done: function () {
-          return reload().catch(function () { viewError("Laad de pagina opnieuw om uw melding te zien."); });
+          return reload().catch(function () { viewError(gettext("Laad de pagina opnieuw om uw melding te zien.")); });
         },
       });
       voice = WhistleVoice.attach(view, {
@@ -221,7 +223,7 @@
           await reload();
         },
       });
-      document.title = "Uw melding · Klokkenluidersvoorziening";
+      document.title = gettext("Uw melding") + " · " + gettext("Klokkenluidersvoorziening");
       WhistleBoot.showProtection("browser");
     }
     if (data.record_binding) session.binding = data.record_binding;
@@ -252,7 +254,7 @@
       if (r.kind === "report") {
         var report = open("report", r.ciphertext);
         slot("report").textContent = report ? report.what || "" :
-          "Onleesbaar: uw melding kan niet worden geopend. De rest van uw melding is wel leesbaar.";
+          gettext("Onleesbaar: uw melding kan niet worden geopend. De rest van uw melding is wel leesbaar.");
       }
       if (r.kind === "message") {
         var body = open("message", r.ciphertext);
@@ -284,8 +286,8 @@
     data.attachments.forEach(function (a) {
       var header = open("attachment", a.header);
       if (header === null) {
-        list.appendChild(el("li", "unreadable", "Onleesbare bijlage (" + nlDate(a.created_on) +
-          "): de gegevens ervan kunnen niet worden geopend."));
+        list.appendChild(el("li", "unreadable", gettext("Onleesbare bijlage (%(date)s): de gegevens ervan kunnen niet worden geopend.",
+          { date: nlDate(a.created_on) })));
         return;
       }
       var item = WhistleTemplates.fill(template("attachment"), {
@@ -302,7 +304,9 @@
     var routes = slot("routes");
     routes.querySelectorAll("details.route").forEach(function (d) { d.remove(); });
     (data.escalation_routes || []).forEach(function (route) {
-      var item = WhistleTemplates.fill(template("route"), route);
+      var item = WhistleTemplates.fill(template("route"), {  // the server's Dutch words, in the page's language
+        name: route.name, website: route.website, purpose: said(route.purpose),
+        applies_when: said(route.applies_when), note: said(route.note), why: said(route.why) });
       var details = item.firstElementChild;
       details.open = !!route.why;
       details.classList.toggle("suggested", !!route.why);
@@ -328,8 +332,8 @@
     var area = document.getElementById("js-text");
     var text = area.value.trim();
     var maxChars = Number(document.getElementById("js-case").getAttribute("data-max-message-chars"));
-    if (!text) return viewError("Het bericht is leeg.");
-    if (text.length > maxChars) return viewError("Het bericht is te lang (meer dan " + maxChars + " tekens).");
+    if (!text) return viewError(gettext("Het bericht is leeg."));
+    if (text.length > maxChars) return viewError(gettext("Het bericht is te lang (meer dan %(max)s tekens).", { max: maxChars }));
     viewError(null);
     var blob = P.b64(P.sealRecord(session.caseKey, "message", session.binding, { text: text }));
     try {
@@ -337,7 +341,7 @@
       area.value = "";
       await reload();
     } catch (e) {
-      viewError("Het bericht is niet verstuurd. Probeer het opnieuw.");
+      viewError(gettext("Het bericht is niet verstuurd. Probeer het opnieuw."));
     }
   }
 
@@ -345,7 +349,7 @@
     event.preventDefault();
     var input = document.getElementById("js-attachments");
     var chosen = Array.prototype.slice.call(input.files || []);
-    if (!chosen.length) return viewError("Kies eerst een bestand.");
+    if (!chosen.length) return viewError(gettext("Kies eerst een bestand."));
     intake = intake || await api.intake(org);
     var tooLarge = files.check(chosen, intake.max_attachment_bytes);
     if (tooLarge) return viewError(tooLarge);
@@ -382,7 +386,7 @@
       a.remove();
       setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
     } catch (e) {
-      viewError("Deze bijlage kon niet worden geopend.");
+      viewError(gettext("Deze bijlage kon niet worden geopend."));
     }
   }
 
@@ -415,8 +419,8 @@
       }
     } catch (e) {
       if (newKeys) P.forgetKeys(newKeys);
-      showError(error, e.status === 0 ? "De verbinding is onderbroken. Uw code is niet vervangen; uw oude code werkt nog." :
-                "Uw code is niet vervangen; uw oude code werkt nog. Probeer het opnieuw.");
+      showError(error, e.status === 0 ? gettext("De verbinding is onderbroken. Uw code is niet vervangen; uw oude code werkt nog.") :
+                gettext("Uw code is niet vervangen; uw oude code werkt nog. Probeer het opnieuw."));
       return;
     } finally {
       busy.hidden = true;

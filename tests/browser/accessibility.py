@@ -17,7 +17,8 @@ WIDTHS = (320, 390)
 def new_context(chromium, *, javascript: bool, width: int = 1280, cookies=()):
     """A fresh profile. bypass_csp lets the driver add axe; the pages' own CSP is tested
     elsewhere (tests/security). Without JavaScript every script request is refused."""
-    context = chromium.new_context(bypass_csp=True, viewport={"width": width, "height": 800})
+    # A Dutch browser (Accept-Language nl): the pages come in the reader's language (issue 16.1).
+    context = chromium.new_context(bypass_csp=True, viewport={"width": width, "height": 800}, locale="nl-NL")
     context.set_default_timeout(20000)
     if not javascript:
         context.route("**/*.js", lambda route: route.abort())

@@ -97,10 +97,15 @@ def chromium():
         browser.close()
 
 
+# A Dutch browser (Accept-Language): the pages come in the reader's language (issue 16.1), and
+# these tests read the Dutch ones; tests/browser/test_melder_languages_reflow.py chooses others.
+LOCALE = "nl-NL"
+
+
 @pytest.fixture
 def page(chromium):
     """A fresh browser profile with JavaScript on; every request it makes is kept."""
-    context = chromium.new_context(accept_downloads=True)
+    context = chromium.new_context(accept_downloads=True, locale=LOCALE)
     context.set_default_timeout(20000)
     page = context.new_page()
     page.sent = []
@@ -111,7 +116,7 @@ def page(chromium):
 
 @pytest.fixture
 def page_without_js(chromium):
-    context = chromium.new_context(java_script_enabled=False)
+    context = chromium.new_context(java_script_enabled=False, locale=LOCALE)
     context.set_default_timeout(20000)
     page = context.new_page()
     yield page

@@ -76,7 +76,7 @@ def test_a_voice_message_is_recorded_disguised_encrypted_and_stored_as_audio(
         bosch, live_server, chromium_with_microphone, db):
     melder = ReporterClient(HttpTransport(live_server.base), ORG)
     melder.submit({"what": "Er wordt gefraudeerd met de subsidies."})
-    context = chromium_with_microphone.new_context(viewport={"width": 320, "height": 800})
+    context = chromium_with_microphone.new_context(viewport={"width": 320, "height": 800}, locale="nl-NL")  # the Dutch pages (issue 16.1)
     context.set_default_timeout(30000)
     page = context.new_page()
     errors = []

@@ -79,7 +79,7 @@ def test_every_marked_string_is_in_the_catalogue(tmp_path):
     """The template (.pot) holds exactly what pybabel extracts from the code today."""
     fresh = tmp_path / "messages.pot"
     subprocess.run([sys.executable, "-c", "from babel.messages.frontend import main; main()", "extract",
-                    "-F", "babel.cfg", "-k", "_l", "--no-location", "--omit-header", "-o", str(fresh), "."],
+                    "-F", "babel.cfg", "-k", "_l", "-k", "N_", "--no-location", "--omit-header", "-o", str(fresh), "."],
                    cwd=ROOT, check=True, capture_output=True)
     with open(fresh, "rb") as f:
         extracted = {m.id for m in read_po(f) if m.id}
@@ -93,14 +93,20 @@ def test_every_string_is_translated_with_its_placeholders(code):
     with open(TRANSLATIONS / "messages.pot", "rb") as f:
         wanted = {m.id for m in read_po(f) if m.id}
     po = catalogue(code)
-    translated = {m.id: m.string for m in po if m.id and m.string and not m.fuzzy}
+    # A plural message (ngettext) is translated when every one of the language's forms is.
+    translated = {m.id: m.string for m in po if m.id and m.string and not m.fuzzy
+                  and (not isinstance(m.string, tuple) or all(m.string))}
     assert wanted - translated.keys() == set(), f"untranslated in {code}"
     for source, text in translated.items():
-        assert sorted(re.findall(r"%\(\w+\)s", source)) == sorted(re.findall(r"%\(\w+\)s", text)), (code, source)
+        sources = source if isinstance(source, tuple) else (source,)
+        for form in (text if isinstance(text, tuple) else (text,)):
+            assert sorted(set(re.findall(r"%\(\w+\)s", form))) == sorted(set(re.findall(r"%\(\w+\)s", sources[0]))), (code, source)
 
 
 @pytest.mark.parametrize("code", SHIPPED)
 def test_the_compiled_catalogue_is_the_current_one(code):
     with open(TRANSLATIONS / code / "LC_MESSAGES" / "messages.mo", "rb") as f:
-        compiled = {m.id: m.string for m in read_mo(f) if m.id}
+        # read_mo gives a plural message's id and forms as lists, read_po as tuples
+        compiled = {(tuple(m.id) if isinstance(m.id, list) else m.id):
+                    (tuple(m.string) if isinstance(m.string, list) else m.string) for m in read_mo(f) if m.id}
     assert compiled == {m.id: m.string for m in catalogue(code) if m.id and m.string}, "run scripts/translations.sh"

@@ -19,6 +19,7 @@ from whistle.domain.errors import DeadlineError, RegelingError
 from whistle.domain.lifecycle import MeldingKind
 from whistle.domain.offices import Office
 from whistle.domain.regeling_complaint import ComplaintRule, complaint_dict, parse_complaint
+from whistle.domain.regeling_translations import category_translations
 from whistle.domain.routes import ART_2C_AUTHORITIES, ROUTES
 from whistle.domain.theme import Theme, theme_of
 from whistle.domain.benadeling import DEFAULT_FOLLOW_UP_MONTHS, parse_follow_up_months
@@ -41,6 +42,8 @@ class Category:
     # (Senzer: inform the directie within two working days); recorded at triage.
     term: FeedbackTerm | None = None
     action: str = ""
+    # The melder's form in other languages (whistle.domain.regeling_translations).
+    translations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,10 @@ def _category_dict(c: Category) -> dict[str, Any]:
     if c.term is not None:
         out["term"] = {"amount": c.term.amount, "unit": c.term.unit.value}
         out["action"] = c.action
+    if c.translations:
+        out["translations"] = {code: dict(texts) for code, texts in c.translations}
     return out
+
 
 
 class _Reader:
@@ -307,7 +313,7 @@ def parse_regeling(data: Mapping[str, Any], source: str, base_dir: Path | None =
 
     categories: list[Category] = []
     for i, raw in enumerate(top.array("categories", non_empty=True)):
-        c = _Reader(source, f"categories[{i}]", raw, {"id", "label", "kind", "note", "term", "action"})
+        c = _Reader(source, f"categories[{i}]", raw, {"id", "label", "kind", "note", "term", "action", "translations"})
         cid = c.text("id")
         if not _ID.match(cid):
             raise c.fail("id", "use lowercase letters, digits, '-' and '_' only")
@@ -322,7 +328,7 @@ def parse_regeling(data: Mapping[str, Any], source: str, base_dir: Path | None =
             raise c.fail("action" if cterm else "term",
                          "a category's term and action go together: what must happen, and within which term")
         categories.append(Category(cid, c.text("label"), MeldingKind(ckind), c.text("note", False, ""),
-                                   cterm, action))
+                                   cterm, action, category_translations(c)))
 
     routes: list[RouteRef] = []
     for i, raw in enumerate(top.array("external_routes", non_empty=True)):

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from whistle.clock import Clock
 from whistle.infra.db import make_engine, make_session_factory
 from whistle.settings import Settings, settings_from_env
-from whistle.web import context, errors, filters, i18n, notices, security
+from whistle.web import context, errors, filters, i18n, melder_words, notices, security
 from whistle.web.uploads import WhistleRequest, discard_unclaimed_uploads
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     filters.init_app(app)
     notices.init_app(app)
     i18n.init_app(app, str(ROOT / "translations"))
+    melder_words.init_app(app)
     app.teardown_request(discard_unclaimed_uploads)
     app.teardown_appcontext(context.close)
 

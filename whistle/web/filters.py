@@ -89,6 +89,17 @@ def term_nl(term) -> str:
     return f"{term.amount} {one if term.amount == 1 else many}"
 
 
+def term_text(term) -> str:
+    """A regeling's term in the page's language (term_nl is the Dutch one the staff's pages and
+    documents keep)."""
+    from flask_babel import ngettext
+    if term.unit.value == "weeks":
+        return ngettext("%(num)s week", "%(num)s weken", term.amount)
+    if term.unit.value == "working_days":
+        return ngettext("%(num)s werkdag", "%(num)s werkdagen", term.amount)
+    return ngettext("%(num)s dag", "%(num)s dagen", term.amount)
+
+
 def filesize(value: int | None) -> str:
     size = float(value or 0)
     for unit in ("bytes", "kB", "MB", "GB"):
@@ -108,6 +119,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(office_label)
     app.add_template_filter(download_name)
     app.add_template_filter(state_label)
+    app.add_template_filter(term_text)
     app.add_template_filter(filesize)
     app.add_template_filter(melding_kind_label)
     app.add_template_filter(term_nl)

@@ -7,10 +7,13 @@ actor, and Dutch is the default. The melder's pages come in five languages (Arab
 left); the staff's pages in Dutch and English."""
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
 from urllib.parse import urlencode
 
+from babel.messages.extract import extract_from_file
 from flask import Flask, has_request_context, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext
 
 PARAM = "taal"
 DEFAULT = "nl"
@@ -21,6 +24,12 @@ STAFF_LANGUAGES = ("nl", "en")
 RIGHT_TO_LEFT = frozenset({"ar"})
 # The blueprints a melder reads; every other page is read by staff.
 MELDER_BLUEPRINTS = frozenset({"reporter", "melder_consent"})
+# The melder's scripts whose gettext("…") strings the page hands them (static/js/i18n.js).
+STATIC = Path(__file__).resolve().parents[2] / "static"
+MELDER_SCRIPTS = ("js/attachments.js", "js/melden.js", "js/terug.js", "js/melder-steps.js",
+                  "js/melder-consent.js", "js/melder-complaint.js", "js/melder-minutes.js",
+                  "js/melder-benadeling.js", "js/kdf.js", "js/melder-copy.js",
+                  "js/melder-meeting.js")
 
 
 def languages() -> tuple[str, ...]:
@@ -73,6 +82,30 @@ def switcher() -> list[dict]:
              "current": code == current} for code in languages()]
 
 
+@cache
+def script_messages() -> tuple[str, ...]:
+    """Every gettext("…") string of the melder's scripts, read once with Babel's extractor
+    (the same one scripts/translations.sh uses for the catalogues)."""
+    found: list[str] = []
+    for name in MELDER_SCRIPTS:
+        for _line, message, _comments, _context in extract_from_file("javascript", str(STATIC / name),
+                                                                  keywords={"gettext": None}):
+            if isinstance(message, str) and message not in found:
+                found.append(message)
+    return tuple(found)
+
+
+def script_words() -> dict[str, str]:
+    """The melder's scripts' words in the page's language, for static/js/i18n.js's data-words
+    (empty in Dutch: a script shows its own Dutch text when a word is not in the table): their
+    own gettext strings, and the server's texts they show as the API sends them (a step's
+    label, a refusal; whistle.web.melder_words)."""
+    if language() == DEFAULT:
+        return {}
+    from whistle.web.melder_words import TEXTS  # the server's texts the scripts show (labels, refusals)
+    return {message: gettext(message) for message in script_messages() + TEXTS}
+
+
 def init_app(app: Flask, translations: str) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translations
@@ -81,3 +114,4 @@ def init_app(app: Flask, translations: str) -> None:
     app.add_template_global(language, "page_language")
     app.add_template_global(text_direction)
     app.add_template_global(switcher, "language_switcher")
+    app.add_template_global(script_words)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, request, url_for
+from flask_babel import gettext
 
 from whistle.services.melder import consent
 from whistle.services.melder.case import ReporterContext
@@ -20,7 +21,7 @@ def set_consent(ctx: ReporterContext):
     choice = request.form.get("consent")
     try:
         if choice not in ("ja", "nee"):
-            raise InvalidInput("Kies of u toestemming geeft of intrekt.", field="consent")
+            raise InvalidInput(gettext("Kies of u toestemming geeft of intrekt."), field="consent")
         with attempt():
             consent.set_identity_consent(use_case(), ctx, choice == "ja")
     except InvalidInput as exc:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask import session as flask_session
+from flask_babel import gettext
 
 from whistle.domain.lifecycle import Actor, Event, State
 from whistle.domain.meeting import MeetingKind
@@ -20,6 +21,7 @@ from whistle.web.context import attempt, clock, db, settings, use_case
 from whistle.web.downloads import download_response
 from whistle.web.limits import Bucket, throttled
 from whistle.web.melder_resume import melder_keeps_text
+from whistle.web.melder_words import translated
 from whistle.web.principals import forget_melder, melder_required, remember_melder
 from whistle.web.uploads import posted_attachments
 
@@ -92,8 +94,8 @@ def login(org: str):
     # The browser path (static/js/terug.js) needs the state names, the one answer for a
     # wrong code and the longest message, to say and check exactly what the server path does.
     return render_template("reporter/login.html", org=organisation, error=error, meeting_kinds=list(MeetingKind),
-                           state_labels={s.value: s.label for s in State},
-                           unauthorized=Unauthorized().message,
+                           state_labels={s.value: translated(s.label) for s in State},
+                           unauthorized=translated(Unauthorized().message),
                            max_message_chars=MAX_MESSAGE_CHARS,
                            metadata_words=BROWSER_WORDS, report_fields=REPORT_FIELDS), (401 if error else 200)
 
@@ -169,7 +171,7 @@ def melder_event(ctx: reporter.ReporterContext, event: str):
     step = next((t for t in lifecycle.events_for(ctx.case, Actor.MELDER)
                  if t.event.value == event and t.event is not Event.COMPLAIN), None)
     if step is None:
-        return render_case(ctx, error="Deze stap is in de huidige status van uw melding niet mogelijk.",
+        return render_case(ctx, error=gettext("Deze stap is in de huidige status van uw melding niet mogelijk."),
                             status=400)
     error = None
     if request.method == "POST" and request.form.get("confirm") == "ja":
@@ -205,7 +207,7 @@ def meeting_step(ctx: reporter.ReporterContext, step: str):
     for another moment (ander-moment). Works without JavaScript."""
     action = {"aanvragen": meeting.request, "bevestigen": meeting.confirm, "ander-moment": meeting.other_moment}.get(step)
     if action is None:
-        return render_case(ctx, error="Deze stap bestaat niet.", status=404)
+        return render_case(ctx, error=gettext("Deze stap bestaat niet."), status=404)
     try:
         with attempt():
             action(use_case(), ctx, request.form)
@@ -234,7 +236,7 @@ def answer_minutes(ctx: reporter.ReporterContext, answer: str):
     """The minutes of an oral melding: approve a version (akkoord) or send corrections (correctie)."""
     step = {"akkoord": minutes.approve, "correctie": minutes.correct}.get(answer)
     if step is None:
-        return render_case(ctx, error="Deze stap bestaat niet.", status=404)
+        return render_case(ctx, error=gettext("Deze stap bestaat niet."), status=404)
     try:
         with attempt():
             step(use_case(), ctx, request.form)
@@ -279,7 +281,7 @@ def post_attachment(ctx: reporter.ReporterContext):
     except InvalidInput as exc:
         return render_case(ctx, error=exc.message, status=400)
     if not files:
-        return render_case(ctx, error="Kies eerst een bestand.", status=400)
+        return render_case(ctx, error=gettext("Kies eerst een bestand."), status=400)
     for plain in files:
         reporter.add_plain_attachment(use_case(), ctx, plain)
     # Rendered here rather than redirected: what was removed from which file is told once and
