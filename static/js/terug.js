@@ -406,9 +406,9 @@
     var code = null, newKeys = null, token = null;
     try {
       intake = intake || await api.intake(org);
-      await WhistleProgress.paint();
       code = P.newReceiptCode();
-      newKeys = P.deriveKeys(code, org, intake.kdf);
+      // In the worker, as at the login (static/js/kdf.js); its progress words go in this section's live region.
+      newKeys = await WhistleKdf.deriveKeys(P, code, org, intake.kdf, { step: function (text) { busy.textContent = text; } });
       var send = function (t) { return api.replaceCode(P, t, session.keys, newKeys, session.caseKey); };
       try {
         token = await send(session.token);
@@ -419,7 +419,7 @@
       }
     } catch (e) {
       if (newKeys) P.forgetKeys(newKeys);
-      showError(error, e.status === 0 ? gettext("De verbinding is onderbroken. Uw code is niet vervangen; uw oude code werkt nog.") :
+      showError(error, e && e.reason === "kdf" ? WhistleKdf.UNSAFE_TEXT : e.status === 0 ? gettext("De verbinding is onderbroken. Uw code is niet vervangen; uw oude code werkt nog.") :
                 gettext("Uw code is niet vervangen; uw oude code werkt nog. Probeer het opnieuw."));
       return;
     } finally {
