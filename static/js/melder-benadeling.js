@@ -13,21 +13,8 @@
     var errorBox = slot("benadeling-error");
     var maxChars = Number(view.getAttribute("data-max-message-chars"));
 
-    function showError(message) {
-      errorBox.textContent = message;
-      errorBox.hidden = !message;
-    }
-
-    async function submit(payload, area) {
-      try {
-        await hooks.send(payload);
-        if (area) area.value = "";
-        showError("");
-        await hooks.done();
-      } catch (e) {
-        showError((e && e.body && e.body.message && gettext(e.body.message)) || gettext("Niet verstuurd. Probeer het opnieuw."));
-      }
-    }
+    var sent = global.WhistleMelderPart.sender(errorBox, hooks);
+    var showError = sent.showError, submit = sent.submit;
 
     slot("benadeling-form").addEventListener("submit", function (event) {
       event.preventDefault();

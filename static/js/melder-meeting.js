@@ -15,10 +15,8 @@
     var maxChars = Number(view.getAttribute("data-max-message-chars"));
     var nlDate = global.WhistleFormat.nlDate;
 
-    function showError(message) {
-      errorBox.textContent = message;
-      errorBox.hidden = !message;
-    }
+    var sent = global.WhistleMelderPart.sender(errorBox, hooks);
+    var showError = sent.showError, submit = sent.submit;
 
     /* The optional note, sealed; "" when empty; null (with the error shown) when too long. */
     function note(area) {
@@ -31,16 +29,6 @@
       return hooks.seal({ text: text, purpose: "meeting_request" });
     }
 
-    async function submit(payload, area) {
-      try {
-        await hooks.send(payload);
-        if (area) area.value = "";
-        showError("");
-        await hooks.done();
-      } catch (e) {
-        showError((e && e.body && e.body.message && gettext(e.body.message)) || gettext("Niet verstuurd. Probeer het opnieuw."));
-      }
-    }
 
     slot("meeting-request").addEventListener("submit", function (event) {
       event.preventDefault();

@@ -14,21 +14,8 @@
     var nlDate = global.WhistleFormat.nlDate;
     var version = 0;
 
-    function showError(message) {
-      errorBox.textContent = message;
-      errorBox.hidden = !message;
-    }
-
-    async function submit(payload, area) {
-      try {
-        await hooks.send(payload);
-        if (area) area.value = "";
-        showError("");
-        await hooks.done();
-      } catch (e) {
-        showError((e && e.body && e.body.message && gettext(e.body.message)) || gettext("Niet verstuurd. Probeer het opnieuw."));
-      }
-    }
+    var sent = global.WhistleMelderPart.sender(errorBox, hooks);
+    var showError = sent.showError, submit = sent.submit;
 
     slot("minutes-approve").addEventListener("submit", function (event) {
       event.preventDefault();

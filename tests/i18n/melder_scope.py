@@ -18,5 +18,5 @@ MELDER_MODULES = ("whistle/web/reporter.py", "whistle/web/melder_consent.py", "w
 # The melder's scripts (whistle.web.i18n.MELDER_SCRIPTS hands them their words).
 MELDER_SCRIPTS = ("static/js/i18n.js",) + tuple(f"static/{name}" for name in (
     "js/attachments.js", "js/melden.js", "js/terug.js", "js/melder-steps.js", "js/melder-consent.js",
-    "js/melder-complaint.js", "js/melder-minutes.js", "js/melder-benadeling.js", "js/kdf.js",
+    "js/melder-part.js", "js/melder-complaint.js", "js/melder-minutes.js", "js/melder-benadeling.js", "js/kdf.js",
     "js/melder-copy.js", "js/melder-meeting.js", "js/melder-voice.js"))
