@@ -243,3 +243,13 @@ def due_state(
         "ack": _due(deadlines.acknowledgement, today, acknowledged, due_soon_days),
         "feedback": _due(deadlines.feedback, today, feedback_given, due_soon_days),
     }
+
+
+def due_moment(due: date, today: date, window: int) -> date | None:
+    """The day the current due moment of a deadline began (its reminder `window` days before,
+    or the day after it passed), or None when none has: a reminder is sent once per moment."""
+    if today > due:
+        return due + timedelta(days=1)
+    if (due - today).days <= window:
+        return due - timedelta(days=window)
+    return None

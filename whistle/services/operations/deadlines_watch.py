@@ -40,6 +40,7 @@ from whistle.services.operations import follow_ups, procedure_reminders
 from whistle.services.errors import ServiceError
 from whistle.services.lifecycle import SCHEDULER, transition
 from whistle.settings import Settings
+from whistle.domain.deadlines import due_moment
 
 JOB = "deadlines"
 log = logging.getLogger("whistle.jobs")
@@ -80,14 +81,6 @@ _DEADLINES = (
               "feedback_due"),
 )
 
-
-def due_moment(due: date, today: date, window: int) -> date | None:
-    """The day the current due moment of a deadline began, or None when none has."""
-    if today > due:
-        return due + timedelta(days=1)
-    if (due - today).days <= window:
-        return due - timedelta(days=window)
-    return None
 
 
 def reminder_text(ref: str, base_url: str, overview: str = "") -> tuple[str, str]:

@@ -25,6 +25,7 @@ from whistle.models import Case, CaseKey, Organisation, Staff
 from whistle.services import audit
 from whistle.services.organisations import regeling_of
 from whistle.settings import Settings
+from whistle.domain.deadlines import due_moment
 
 CATEGORY = "category"
 FOLLOW_UP = "benadeling_follow_up"
@@ -51,13 +52,6 @@ def candidates(session: Session, today: date, window: int) -> list[int]:
             due.add(case_id)
     return sorted(set(session.scalars(category)) | due)
 
-
-def due_moment(due: date, today: date, window: int) -> date | None:
-    if today > due:
-        return due + timedelta(days=1)
-    if (due - today).days <= window:
-        return due - timedelta(days=window)
-    return None
 
 
 def remind(factory: sessionmaker[Session], settings: Settings, clock: Clock, mailer: Mailer, case_id: int,

@@ -23,6 +23,7 @@ from whistle.infra.mail import Mailer, MailError
 from whistle.models import Case, CaseComplaint, CaseKey, CaseMeeting, Staff
 from whistle.services import audit
 from whistle.settings import Settings
+from whistle.domain.deadlines import due_moment
 
 COMPLAINT = "complaint_decision"
 MEETING = "meeting_proposal"
@@ -44,13 +45,6 @@ _TERMS = (
           "meeting_proposal_reminder"),
 )
 
-
-def due_moment(due: date, today: date, window: int) -> date | None:
-    if today > due:
-        return due + timedelta(days=1)
-    if (due - today).days <= window:
-        return due - timedelta(days=window)
-    return None
 
 
 def candidates(session: Session, today: date, window: int) -> list[tuple[str, int, int]]:
