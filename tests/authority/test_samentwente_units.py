@@ -49,3 +49,30 @@ def test_the_unit_is_recorded_at_triage_and_named_in_dossier_and_figures(world, 
         rep = annual_report(use_case(s), "cli", "samentwente", 2026)
     units = dict((label, str(cell)) for label, cell in rep.figures.breakdown("Eenheid").rows)
     assert units["Gemeente Hengelo"] == "< 5" and units["Gemeente Almelo"] == "0"
+
+
+def test_the_inbox_filters_by_the_unit_a_melding_concerns(world, browser, db, use_case, as_staff):
+    """Issue 13.1: a counsellor of a shared service (SamenTwente serves several municipalities)
+    narrows the inbox to one of them; a unit the regeling does not list is refused by name."""
+    world.org("samentwente", name="SamenTwente")
+    make_staff(world, "samentwente", "vp", "counsellor", None)
+    send_melding(browser, org="samentwente")
+    send_melding(browser, org="samentwente")
+    vp = email("vp", "samentwente")
+    with db() as s:
+        hengelo, untriaged = s.scalars(select(Case.ref).order_by(Case.id)).all()
+        transition(use_case(s), hengelo, "acknowledge", as_staff(s, vp))
+        transition(use_case(s), hengelo, "triage", as_staff(s, vp), kind="vermoeden_misstand",
+                   meldingswaardig=True, unit="hengelo", category="fraude_corruptie")
+        s.commit()
+    browser.login_counsellor(vp)
+    everything = browser.client.get("/vp/").get_data(as_text=True)
+    assert 'id="f-unit"' in everything and "Gemeente Hengelo" in everything
+    assert hengelo in everything and untriaged in everything
+    narrowed = browser.client.get("/vp/?unit=hengelo").get_data(as_text=True)
+    assert hengelo in narrowed and untriaged not in narrowed
+    assert '<option value="hengelo" selected>' in narrowed
+    almelo = browser.client.get("/vp/?unit=almelo").get_data(as_text=True)
+    assert hengelo not in almelo and untriaged not in almelo
+    refused = browser.client.get("/vp/?unit=amsterdam")
+    assert refused.status_code == 400 and "Onbekende gemeente of afdeling" in refused.get_data(as_text=True)

@@ -52,11 +52,12 @@ class Filters:
     ref: str = ""
     page: int = 1
     lead: str = ""  # "mij", "niemand" or a colleague's staff id
+    unit: str = ""  # one of the regeling's units (a shared service's municipalities or departments)
 
     def query(self, **changes) -> dict[str, str]:
         """The filters as query arguments (for the pager's links), without the empty ones."""
         values = replace(self, **changes)
-        out = {k: getattr(values, k) for k in ("state", "category", "kind", "deadline", "lead", "ref")}
+        out = {k: getattr(values, k) for k in ("state", "category", "kind", "deadline", "lead", "unit", "ref")}
         out = {k: v for k, v in out.items() if v}
         if values.page != 1:
             out["pagina"] = str(values.page)
@@ -64,7 +65,7 @@ class Filters:
 
     @property
     def active(self) -> bool:
-        return any((self.state, self.category, self.kind, self.deadline, self.ref, self.lead))
+        return any((self.state, self.category, self.kind, self.deadline, self.ref, self.lead, self.unit))
 
 
 def parse_filters(args: Mapping[str, str], regeling: Regeling) -> Filters:
@@ -85,11 +86,14 @@ def parse_filters(args: Mapping[str, str], regeling: Regeling) -> Filters:
     if lead and lead not in (LEAD_MINE, LEAD_NOBODY) and not (lead.isdigit() and len(lead) <= 9):
         raise InvalidInput("Onbekende keuze voor de eerste vertrouwenspersoon; kies er een uit de lijst.",
                            field="lead")
+    unit = args.get("unit", "").strip()
+    if unit and unit not in {u.id for u in regeling.units}:
+        raise InvalidInput("Onbekende gemeente of afdeling; kies er een uit de lijst.", field="unit")
     ref = _REF.sub("", args.get("ref", "").strip().upper())[:20]
     raw_page = args.get("pagina", "1").strip() or "1"
     if not raw_page.isdigit() or not 1 <= int(raw_page) <= 100_000:
         raise InvalidInput("Die pagina bestaat niet.", field="pagina")
-    return Filters(state, category, kind, deadline, ref, int(raw_page), lead)
+    return Filters(state, category, kind, deadline, ref, int(raw_page), lead, unit)
 
 
 @dataclass
@@ -242,6 +246,8 @@ def page(session: Session, staff: Staff, regeling: Regeling, filters: Filters, t
         if int(filters.lead) not in {m.id for m in counsellors}:
             raise InvalidInput("Onbekende vertrouwenspersoon; kies er een uit de lijst.", field="lead")
         conditions.append(Case.lead_staff_id == int(filters.lead))
+    if filters.unit:
+        conditions.append(Case.unit == filters.unit)
     if filters.ref:
         conditions.append(_ref_matches(session, staff, filters.ref))
 
