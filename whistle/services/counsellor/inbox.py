@@ -302,6 +302,17 @@ def page(session: Session, staff: Staff, regeling: Regeling, filters: Filters, t
                 [(m.id, names[m.id]) for m in counsellors if m.id != staff.id], capped, has_next)
 
 
+def _page_of(session: Session, part, order: tuple, offset: int, limit: int) -> list[Case]:
+    """The page's rows in two steps (a deferred join): the ids from the index alone, which
+    ix_cases_org_next_due covers (organisation, next_due, received_on, id), so rows skipped
+    by a deep page's offset are never read from the table; then only those rows."""
+    ids = list(session.scalars(part.with_only_columns(Case.id).order_by(*order).offset(offset).limit(limit)))
+    if not ids:
+        return []
+    rows = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows]
+
+
 def _ordered(session: Session, conditions: list, offset: int, limit: int,
              parts: tuple[bool, ...] = (True, False)) -> list[Case]:
     """Most urgent first: the cases awaiting a deadline, earliest first (overdue ones are the
@@ -317,7 +328,7 @@ def _ordered(session: Session, conditions: list, offset: int, limit: int,
             # next_due is NULL throughout; naming it lets PostgreSQL walk the index backwards
             # (IS NULL does not fix a column's order for its planner, as an equality does).
             order = (Case.next_due.desc(), Case.received_on.desc(), Case.id.desc())
-        found = list(session.scalars(part.order_by(*order).offset(offset).limit(limit - len(cases))))
+        found = _page_of(session, part, order, offset, limit - len(cases))
         if len(cases) + len(found) >= limit or awaits is parts[-1]:
             return cases + found
         if not found and offset:
