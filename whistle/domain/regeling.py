@@ -24,6 +24,7 @@ from whistle.domain.routes import ART_2C_AUTHORITIES, ROUTES
 from whistle.domain.theme import Theme, theme_of
 from whistle.domain.benadeling import DEFAULT_FOLLOW_UP_MONTHS, parse_follow_up_months
 from whistle.domain.meeting import DEFAULT_PROPOSAL_DAYS, parse_meetings
+from whistle.domain.oral_channels import OralChannels, oral_dict, parse_oral
 
 ORGANISATION_KINDS: tuple[str, ...] = (
     "gemeente", "gemeenschappelijke_regeling", "woningcorporatie", "werkbedrijf", "overig")
@@ -103,6 +104,7 @@ class Regeling:
     disclosure_reaction_term: int = DEFAULT_REACTION_TERM_DAYS
     complaint: ComplaintRule | None = None  # a melder's complaint after the terugkoppeling
     meeting_proposal_days: int = DEFAULT_PROPOSAL_DAYS  # [meetings] proposal_days (domain.meeting)
+    oral: OralChannels | None = None  # [oral]: phone, voicemail, meeting (domain.oral_channels)
 
     @property
     def counsellor_may_report_on_behalf(self) -> bool:
@@ -163,7 +165,7 @@ class Regeling:
             data["theme"] = self.theme.to_dict()
         if self.complaint is not None:
             data["complaint"] = complaint_dict(self.complaint)
-        return data
+        return data | oral_dict(self.oral)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str = "<stored regeling>") -> "Regeling":
@@ -180,7 +182,6 @@ def _category_dict(c: Category) -> dict[str, Any]:
     if c.translations:
         out["translations"] = {code: dict(texts) for code, texts in c.translations}
     return out
-
 
 
 class _Reader:
@@ -269,7 +270,7 @@ def parse_regeling(data: Mapping[str, Any], source: str, base_dir: Path | None =
     top = _Reader(source, "", data, {
         "slug", "name", "kind", "source", "feedback", "retention", "categories",
         "external_routes", "authority", "counsellor", "benadeling", "units", "theme", "disclosure",
-        "complaint", "meetings"})
+        "complaint", "meetings", "oral"})
 
     slug = top.text("slug")
     if not _ID.match(slug):
@@ -376,9 +377,8 @@ def parse_regeling(data: Mapping[str, Any], source: str, base_dir: Path | None =
         theme=theme_of(data, source, base_dir),
         disclosure_reaction_term=reaction_term,
         complaint=parse_complaint(top.table("complaint", {"decided_by", "term"}, required=False)),
-        meeting_proposal_days=parse_meetings(top),
+        meeting_proposal_days=parse_meetings(top), oral=parse_oral(top),
     )
-
 
 
 def load_regeling(path: str | Path) -> Regeling:

@@ -7,6 +7,7 @@ from flask import Flask
 
 from whistle.domain import report
 from whistle.domain.lifecycle import MeldingKind, State
+from whistle.domain.oral_channels import tel_uri
 from whistle.domain.routes import GUIDE, ROUTES
 from whistle.services.cases import overdue
 from whistle.services.organisations import regeling_of
@@ -125,6 +126,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(term_nl)
     app.add_template_filter(organisation_kind_label)
     app.add_template_filter(route_label)
+    app.add_template_filter(tel_uri)  # a regeling's [oral] number -> tel: link
     app.add_template_filter(category_label)
     app.add_template_filter(report_value)
     app.add_template_global(GUIDE, "routes_guide")

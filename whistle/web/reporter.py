@@ -39,7 +39,9 @@ def index():
 
 @bp.get("/o/<org>/")
 def start(org: str):
-    return render_template("reporter/start.html", org=organisations.get_organisation(db(), org))
+    organisation = organisations.get_organisation(db(), org)
+    return render_template("reporter/start.html", org=organisation,
+                           oral=organisations.regeling_of(organisation).oral)
 
 
 @bp.route("/o/<org>/melden", methods=["GET", "POST"])
