@@ -112,7 +112,8 @@
     var tooLong = fields.filter(function (f) { return chars(values[f.name] || "").length > f.max_chars; })[0];
     if (tooLong) return gettext(tooLong.if_too_long);
     var unknown = fields.filter(function (f) { return unknownChoice(f, values); })[0];
-    return unknown ? gettext(unknown.if_unknown || "Het verzoek is niet geldig.") : null;
+    if (!unknown) return null;
+    return unknown.if_unknown ? gettext(unknown.if_unknown) : gettext("Het verzoek is niet geldig.");
   }
 
   var UNTRUSTED = gettext("De sleutels van de ontvangers zijn niet ondertekend door de organisatie. " +
