@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.accessibility import check, new_context
 from tests.browser.journey import assert_never_sent, counsellor_reads, fill_melding, open_form, receipt_code
 
 pytestmark = pytest.mark.browser
@@ -41,3 +42,14 @@ def test_the_chosen_unit_is_sealed_in_the_browser_and_read_by_the_counsellor(
     assert live_server.log.to("/api/v1/orgs/samentwente/reports", "POST")
     assert not live_server.log.to("/o/samentwente/melden", "POST")
     assert_never_sent(live_server, page, [b"UNITWHAT", b"oldenzaal", b"Oldenzaal"])
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_the_form_with_the_unit_passes_axe_and_fits_a_phone(samentwente, chromium, live_server, javascript):
+    context = new_context(chromium, javascript=javascript)
+    try:
+        page = context.new_page()
+        assert check(page, f"{live_server.base}/o/samentwente/melden") == []
+        assert page.is_visible("#unit")
+    finally:
+        context.close()
