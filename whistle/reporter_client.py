@@ -66,6 +66,22 @@ class UntrustedRecipients(Exception):
 MELDING_ROLES = ("counsellor", "recovery")
 
 
+# The regeling's lists a choice of the report comes from (whistle.domain.report CHOICES), as
+# the intake answer publishes them; an intake without a list (an older server) checks nothing.
+CHOICES = {"category": "categories", "unit": "units"}
+
+
+def unknown_choice(intake: dict, report: dict) -> str | None:
+    """What the melder is told when the report names a category or unit the regeling does not
+    list (the field's `if_unknown`), else None."""
+    for f in intake.get("report_fields", []):
+        listed = intake.get(CHOICES.get(f.get("input"), ""))
+        value = report.get(f["name"])
+        if value and listed is not None and value not in {c["id"] for c in listed}:
+            return f.get("if_unknown") or f"Onbekende waarde in het veld {f['name']!r}."
+    return None
+
+
 def verified_recipients(intake: dict, expected_trust_fingerprint: str | None = None) -> list[crypto.Recipient]:
     """The recipients of an intake answer whose endorsement chain verifies against the
     organisation's trust key (protocol E.5); any other raises UntrustedRecipients. A careful
@@ -140,6 +156,9 @@ class ReporterClient:
 
     def submit(self, report: dict, identity: dict | None = None, *, code: str | None = None) -> dict:
         intake = self.intake or self.fetch_intake()
+        refused = unknown_choice(intake, report)
+        if refused:  # sealed, the server cannot check it: refused here, before anything is sent
+            raise ValueError(refused)
         kdf = intake["kdf"]
         self.code = code or crypto.new_receipt_code()
         params = crypto.KdfParams(kdf["opslimit"], kdf["memlimit"])

@@ -94,13 +94,26 @@
     return Array.from(text);
   }
 
-  // The server path's checks, in its order: required fields first, then the lengths. Returns
-  // the message to show, or null.
+  // The regeling's lists a choice comes from (whistle.domain.report CHOICES), as the intake
+  // publishes them: a category from intake.categories, a unit from intake.units.
+  var CHOICES = { category: "categories", unit: "units" };
+
+  function unknownChoice(f, values) {
+    var list = CHOICES[f.input] && intake[CHOICES[f.input]];
+    if (!list || !values[f.name]) return false;
+    return !list.some(function (c) { return c.id === values[f.name]; });
+  }
+
+  // The server path's checks, in its order: required fields first, then the lengths, then
+  // the choices (sealed, the server cannot check them here). Returns the message, or null.
   function refusal(fields, values) {
     var missing = fields.filter(function (f) { return f.required && !values[f.name]; })[0];
     if (missing) return gettext(missing.if_missing);
     var tooLong = fields.filter(function (f) { return chars(values[f.name] || "").length > f.max_chars; })[0];
-    return tooLong ? gettext(tooLong.if_too_long) : null;
+    if (tooLong) return gettext(tooLong.if_too_long);
+    var unknown = fields.filter(function (f) { return unknownChoice(f, values); })[0];
+    if (!unknown) return null;
+    return unknown.if_unknown ? gettext(unknown.if_unknown) : gettext("Het verzoek is niet geldig.");
   }
 
   var UNTRUSTED = gettext("De sleutels van de ontvangers zijn niet ondertekend door de organisatie. " +

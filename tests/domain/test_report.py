@@ -18,7 +18,7 @@ def members_of(record: str) -> list[str]:
 
 
 def test_the_fields_are_the_members_the_protocol_documents_in_its_order():
-    assert list(REPORT_FIELD_NAMES) == members_of("report") == ["what", "when", "where", "who", "how_known", "category"]
+    assert list(REPORT_FIELD_NAMES) == members_of("report") == ["what", "when", "where", "who", "how_known", "category", "unit"]
     assert list(IDENTITY_FIELD_NAMES) == members_of("identity") == ["name", "contact"]
 
 
@@ -44,10 +44,18 @@ def test_the_category_is_a_choice_and_not_text_to_redact():
     assert [f.name for f in REPORT_TEXT_FIELDS] == ["what", "when", "where", "who", "how_known"]
 
 
+def test_the_unit_is_a_choice_from_the_regelings_units_refused_by_name():
+    unit = [f for f in REPORT_FIELDS if f.name == "unit"][0]
+    assert unit.input is Input.UNIT and not unit.free_text and not unit.required
+    assert unit.choices == "units" and [f.choices for f in REPORT_FIELDS if f.choices] == ["categories", "units"]
+    assert unit.unknown == "Onbekende gemeente of afdeling: kies er een uit de lijst."
+
+
 def test_published_as_the_intake_answer_describes():
     fields = published(REPORT_FIELDS)
     assert fields[0] == {"name": "what", "label": "Wat is er gebeurd?", "input": "text", "required": True,
                          "max_chars": 50000, "if_missing": "Beschrijf wat er is gebeurd.",
                          "if_too_long": "Het veld is te lang (meer dan 50000 tekens)."}
-    assert [f["input"] for f in fields] == ["text", "line", "line", "text", "text", "category"]
+    assert [f["input"] for f in fields] == ["text", "line", "line", "text", "text", "category", "unit"]
+    assert fields[-1]["if_unknown"] == "Onbekende gemeente of afdeling: kies er een uit de lijst."
     assert [f["name"] for f in published(IDENTITY_FIELDS)] == ["name", "contact"]

@@ -26,6 +26,10 @@ def test_the_intake_publishes_the_report_fields_the_form_asks_for(world, client)
     assert intake["max_message_chars"] == MAX_MESSAGE_CHARS
     form = client.get("/o/deventer/melden").get_data(as_text=True)
     asked = re.findall(r'<(?:textarea|input|select) id="(\w+)" name="\1"', form)
-    assert asked == [f["name"] for f in intake["report_fields"] + intake["identity_fields"]] + ["attachments"]
-    for f in intake["report_fields"]:
+    # A choice from a list the regeling leaves empty (Deventer lists no units) is not asked.
+    lists = {"category": intake["categories"], "unit": intake["units"]}
+    applies = [f for f in intake["report_fields"] if f["input"] not in lists or lists[f["input"]]]
+    assert [f["name"] for f in intake["report_fields"] if f not in applies] == ["unit"]
+    assert asked == [f["name"] for f in applies + intake["identity_fields"]] + ["attachments"]
+    for f in applies:
         assert f["label"] in form

@@ -17,11 +17,18 @@ MAX_MESSAGE_CHARS = 20_000
 
 
 class Input(StrEnum):
-    """The control a field needs: one line, several lines, or a category of the regeling."""
+    """The control a field needs: one line, several lines, a category of the regeling, or one
+    of the units (municipalities, departments) a shared-service regeling serves."""
 
     LINE = "line"
     TEXT = "text"
     CATEGORY = "category"
+    UNIT = "unit"
+
+
+# What a choice from the regeling's lists is checked against, and what the melder is told when
+# a value is not in the list (a client that sends an id the regeling does not have).
+CHOICES: dict[Input, str] = {Input.CATEGORY: "categories", Input.UNIT: "units"}
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,7 @@ class Field:
     required: bool = False
     max_chars: int = MAX_FIELD_CHARS
     missing: str | None = None  # what the melder is told when a required field is empty
+    unknown: str | None = None  # what the melder is told when a choice is not in the regeling's list
 
     def __post_init__(self) -> None:
         if self.required and not self.missing:  # pragma: no cover - a mistake in the list below
@@ -46,7 +54,12 @@ class Field:
     @property
     def free_text(self) -> bool:
         """Text the melder typed, which the counsellor may redact before it goes on."""
-        return self.input is not Input.CATEGORY
+        return self.input not in CHOICES
+
+    @property
+    def choices(self) -> str | None:
+        """The name of the regeling's list (and of the intake's member) a choice comes from."""
+        return CHOICES.get(self.input)
 
 
 REPORT_FIELDS: tuple[Field, ...] = (
@@ -56,7 +69,13 @@ REPORT_FIELDS: tuple[Field, ...] = (
     Field("where", "Waar gebeurde het?", "Waar"),
     Field("who", "Wie zijn erbij betrokken?", "Wie zijn betrokken", Input.TEXT, lines=3),
     Field("how_known", "Hoe weet u dit?", "Hoe weet de melder dit", Input.TEXT, lines=3),
-    Field("category", "Waar gaat het over? (mag leeg blijven)", "Onderwerp volgens de melder", Input.CATEGORY),
+    Field("category", "Waar gaat het over? (mag leeg blijven)", "Onderwerp volgens de melder", Input.CATEGORY,
+          unknown="Kies een onderwerp uit de lijst."),
+    # Only on the form of a regeling that lists units (SamenTwente); the counsellor still records
+    # the unit at triage (Case.unit), with the melder's choice pre-selected.
+    Field("unit", "Over welke gemeente of afdeling gaat uw melding? (mag leeg blijven)",
+          "Gemeente of afdeling volgens de melder", Input.UNIT,
+          unknown="Onbekende gemeente of afdeling: kies er een uit de lijst."),
 )
 IDENTITY_FIELDS: tuple[Field, ...] = (
     Field("name", "Naam", "Naam"),
@@ -64,12 +83,13 @@ IDENTITY_FIELDS: tuple[Field, ...] = (
 )
 REPORT_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in REPORT_FIELDS)
 IDENTITY_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in IDENTITY_FIELDS)
-# The report's text, without the category: what the counsellor can redact for a dossier.
+# The report's text, without the choices (category, unit): what the counsellor can redact for a dossier.
 REPORT_TEXT_FIELDS: tuple[Field, ...] = tuple(f for f in REPORT_FIELDS if f.free_text)
 
 
 def published(fields: tuple[Field, ...]) -> list[dict[str, Any]]:
     """The fields as the intake answer publishes them, for a client to build and check its form."""
     return [{"name": f.name, "label": f.question, "input": f.input.value, "required": f.required,
-             "max_chars": f.max_chars, "if_missing": f.missing, "if_too_long": f.too_long}
+             "max_chars": f.max_chars, "if_missing": f.missing, "if_too_long": f.too_long,
+             **({"if_unknown": f.unknown} if f.unknown else {})}
             for f in fields]

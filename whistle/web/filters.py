@@ -64,9 +64,24 @@ def category_label(value: str | None, case=None) -> str:
     return melding_kind_label(value).replace("_", " ")
 
 
+def unit_label(value: str | None, case) -> str:
+    """A unit of a shared-service regeling (the melder's choice) by its label; an id the
+    regeling no longer lists stays as it is."""
+    if not value:
+        return ""
+    try:
+        return regeling_of(case.organisation).unit(value).label
+    except KeyError:
+        return value
+
+
 def report_value(value, field, case) -> str:
-    """A field of the report as a person reads it: a category by its label."""
-    return category_label(value, case) if field.input == report.Input.CATEGORY else value
+    """A field of the report as a person reads it: a category or a unit by its label."""
+    if field.input == report.Input.CATEGORY:
+        return category_label(value, case)
+    if field.input == report.Input.UNIT:
+        return unit_label(value, case)
+    return value
 
 
 def state_label(value: str) -> str:
@@ -129,6 +144,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(tel_uri)  # a regeling's [oral] number -> tel: link
     app.add_template_filter(category_label)
     app.add_template_filter(report_value)
+    app.add_template_filter(unit_label)
     app.add_template_global(GUIDE, "routes_guide")
     app.add_template_filter(overdue)  # case | overdue('feedback', today)
     app.add_template_global(print_date)

@@ -43,6 +43,7 @@ TEXTS = (
     N_('Wie zijn erbij betrokken?'),
     N_('Hoe weet u dit?'),
     N_('Waar gaat het over? (mag leeg blijven)'),
+    N_('Over welke gemeente of afdeling gaat uw melding? (mag leeg blijven)'),
     N_('Naam'),
     N_('Telefoon of e-mail'),
     # A meeting on request: its kinds (whistle.domain.meeting).
@@ -85,6 +86,7 @@ TEXTS = (
     N_('Deze melding is al ontvangen. U heeft het formulier opnieuw verstuurd (bijvoorbeeld door de pagina te vernieuwen of terug te gaan); er is geen tweede melding gemaakt.'),
     N_('Deze organisatie heeft nog geen vertrouwenspersoon ingesteld; melden is nog niet mogelijk.'),
     N_('Kies een onderwerp uit de lijst.'),
+    N_('Onbekende gemeente of afdeling: kies er een uit de lijst.'),
     N_('Deze organisatie is niet bekend.'),
     N_('Alleen de melder kan, met de eigen code, toestemming geven of intrekken.'),
     N_('U heeft bij uw melding geen naam of contactgegevens gegeven; er is niets om te delen.'),

@@ -62,6 +62,8 @@ def _intake(session: Session, settings: Settings, org: Organisation) -> dict[str
         "record_padding": crypto.PADDING_BLOCK,
         "max_attachment_bytes": settings.max_attachment_bytes,
         "categories": [{"id": c.id, "label": c.label} for c in regeling.categories],
+        # The municipalities or departments a shared-service regeling serves (empty for most).
+        "units": [{"id": u.id, "label": u.label} for u in regeling.units],
         "report_fields": report_fields.published(report_fields.REPORT_FIELDS),
         "identity_fields": report_fields.published(report_fields.IDENTITY_FIELDS),
         "max_message_chars": report_fields.MAX_MESSAGE_CHARS,
@@ -192,8 +194,10 @@ def submit_plain(uc: UseCase, org_slug: str, report: dict[str, str], identity: d
     for f in report_fields.REPORT_FIELDS:
         if len(report.get(f.name, "")) > f.max_chars:
             raise InvalidInput(f.too_long, field=f.name)
-    if "category" in report and report["category"] not in {c.id for c in regeling_of(org).categories}:
-        raise InvalidInput("Kies een onderwerp uit de lijst.", field="category")
+    regeling = regeling_of(org)
+    for f in report_fields.REPORT_FIELDS:  # a choice (category, unit) only from the regeling's list
+        if f.choices and f.name in report and report[f.name] not in {c.id for c in getattr(regeling, f.choices)}:
+            raise InvalidInput(f.unknown, field=f.name)
     identity = {f.name: identity[f.name].strip()[:f.max_chars] for f in report_fields.IDENTITY_FIELDS
                 if (identity or {}).get(f.name) and identity[f.name].strip()} or None
     recipients = current_recipients(session, org)

@@ -151,9 +151,10 @@ def _field_lines(values: dict, case) -> list[str]:
         value = values.get(f.name)
         if not value:
             continue
-        if f.input == Input.CATEGORY:
+        if f.input in (Input.CATEGORY, Input.UNIT):
             try:
-                value = regeling_of(case.organisation).category(value).label
+                regeling = regeling_of(case.organisation)
+                value = (regeling.category(value) if f.input == Input.CATEGORY else regeling.unit(value)).label
             except KeyError:
                 pass
         lines.append(f"{f.label}: {value}")
