@@ -21,6 +21,8 @@
   /* view: the case view (_case_view.html); open(kind, ciphertext) opens a record or gives null. */
   function attach(view, open) {
     var button = view.querySelector("[data-slot=copy]");
+    var labels = {};
+    try { labels = JSON.parse(button.getAttribute("data-labels") || "{}"); } catch (e) { labels = {}; }
     var errorBox = view.querySelector("[data-slot=copy-error]");
     var template = function (name) { return view.querySelector("template[data-template=" + name + "]"); };
     var last = null; // { data, facts }: the case as last shown
@@ -54,7 +56,10 @@
           var report = open("report", r.ciphertext);
           if (report === null) out.report_unreadable = true;
           Object.keys(report || {}).forEach(function (k) {
-            if (typeof report[k] === "string") out["report_" + k] = report[k];
+            if (typeof report[k] !== "string") return;
+            // A category or a unit by its label, as the server's copy shows it, never its id.
+            var named = labels[k] && Object.prototype.hasOwnProperty.call(labels[k], report[k]) ? labels[k][report[k]] : null;
+            out["report_" + k] = named || report[k];
           });
         }
         if (r.kind === "message") out.no_messages = false;

@@ -98,3 +98,16 @@ def test_the_reference_client_sends_the_unit_sealed_and_refuses_an_unknown_one(
     case_page = browser.client.get(f"/vp/zaak/{ref}").get_data(as_text=True)
     assert "Gemeente Hengelo</dd>" in case_page
     assert '<option value="hengelo" selected>Gemeente Hengelo</option>' in case_page
+
+
+def test_the_melders_own_copy_names_the_unit_and_category_by_label(world, browser):
+    """The copy a melder downloads (issue 12.7) reads as the form did: the labels of what they
+    chose, never the regeling's ids."""
+    samentwente(world)
+    page = browser.submit("/o/samentwente/melden", {"what": "Fraude bij de inkoop", "unit": "enschede",
+                                                    "category": "fraude_corruptie"})
+    code = code_from_receipt(page.get_data(as_text=True))
+    assert browser.melder_login("samentwente", code).status_code == 302
+    copy = browser.client.get("/melder/kopie").get_data(as_text=True)
+    assert "Gemeente Enschede" in copy and ">enschede<" not in copy
+    assert "fraude_corruptie" not in copy

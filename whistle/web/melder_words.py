@@ -190,6 +190,16 @@ def category_text(category, name: str = "label") -> str:
     return in_language(category, name, language())
 
 
+def choice_labels(organisation) -> dict[str, dict[str, str]]:
+    """What the melder's choices in the report (a regeling category, a unit) read as, by id, in
+    the page's language: a person never reads an id (the copy, both paths)."""
+    from whistle.services.organisations import regeling_of
+    regeling = regeling_of(organisation)
+    return {"category": {c.id: category_text(c) for c in regeling.categories},
+            "unit": {u.id: u.label for u in regeling.units}}
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(translated)
     app.add_template_filter(category_text)
+    app.add_template_global(choice_labels, "melder_choice_labels")
