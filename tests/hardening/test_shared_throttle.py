@@ -87,7 +87,8 @@ def test_the_store_holds_only_hashes_and_numbers_that_expire(deventer, make_app,
             # or "all" for the global budget), its value a number.
             name, counted = key[len(prefix):].split(":")
             counted = bytes.fromhex(counted)
-            assert int(value) > 0 and b"203.0.113" not in counted and b"@" not in counted, key
+            # (Whole values only: a single byte such as "@" turns up in a random hash now and then.)
+            assert int(value) > 0 and b"203.0.113" not in counted and b"deventer.example" not in counted, key
 
 
 def test_without_an_answer_from_the_store_each_server_counts_on_its_own(deventer, make_app, make_browser):
