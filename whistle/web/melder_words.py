@@ -9,6 +9,8 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import gettext
 
+from whistle.web.staff_words import KNOWN as STAFF_KNOWN
+
 
 def N_(text: str) -> str:
     """Marks a text for pybabel (-k N_) without translating it here."""
@@ -176,7 +178,7 @@ def translated(text):
     has it; anything else (a name, a regeling's own wording) as it is."""
     if not isinstance(text, str) or not text:
         return text
-    return gettext(text) if text in KNOWN else text
+    return gettext(text) if text in KNOWN or text in STAFF_KNOWN else text
 
 
 KNOWN = frozenset(TEXTS)

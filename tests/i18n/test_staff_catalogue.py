@@ -1,0 +1,63 @@
+"""Issue 16.1 for the staff: every text a vertrouwenspersoon, a bevoegd gezag or a beheerder
+reads (pages, scripts, mails, exported documents) is in the catalogue and translated into
+English; no Dutch sentence is left in a staff module outside a marker unless
+whistle.web.staff_words lists it (the `translated` filter looks those up)."""
+from __future__ import annotations
+
+import pytest
+from babel.messages.extract import extract_from_file
+
+from tests.i18n.staff_scope import ROOT, STAFF_LANGUAGES_SHIPPED, STAFF_MODULES, STAFF_SCRIPTS, STAFF_TEMPLATES
+from tests.i18n.test_melder_catalogue import (KEYWORDS, catalogue, unmarked_python_strings,
+                                              unmarked_script_strings)
+
+
+def extracted() -> dict[str, set]:
+    found: dict[str, set] = {}
+    sources = ([("jinja2.ext:babel_extract", ROOT / "templates" / t) for t in STAFF_TEMPLATES]
+               + [("python", ROOT / m) for m in STAFF_MODULES]
+               + [("javascript", ROOT / s) for s in STAFF_SCRIPTS])
+    for method, path in sources:
+        options = {"extensions": "jinja2.ext.i18n"} if method.startswith("jinja2") else {}
+        messages = set()
+        for _line, message, _comments, _context in extract_from_file(method, str(path), keywords=KEYWORDS,
+                                                                    options=options):
+            if isinstance(message, tuple):
+                parts = [m for m in message if m]
+                message = tuple(parts) if len(parts) > 1 else message[0]
+            if message:
+                messages.add(message)
+        found[str(path.relative_to(ROOT))] = messages
+    return found
+
+
+EXTRACTED = extracted()
+
+
+def test_every_staff_message_is_in_the_catalogue():
+    pot = {m.id for m in catalogue(ROOT / "translations" / "messages.pot") if m.id}
+    missing = {(name, m) for name, messages in EXTRACTED.items() for m in messages if m not in pot}
+    assert missing == set(), "run scripts/translations.sh"
+
+
+@pytest.mark.parametrize("code", STAFF_LANGUAGES_SHIPPED)
+def test_every_staff_message_is_translated(code):
+    po = catalogue(ROOT / "translations" / code / "LC_MESSAGES" / "messages.po")
+    done = {m.id for m in po if m.id and not m.fuzzy and m.string
+            and (not isinstance(m.string, tuple) or all(m.string))}
+    left = {(name, m) for name, messages in EXTRACTED.items() for m in messages if m not in done}
+    assert left == set(), f"untranslated or fuzzy in {code}"
+
+
+@pytest.mark.parametrize("module", STAFF_MODULES)
+def test_a_staff_module_shows_no_unlisted_dutch_sentence(module):
+    from whistle.web.melder_words import KNOWN as MELDER_KNOWN
+    from whistle.web.staff_words import KNOWN
+    texts = [t for t in unmarked_python_strings((ROOT / module).read_text(encoding="utf-8"))
+             if t not in KNOWN and t not in MELDER_KNOWN]
+    assert texts == [], module
+
+
+@pytest.mark.parametrize("script", STAFF_SCRIPTS)
+def test_no_dutch_sentence_in_a_staff_script_outside_gettext(script):
+    assert unmarked_script_strings((ROOT / script).read_text(encoding="utf-8")) == [], script
