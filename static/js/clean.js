@@ -320,7 +320,7 @@
   async function readZip(b) {
     var e = b.length - 22;
     while (e >= Math.max(0, b.length - 65557) && u32le(b, e) !== 0x06054b50) e--;
-    if (e < 0 || u32le(b, e) !== 0x06054b50) throw new Error("zip: no end of central directory");
+    if (e < 0 || u32le(b, e) !== 0x06054b50) throw new Error("zip: central directory end record missing");
     var count = u16le(b, e + 10), cd = u32le(b, e + 16), entries = [];
     if (count === 0xFFFF || cd === 0xFFFFFFFF) return null; // ZIP64: not here
     for (var i = 0; i < count; i++) {

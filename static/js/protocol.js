@@ -63,7 +63,7 @@
     function solveWork(work) {
       var bits = work.bits;
       if (!Number.isInteger(bits) || bits < 0 || bits > 32) {
-        throw ProtocolError("work: difficulty out of range", "format");
+        throw ProtocolError("work: difficulty outside the allowed range", "format");
       }
       var raw = sodium.from_base64(work.challenge, sodium.base64_variants.URLSAFE_NO_PADDING);
       var input = new Uint8Array(raw.length + 8);
@@ -235,7 +235,7 @@
 
     function openRecord(caseKey, kind, locatorHex, blob) {
       var ad = recordAd(kind, locatorHex);
-      if (!(blob instanceof Uint8Array) || blob.length < 24 + 16) throw ProtocolError("record is too short");
+      if (!(blob instanceof Uint8Array) || blob.length < 24 + 16) throw ProtocolError("record too short");
       var padded;
       try {
         padded = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
@@ -247,10 +247,10 @@
       try {
         record = JSON.parse(decoder.decode(sodium.unpad(padded, PADDING_BLOCK)));
       } catch (e) {
-        throw ProtocolError("record is not valid padded UTF-8 JSON");
+        throw ProtocolError("record: not valid padded UTF-8 JSON");
       }
       if (record === null || typeof record !== "object" || Array.isArray(record)) {
-        throw ProtocolError("record is not a JSON object");
+        throw ProtocolError("record: not a JSON object");
       }
       return record;
     }
@@ -321,7 +321,7 @@
 
     /* The canonical bytes an endorser signs (the same as crypto/trust.py). */
     function endorsementStatement(e) {
-      if (typeof e.org !== "string" || !SLUG.test(e.org)) throw untrusted("endorsement: organisation slug is not valid");
+      if (typeof e.org !== "string" || !SLUG.test(e.org)) throw untrusted("endorsement: organisation slug not valid");
       if (ROLES.indexOf(e.role) < 0) throw untrusted("endorsement: unknown role");
       if (typeof e.office !== "string" || e.office.length > 100 || (e.role === "authority") !== (e.office !== "")) {
         throw untrusted("endorsement: the office does not fit the role");
@@ -330,7 +330,7 @@
           e.verifyKey.length !== (e.role === "recovery" ? 0 : 32)) {
         throw untrusted("endorsement: a key has the wrong length");
       }
-      if (typeof e.issued !== "string" || !isDate(e.issued)) throw untrusted("endorsement: issued is not a date");
+      if (typeof e.issued !== "string" || !isDate(e.issued)) throw untrusted("endorsement: issued: not a date");
       return lengthPrefixed([utf8("whistle/v1/endorsement"), utf8(e.org), utf8(e.role), utf8(e.office),
                              e.boxPublic, e.verifyKey, e.endorser, utf8(e.issued)]);
     }
@@ -339,7 +339,7 @@
       if (!wire || typeof wire !== "object") throw untrusted("endorsement must be a JSON object");
       function raw(name) {
         if (typeof wire[name] !== "string") throw untrusted("endorsement: " + name + " must be text");
-        try { return sodium.from_base64(wire[name], B64); } catch (e) { throw untrusted("endorsement: " + name + " is not base64"); }
+        try { return sodium.from_base64(wire[name], B64); } catch (e) { throw untrusted("endorsement: " + name + ": not valid base64"); }
       }
       return { org: wire.org, role: wire.role, office: wire.office, boxPublic: raw("public_key"),
                verifyKey: wire.verify_key === "" ? new Uint8Array(0) : raw("verify_key"),
@@ -349,14 +349,14 @@
     /* Each link signed by the key before it, starting at the organisation's trust key, only
      * counsellors vouching for others, the last link naming `recipient`. Returns the last link. */
     function verifyChain(trustPublic, recipient, wireChain, org) {
-      if (!Array.isArray(wireChain) || !wireChain.length) throw untrusted("endorsement chain is empty");
-      if (wireChain.length > MAX_CHAIN) throw untrusted("endorsement chain is too long");
+      if (!Array.isArray(wireChain) || !wireChain.length) throw untrusted("endorsement chain empty");
+      if (wireChain.length > MAX_CHAIN) throw untrusted("endorsement chain too long");
       var expected = trustPublic, link = null;
       for (var i = 0; i < wireChain.length; i++) {
         link = parseEndorsement(wireChain[i]);
-        if (link.org !== org) throw untrusted("endorsement is for another organisation");
+        if (link.org !== org) throw untrusted("endorsement: for another organisation");
         if (link.endorser.length !== 32 || expected.length !== 32 || !sodium.memcmp(link.endorser, expected)) {
-          throw untrusted("endorsement chain is broken: a link is not signed by the key before it");
+          throw untrusted("endorsement chain broken: a link not signed by the key before it");
         }
         var statement = endorsementStatement(link);
         if (link.signature.length !== 64 || !sodium.crypto_sign_verify_detached(link.signature, statement, link.endorser)) {
@@ -369,7 +369,7 @@
         expected = link.verifyKey;
       }
       if (!(recipient instanceof Uint8Array) || recipient.length !== 32 || !sodium.memcmp(link.boxPublic, recipient)) {
-        throw untrusted("endorsement chain is for another key");
+        throw untrusted("endorsement chain: for another key");
       }
       return link;
     }
@@ -400,7 +400,7 @@
         if (r.fingerprint !== fp) throw ProtocolError("a recipient's fingerprint does not match its key", "recipients");
         var final = verifyChain(trust.publicKey, publicKey, r.endorsement_chain, intake.org);
         if (MELDING_ROLES.indexOf(final.role) < 0 || final.role !== r.role) {
-          throw untrusted("a recipient is not endorsed to receive meldingen");
+          throw untrusted("a recipient lacks an endorsement to receive meldingen");
         }
         return { keyId: r.key_id, publicKey: publicKey, fingerprint: fp, role: final.role, label: r.label };
       });
@@ -413,7 +413,7 @@
 
     /* Protocol v1 `POST /orgs/<org>/reports` body, and the case key kept for attachments. */
     function prepareCase(keys, recipients, report, identity) {
-      if (!recipients.length) throw ProtocolError("at least one recipient is required", "recipients");
+      if (!recipients.length) throw ProtocolError("at least one recipient required", "recipients");
       var caseKey = sodium.randombytes_buf(32);
       var payload = {
         version: 1,
@@ -473,7 +473,7 @@
      * chunk authenticated: a truncated or altered file is refused as a whole. */
     function decryptBody(key, body) {
       if (!(body instanceof Uint8Array) || body.length < HEADER_SIZE + ABYTES) {
-        throw ProtocolError("attachment is truncated");
+        throw ProtocolError("attachment truncated");
       }
       var state = sodium.crypto_secretstream_xchacha20poly1305_init_pull(body.subarray(0, HEADER_SIZE), key);
       var parts = [], off = HEADER_SIZE, final = false;
@@ -487,7 +487,7 @@
         parts.push(pulled.message);
         off = end;
       }
-      if (!final) throw ProtocolError("attachment is truncated");
+      if (!final) throw ProtocolError("attachment truncated");
       return parts;
     }
 

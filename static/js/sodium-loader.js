@@ -54,7 +54,7 @@
       sodiumPromise = Promise.reject(new Error("no libsodium on this page"));
     } else if (!webAssemblyWorks()) {
       showProtection("server-no-wasm");
-      sodiumPromise = Promise.reject(new Error("WebAssembly is not available"));
+      sodiumPromise = Promise.reject(new Error("WebAssembly unavailable"));
     } else {
       sodiumPromise = loadScript(me.getAttribute("data-sodium-src"), me.getAttribute("data-sodium-integrity"))
         .then(function () {

@@ -61,3 +61,43 @@ def test_a_staff_module_shows_no_unlisted_dutch_sentence(module):
 @pytest.mark.parametrize("script", STAFF_SCRIPTS)
 def test_no_dutch_sentence_in_a_staff_script_outside_gettext(script):
     assert unmarked_script_strings((ROOT / script).read_text(encoding="utf-8")) == [], script
+
+
+def raised_texts(module: str) -> set[str]:
+    """The fixed first argument of every `raise SomeError("…")` in a module: its refusals."""
+    import ast
+    tree = ast.parse((ROOT / module).read_text(encoding="utf-8"))
+    return {node.exc.args[0].value for node in ast.walk(tree)
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args
+            and isinstance(node.exc.args[0], ast.Constant) and isinstance(node.exc.args[0].value, str)}
+
+
+def test_the_domain_texts_staff_read_are_all_listed():
+    """Every state, step of every actor, guard's refusal, audit label, office, complaint
+    outcome, kind of melding, inbox filter, deadline word and refusal of the services that the
+    staff's pages show is in whistle.web.staff_words or whistle.web.melder_words, so the
+    `translated` filter finds it in the catalogue."""
+    from whistle.domain import audit_labels
+    from whistle.domain.complaint import ComplaintOutcome
+    from whistle.domain.lifecycle import TRANSITIONS, MeldingKind, State, event_label
+    from whistle.domain.offices import Office
+    from whistle.services import errors as service_errors
+    from whistle.services.counsellor import deadlines, inbox
+    from whistle.services.lifecycle import _GUARD_WHY
+    from whistle.web import errors, limits
+    from whistle.web.melder_words import KNOWN as MELDER_KNOWN
+    from whistle.web.staff_words import KNOWN
+    texts = ({s.label for s in State} | {event_label(ev) for (_s, ev) in TRANSITIONS}
+             | set(_GUARD_WHY.values()) | set(audit_labels.EVENT_LABELS.values())
+             | set(audit_labels.ACTOR_LABELS.values()) | set(audit_labels.NEWS_FOR_COUNSELLOR.values())
+             | {audit_labels.event_description("no_such_event")}
+             | {o.label for o in Office} | {o.label for o in ComplaintOutcome} | {k.label for k in MeldingKind}
+             | set(inbox.DEADLINE_FILTERS.values()) | set(deadlines.LABELS.values())
+             | {title for title, _items in deadlines.DeadlineOverview().groups()}
+             | {inbox.Row(None, "", "", None, "", d, False).deadline_words for d in (0, 1)}
+             | set(errors.DUTCH.values()) | {service_errors.Unauthorized().message, limits.WORK_REFUSED}
+             | raised_texts("whistle/services/counsellor/inbox.py")
+             | raised_texts("whistle/services/lifecycle/__init__.py"))
+    assert texts - (KNOWN | MELDER_KNOWN) == set()
+    # the sets are the code's, not empty by mistake
+    assert len({event_label(ev) for (_s, ev) in TRANSITIONS}) > 10 and "Die pagina bestaat niet." in texts

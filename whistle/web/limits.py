@@ -14,6 +14,7 @@ from whistle.infra.work import WorkRefused, WorkStamps, stamp_key
 from whistle.services.errors import TooManyRequests
 from whistle.web.context import settings
 from whistle.web.errors import answer
+from whistle.web.staff_words import N_
 
 
 class Bucket(Enum):
@@ -38,8 +39,8 @@ def work_stamps() -> WorkStamps:
     return current_app.extensions["whistle_work"]
 
 
-WORK_REFUSED = ("Uw browser heeft het rekenwerk voor deze melding niet (op tijd) gedaan. Uw melding "
-                "is niet verstuurd; probeer het opnieuw.")
+WORK_REFUSED = N_("Uw browser heeft het rekenwerk voor deze melding niet (op tijd) gedaan. Uw melding "
+                  "is niet verstuurd; probeer het opnieuw.")
 
 
 def refused_work(org: str):
