@@ -6,6 +6,7 @@ key, and nothing here wraps one to them."""
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from whistle.domain.offices import HOLDABLE_OFFICES, office_label
@@ -17,33 +18,37 @@ from whistle.services.errors import Forbidden, InvalidInput
 from whistle.services.organisations import regeling_of
 from whistle.services.staff.accounts import StaffPrincipal
 from whistle.web.context import after_commit, attempt, db, settings, use_case
+from whistle.web.melder_words import translated
 from whistle.web.notices import done
 from whistle.web.principals import staff_required
+from whistle.web.staff_words import N_
 
 bp = Blueprint("admin", __name__)
 
-# The services answer in English for the CLI; the beheerder reads Dutch.
-_DUTCH = (
-    ("exists already", "Er bestaat al een account met dit e-mailadres."),
-    ("not a valid e-mail", "Dit is geen geldig e-mailadres."),
-    ("passphrase: at least", f"De wachtwoordzin heeft minstens {staff_service.MIN_PASSPHRASE} tekens."),
-    ("unknown office", "Onbekende functie; kies er een uit de lijst."),
-    ("only a member of the bevoegd gezag", "Alleen een lid van het bevoegd gezag heeft een functie."),
-    ("role: must be one of", "Kies een rol: vertrouwenspersoon, bevoegd gezag of beheerder."),
+# The services answer in English for the CLI; the beheerder reads the page's language.
+_IN_WORDS = (
+    ("exists already", N_("Er bestaat al een account met dit e-mailadres.")),
+    ("not a valid e-mail", N_("Dit is geen geldig e-mailadres.")),
+    ("passphrase: at least", N_("De wachtwoordzin heeft minstens %(num)s tekens.")),
+    ("unknown office", N_("Onbekende functie; kies er een uit de lijst.")),
+    ("only a member", N_("Alleen een lid van het bevoegd gezag heeft een functie.")),
+    ("role: must be", N_("Kies een rol: vertrouwenspersoon, bevoegd gezag of beheerder.")),
 )
 # Reachable while a member still has to replace a passphrase someone else chose.
 _WHILE_MUST_CHANGE = {"admin.change_passphrase", "staff.logout", "static"}
 
 
-def _dutch(exc: InvalidInput) -> str:
-    for needle, text in _DUTCH:
+def _in_words(exc: InvalidInput) -> str:
+    """The refusal as the beheerder reads it, in the page's language."""
+    for needle, text in _IN_WORDS:
         if needle in exc.message:
-            return text
+            return gettext(text, num=staff_service.MIN_PASSPHRASE)
     return exc.message
 
 
 def _offices() -> list[tuple[str, str]]:
-    return sorted(((o.value, o.label) for o in HOLDABLE_OFFICES), key=lambda pair: pair[1])
+    """The offices an account can hold, by their label in the page's language, in its order."""
+    return sorted(((o.value, translated(o.label)) for o in HOLDABLE_OFFICES), key=lambda pair: pair[1])
 
 
 @bp.before_app_request
@@ -79,7 +84,7 @@ def create_account(principal: StaffPrincipal):
                     authority_function=form.get("function") if form.get("role") == StaffRole.AUTHORITY else None,
                     must_change_passphrase=True)
         except InvalidInput as exc:
-            error, status = _dutch(exc), exc.status
+            error, status = _in_words(exc), exc.status
         else:
             return done("admin.accounts", "account_aangemaakt")
     return render_template("admin/create.html", offices=_offices(), role_names=STAFF_ROLE_LABELS, form=form,
@@ -123,7 +128,7 @@ def set_function(principal: StaffPrincipal, staff_id: int):
                                                  function=request.form.get("function", ""),
                                                  actor=principal.staff.email)
     except InvalidInput as exc:
-        return _account_page(db().get(type(member), staff_id), _dutch(exc), exc.status)
+        return _account_page(db().get(type(member), staff_id), _in_words(exc), exc.status)
     return done("admin.accounts", "functie_bijgewerkt")
 
 
@@ -142,7 +147,7 @@ def change_passphrase(principal: StaffPrincipal):
     if request.method == "POST":
         new = request.form.get("new", "")
         if new != request.form.get("repeat", ""):
-            error, status = "De twee nieuwe wachtwoordzinnen zijn niet gelijk.", 400
+            error, status = gettext("De twee nieuwe wachtwoordzinnen zijn niet gelijk."), 400
         else:
             try:
                 with attempt():

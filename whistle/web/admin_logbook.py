@@ -2,7 +2,10 @@
 and deleting an account that holds nothing (/beheer/accounts/<id>/verwijderen)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, render_template, request
+from flask_babel import gettext
 
 from whistle.domain.roles import STAFF_ROLE_LABELS, StaffRole
 from whistle.services import logbook
@@ -12,9 +15,31 @@ from whistle.services.staff import deletion
 from whistle.services.staff.accounts import StaffPrincipal
 from whistle.web import notices
 from whistle.web.context import attempt, db, use_case
+from whistle.web.melder_words import translated
 from whistle.web.principals import staff_required
+from whistle.web.staff_words.admin import COUNTED
 
 bp = Blueprint("admin_logbook", __name__)
+STEP = "Stap: "  # how whistle.domain.audit_labels names a lifecycle step without a label of its own
+
+
+def in_language(text: str) -> str:
+    """A text of the services as the beheerder reads it, in the page's language: a listed one
+    (whistle.web.staff_words), also one that counts something ("... {n} melding(en) ...")."""
+    for known in COUNTED:
+        head, _n, tail = known.partition("{n}")
+        middle = text[len(head):len(text) - len(tail)] if len(text) > len(head) + len(tail) else ""
+        if text.startswith(head) and text.endswith(tail) and middle.isdigit():
+            return gettext(known).replace("{n}", middle)
+    return translated(text)
+
+
+def _line(line: logbook.LogLine) -> logbook.LogLine:
+    if line.what.startswith(STEP):
+        what = gettext("Stap: %(step)s", step=translated(line.what.removeprefix(STEP)))
+    else:
+        what = translated(line.what)
+    return replace(line, who=translated(line.who), what=what)
 
 
 @bp.get("/beheer/logboek")
@@ -25,13 +50,15 @@ def logbook_page(principal: StaffPrincipal):
     before_seq = int(before) if before.isdigit() and 0 < int(before) < 2**31 else None
     checked = request.args.get("controleer") == "ja"
     problems, head = logbook.check(db(), org) if checked else ([], None)
-    return render_template("admin/logbook.html", page=logbook.page(db(), org, before_seq), checked=checked,
+    page = logbook.page(db(), org, before_seq)
+    page = replace(page, lines=[_line(line) for line in page.lines])
+    return render_template("admin/logbook.html", page=page, checked=checked,
                            problems=problems, head=head, first_page=before_seq is None)
 
 
 def _delete_page(member, reasons, error=None, status=200):
-    return render_template("admin/delete.html", member=member, reasons=reasons, error=error,
-                           role_names=STAFF_ROLE_LABELS), status
+    return render_template("admin/delete.html", member=member, reasons=[in_language(r) for r in reasons],
+                           error=in_language(error) if error else None, role_names=STAFF_ROLE_LABELS), status
 
 
 @bp.get("/beheer/accounts/<int:staff_id>/verwijderen")
@@ -47,7 +74,7 @@ def delete(principal: StaffPrincipal, staff_id: int):
     member = staff_service.colleague(db(), principal.staff, staff_id)
     if request.form.get("confirm") != "ja":
         return _delete_page(member, deletion.reasons_to_keep(db(), member, principal.staff),
-                            "Vink aan dat u dit account wilt verwijderen.", 400)
+                            gettext("Vink aan dat u dit account wilt verwijderen."), 400)
     try:
         with attempt():
             deletion.delete_account(use_case(), member=member, by=principal.staff, actor=principal.staff.email)

@@ -1,4 +1,4 @@
-"""The bevoegd gezag's pages (Dutch): the dossiers addressed to the member, one dossier, and
+"""The bevoegd gezag's pages: the dossiers addressed to the member, one dossier, and
 the decision. A dossier the member holds no key for is 404, whoever asks."""
 from __future__ import annotations
 

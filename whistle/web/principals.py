@@ -13,6 +13,7 @@ import binascii
 from functools import wraps
 
 from flask import Flask, abort, request, session
+from flask_babel import gettext
 from flask_login import LoginManager, UserMixin, current_user
 
 from whistle.domain.roles import StaffRole
@@ -22,6 +23,7 @@ from whistle.services.melder.case import ReporterContext
 from whistle.services.staff import accounts as staff_accounts
 from whistle.services.staff.accounts import StaffPrincipal
 from whistle.web.context import commit_login, redo_after_rollback, use_case
+from whistle.web.staff_words import N_
 
 MELDER_COOKIE_KEY = "melder"  # nosec B105  # the cookie session's key for the token, not a secret
 login_manager = LoginManager()
@@ -104,7 +106,8 @@ def _load(user_id: str):
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "staff.login"
-    login_manager.login_message = "Log in om verder te gaan."
+    login_manager.login_message = N_("Log in om verder te gaan.")
+    login_manager.localize_callback = gettext  # the message in the page's language
     login_manager.session_protection = None  # the token itself is the session
 
 

@@ -1,14 +1,16 @@
 """Staff login in two steps (passphrase, then second factor), enrolment of the second factor,
-logout, and the admin's reset of a colleague's second factor (Dutch pages). The steps
+logout, and the admin's reset of a colleague's second factor. The steps
 themselves are use cases in whistle.services.staff.login; here are the cookies and the pages."""
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import wraps
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import login_user, logout_user
+from markupsafe import escape
 
-from whistle.domain.roles import StaffRole
+from whistle.domain.roles import STAFF_ROLE_LABELS, StaffRole
 from whistle.services.staff import login as staff_login
 from whistle.services.staff import second_factor
 from whistle.services.staff import accounts as staff_service
@@ -18,10 +20,12 @@ from whistle.services.staff.login import PendingLogin
 from whistle.web.context import attempt, commit_so_far, db, use_case
 from whistle.web.limits import Bucket, throttled
 from whistle.web import kept_form, notices
+from whistle.web.melder_words import translated
 from whistle.web.principals import StaffUser, decode_token, encode_token, staff_required
 
 bp = Blueprint("staff", __name__, url_prefix="/vp")
 PENDING = "staff_pending"  # the pending session's token; never the key
+QR_TITLE = "QR-code voor uw authenticator-app"  # the QR code's <title> (whistle.services.staff.second_factor)
 
 
 def _next_step(pending: PendingLogin):
@@ -114,8 +118,14 @@ def enrol(pending: PendingLogin):
         else:
             _complete(done.principal)
             return render_template("staff/recovery_codes.html", codes=done.recovery_codes)
-    return render_template("staff/enrol.html", enrolment=staff_login.enrolment(use_case(), pending),
+    return render_template("staff/enrol.html", enrolment=_in_language(staff_login.enrolment(use_case(), pending)),
                            error=error), status
+
+
+def _in_language(enrolment):
+    """The QR code's title (read aloud) in the page's language."""
+    title = f"<title>{QR_TITLE}</title>"
+    return replace(enrolment, qr_svg=enrolment.qr_svg.replace(title, f"<title>{escape(translated(QR_TITLE))}</title>"))
 
 
 @bp.post("/logout")
@@ -145,4 +155,5 @@ def reset_second_factor(principal: StaffPrincipal):
             return notices.done("staff.reset_second_factor", "tweede_factor_gewist")
     return render_template("staff/reset_second_factor.html",
                            members=second_factor.colleagues(db(), principal.staff),
-                           enrolled=second_factor.is_enrolled, error=error), status
+                           enrolled=second_factor.is_enrolled, role_names=STAFF_ROLE_LABELS,
+                           error=error), status
