@@ -89,6 +89,15 @@ TEXTS: tuple[str, ...] = (
     N_('Alleen een toegestaan verzoek kan aan de melder worden gemeld.'),
     N_('Kies de wettelijke grond waarop de identiteit moet worden bekendgemaakt; zonder wettelijke verplichting kan het niet.'),
     N_('In een gesprek'),
+    # How the staff's pages name the report's fields (whistle.domain.report's `label`).
+    N_('Wat is er gebeurd'),
+    N_('Wanneer'),
+    N_('Waar'),
+    N_('Wie zijn betrokken'),
+    N_('Hoe weet de melder dit'),
+    N_('Onderwerp volgens de melder'),
+    N_('Gemeente of afdeling volgens de melder'),
+    N_('Contact'),
     # Short labels of the same domain: the risk assessment's answers and levels, the states of a
     # disclosure request, how an oral melding was made.
     N_('Ja'),
