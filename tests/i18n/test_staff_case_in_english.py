@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.authority.conftest import (as_staff, cheaper_login_hash, email, in_behandeling,  # noqa: F401
-                                      melding, send_dossier, town)
+                                      melding, send_dossier, staff_id, town)
 from tests.complaint.conftest import ORG as BOSCH, bosch, who  # noqa: F401 (fixtures)
 from tests.i18n.staff_scope import ROOT
 from tests.i18n.test_melder_pages_in_every_language import dutch_sentences, readable
@@ -169,6 +169,17 @@ def test_a_complaint_and_a_meeting_read_in_english(bosch, reporter_api, browser,
                "does not merit investigation")
     empty = browser.submit(f"{case}/gesprek?taal=en", {"proposal": " "}, form_page=f"{case}?taal=en")
     in_english(empty, "Write when and where (or on which number) the meeting can take place.", status=400)
+
+
+def test_the_page_of_recipients_reads_in_english(melding, browser, client, db):
+    login(browser, email("vp"))
+    page = "/vp/ontvangers?taal=en"
+    in_english(client.get(page), "Who can read reports and dossiers", "How to compare a fingerprint", "Receives",
+               "Recipient log", "Fingerprint")
+    wrong = browser.submit(f"/vp/ontvangers/{staff_id(db, 'secretaris')}/erkennen?taal=en",
+                           {"fingerprint": "0000", "office": "gemeentesecretaris"}, form_page=page)
+    assert wrong.status_code in (400, 403)
+    assert "Nothing has been signed" in in_english(wrong, status=wrong.status_code)
 
 
 def test_the_check_finds_dutch_left_on_a_staff_page(melding, browser, client):

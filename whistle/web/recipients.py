@@ -5,6 +5,7 @@ signature is made with the counsellor's own key, unlocked for their session only
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 import crypto
@@ -25,7 +26,7 @@ def _colleague(principal: StaffPrincipal, staff_id: int) -> Staff:
     member = db().get(Staff, staff_id)
     if member is None or member.organisation_id != principal.staff.organisation_id \
             or member.role not in trust.RECEIVING_ROLES:
-        raise InvalidInput("Kies een vertrouwenspersoon of een lid van het bevoegd gezag van uw organisatie.")
+        raise InvalidInput(_("Kies een vertrouwenspersoon of een lid van het bevoegd gezag van uw organisatie."))
     return member
 
 
