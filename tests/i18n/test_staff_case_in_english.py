@@ -89,6 +89,11 @@ def test_the_case_page_reads_in_english_from_new_to_escalated(melding, browser, 
     in_english(client.get(f"{case}?taal=en"), "Kind of report", "Suspected wrongdoing", "merits investigation",
                "Record a new risk assessment", "Does anyone in the organisation know or suspect who the reporter is?",
                "Don't know", "Assessment of the risk", "Compose dossier")
+    risk = {"risk_identity_known": "onbekend", "risk_traceable": "ja", "risk_dependent": "nee", "risk_signals": "nee",
+            "risk_level": "hoog"}
+    assert browser.submit(f"{case}/benadeling?taal=en", risk, form_page=f"{case}?taal=en").status_code == 302
+    text = in_english(client.get(f"{case}?taal=en"), "Risk assessment ·", "Risk High")
+    assert "Is the reporter dependent on the person(s) concerned, for example as their manager? No" in text
     # A draft of the dossier, then its preview, then the dossier sent.
     compose = f"{case}/doorzetten"
     in_english(client.get(f"{compose}?taal=en"), "Dossier for the competent authority", "Recipients",
