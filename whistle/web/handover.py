@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 
 from whistle.infra.mail import MailError
 from whistle.domain.oral import OralForm
@@ -144,7 +145,7 @@ def access(principal: StaffPrincipal, ref: str):
     change = {"grant": case_access.grant, "withdraw": case_access.withdraw}.get(request.form.get("action"))
     try:
         if change is None:
-            raise InvalidInput("Kies toegang geven of intrekken.", field="action")
+            raise InvalidInput(_("Kies toegang geven of intrekken."), field="action")
         with attempt():
             change(use_case(), principal, ref, request.form.get("staff"))
     except InvalidInput as exc:
