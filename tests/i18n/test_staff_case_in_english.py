@@ -179,7 +179,7 @@ def test_a_complaint_and_a_meeting_read_in_english(bosch, reporter_api, browser,
 def test_the_page_of_recipients_reads_in_english(melding, browser, client, db):
     login(browser, email("vp"))
     page = "/vp/ontvangers?taal=en"
-    in_english(client.get(page), "Who can read reports and dossiers", "How to compare a fingerprint", "Receives",
+    in_english(client.get(page), "Who can read reports and files", "How to compare a fingerprint", "Receives",
                "Recipient log", "Fingerprint")
     wrong = browser.submit(f"/vp/ontvangers/{staff_id(db, 'secretaris')}/erkennen?taal=en",
                            {"fingerprint": "0000", "office": "gemeentesecretaris"}, form_page=page)
