@@ -97,7 +97,7 @@ def test_the_case_page_reads_in_english_from_new_to_escalated(melding, browser, 
     # A draft of the dossier, then its preview, then the dossier sent.
     compose = f"{case}/doorzetten"
     in_english(client.get(f"{compose}?taal=en"), "Dossier for the competent authority", "Recipients",
-               "Identity of the reporter", "Explanation by the confidential adviser", "Back to the case")
+               "Identity of the reporter", "The confidential adviser's explanation", "Back to the case")
     saved = browser.submit(f"{compose}?taal=en", {"action": "concept", "include_report": "ja",
                                                   "report_what": REDACTED, "note": "Eerste beoordeling."},
                            form_page=f"{compose}?taal=en")
