@@ -63,7 +63,11 @@ def bounded_text(value: Any, name: str, *, limit: int, what: str, required: bool
     if not stripped and required:
         raise InvalidInput(missing or f"{what} ontbreekt.", field=name)
     if len(stripped) > limit:
-        raise InvalidInput(f"{what} is te lang (meer dan {limit} tekens).{after}", field=name)
+        if after.strip():
+            raise InvalidInput("%(what)s is te lang (meer dan %(limit)s tekens). %(after)s", field=name,
+                               params={"what": what, "limit": limit, "after": after.strip()})
+        raise InvalidInput("%(what)s is te lang (meer dan %(limit)s tekens).", field=name,
+                           params={"what": what, "limit": limit})
     return stripped
 
 
