@@ -18,7 +18,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -118,14 +118,16 @@ def overview_lines(found: DeadlineOverview) -> str:
 
 
 def _when(days: int) -> str:
-    """The time left, in words."""
+    """The time left, in words (the mails' languages, Dutch and English, have one singular)."""
+    if days == -1:
+        return gettext("1 dag te laat")
     if days < 0:
-        return ngettext("%(num)s dag te laat", "%(num)s dagen te laat", -days)
+        return gettext("%(num)s dagen te laat", num=-days)
     if days == 0:
         return gettext("vandaag")
     if days == 1:
         return gettext("morgen")
-    return ngettext("over %(num)s dag", "over %(num)s dagen", days)
+    return gettext("over %(num)s dagen", num=days)
 
 
 BATCH = 200  # cases per transaction: short locks, few commits
