@@ -1,5 +1,5 @@
 """Issue 16.1: a mail to staff is written in the member's own language (staff.language, set at
-their login). The deadline watch runs from the scheduler with no request and no application:
+their login). The deadline watch runs from the scheduler with no request and no application context:
 the reminder is translated all the same, at a real SMTP server; and inside a request for a
 Dutch page, an English-reading member still gets English."""
 from __future__ import annotations

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext
+from whistle.services.mail_language import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 

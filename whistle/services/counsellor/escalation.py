@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from flask_babel import gettext
+from whistle.services.mail_language import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 

@@ -18,7 +18,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask_babel import gettext
+from whistle.services.mail_language import gettext
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
