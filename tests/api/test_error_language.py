@@ -30,3 +30,17 @@ def test_a_worded_refusal_is_said_with_its_values_in_the_page_language(app):
         assert "20000" in translated(refusal) and "الرسالة" in translated(refusal)
     with app.test_request_context("/o/deventer/melden"):
         assert translated(refusal) == "Het bericht is te lang (meer dan 20000 tekens)."
+
+
+def test_a_meeting_refusal_says_why_in_the_melder_language(app):
+    why = "u heeft al om een gesprek gevraagd; dat verzoek loopt nog"
+    refusal = InvalidInput("kind: %(why)s. Er is niets gewijzigd.", field="kind", params={"why": why}).message
+    assert refusal == f"kind: {why}. Er is niets gewijzigd."  # the Dutch text as before
+    with app.test_request_context("/o/deventer/zaak?taal=en"):
+        assert translated(refusal) == ("kind: you have already asked for a meeting; that request is still open. "
+                                       "Nothing has been changed.")
+    with app.test_request_context("/o/deventer/zaak?taal=pl"):
+        assert translated(refusal).startswith("kind: już poprosiłeś o rozmowę")
+    unknown = InvalidInput("kind: %(why)s. Er is niets gewijzigd.", params={"why": "iets anders"}).message
+    with app.test_request_context("/o/deventer/zaak?taal=en"):
+        assert translated(unknown) == "kind: iets anders. Nothing has been changed."  # an unlisted value stays

@@ -28,6 +28,19 @@ TEXTS = (
     N_('Uw toelichting'),
     N_('Uw correcties'),
     N_('De maatregelen'),
+    N_("Kies ja of nee bij '%(what)s'."),
+    N_("Kies een geldige waarde bij '%(what)s' (%(allowed)s)."),
+    N_('soort gesprek'),
+    N_('Heeft u benadeling ervaren?'),
+    # A meeting's and the minutes' refusals (whistle.services.melder.meeting, .minutes), with why.
+    N_('kind: %(why)s. Er is niets gewijzigd.'),
+    N_('meeting: %(why)s. Er is niets gewijzigd.'),
+    N_('version: %(why)s. Er is niets gewijzigd.'),
+    N_('version: alleen de nieuwste versie (%(newest)s) kan worden goedgekeurd of gecorrigeerd. Er is niets gewijzigd.'),
+    N_('u heeft al om een gesprek gevraagd; dat verzoek loopt nog'),
+    N_('uw melding is afgesloten; u kunt geen gesprek meer aanvragen'),
+    N_('er is geen voorstel voor een gesprek om op te antwoorden'),
+    N_('het verslag is al goedgekeurd'),
     # The reporter protocol's refusals (whistle.web.api, whistle.web.limits): the `error` of a
     # JSON answer follows the melder's language (docs/protocol.md 10.1).
     N_('Het verzoek is te groot.'),
