@@ -36,11 +36,11 @@ def test_a_meeting_refusal_says_why_in_the_melder_language(app):
     why = "u heeft al om een gesprek gevraagd; dat verzoek loopt nog"
     refusal = InvalidInput("kind: %(why)s. Er is niets gewijzigd.", field="kind", params={"why": why}).message
     assert refusal == f"kind: {why}. Er is niets gewijzigd."  # the Dutch text as before
-    with app.test_request_context("/o/deventer/zaak?taal=en"):
+    with app.test_request_context("/o/deventer/melden?taal=en"):
         assert translated(refusal) == ("kind: you have already asked for a meeting; that request is still open. "
                                        "Nothing has been changed.")
-    with app.test_request_context("/o/deventer/zaak?taal=pl"):
+    with app.test_request_context("/o/deventer/melden?taal=pl"):
         assert translated(refusal).startswith("kind: już poprosiłeś o rozmowę")
     unknown = InvalidInput("kind: %(why)s. Er is niets gewijzigd.", params={"why": "iets anders"}).message
-    with app.test_request_context("/o/deventer/zaak?taal=en"):
+    with app.test_request_context("/o/deventer/melden?taal=en"):
         assert translated(unknown) == "kind: iets anders. Nothing has been changed."  # an unlisted value stays
