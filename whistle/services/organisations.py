@@ -82,8 +82,7 @@ def find_organisations(session: Session, query: str | None) -> OrganisationChoic
     query too long; nothing is stored or logged of what was typed."""
     text = " ".join((query or "").split())
     if len(text) > MAX_QUERY_CHARS:
-        raise InvalidInput("Typ hoogstens %(most)s tekens van de naam van de organisatie.", field="q",
-                           params={"most": MAX_QUERY_CHARS})
+        raise InvalidInput(f"Typ hoogstens {MAX_QUERY_CHARS} tekens van de naam van de organisatie.", field="q")
     total = session.scalar(select(func.count(Organisation.id)))
     columns = select(Organisation.slug, Organisation.name).order_by(Organisation.name)
     if total <= LIST_ALL_UP_TO:

@@ -18,9 +18,8 @@ def N_(text: str) -> str:
 
 
 TEXTS = (
-    # Refusals worded with values (whistle.services.errors.Worded): the start page's search and a
-    # text that is too long (whistle.services.input.bounded_text), with the texts' names.
-    N_('Typ hoogstens %(most)s tekens van de naam van de organisatie.'),
+    # Refusals worded with values (whistle.services.errors.Worded): a text that is too long
+    # (whistle.services.input.bounded_text), with the texts' names.
     N_('%(what)s is te lang (meer dan %(limit)s tekens).'),
     N_('Het bericht'),
     N_('Uw beschrijving'),
