@@ -91,6 +91,8 @@ class Staff(Base):
     must_change_passphrase: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Set once a login with that chosen passphrase passed the second factor: it works once.
     first_passphrase_used: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The language of the member's mails: their page's at their last login (whistle.web.staff).
+    language: Mapped[str] = mapped_column(String(8), default="nl", server_default="nl")
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 

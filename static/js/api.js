@@ -16,6 +16,9 @@
 
     async function call(method, path, payload, token, extra) {
       var headers = Object.assign({}, extra || {});
+      /* The refusals' texts in the page's language (protocol 10.1), not the browser's. */
+      var page = typeof document !== "undefined" && document.documentElement ? document.documentElement.lang : "";
+      if (page) headers["Accept-Language"] = page;
       if (payload !== undefined) headers["Content-Type"] = "application/json";
       if (token) headers.Authorization = "Bearer " + token;
       var response;

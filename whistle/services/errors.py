@@ -2,10 +2,25 @@
 from __future__ import annotations
 
 
+class Worded(str):
+    """A refusal's Dutch text with its named placeholders filled in, that still knows the text
+    and the values: the web says it in the reader's language (gettext(text, **params), in
+    whistle.web.melder_words.translated), and everything else reads the Dutch string."""
+    text: str
+    params: dict
+
+    def __new__(cls, text: str, **params) -> "Worded":
+        made = super().__new__(cls, text % params)
+        made.text, made.params = text, params
+        return made
+
+
 class ServiceError(Exception):
     status = 400
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, params: dict | None = None) -> None:
+        """`message` is Dutch; with `params` it has named placeholders (%(name)s) they fill."""
+        message = Worded(message, **params) if params else message
         super().__init__(message)
         self.message = message
         self.field = field

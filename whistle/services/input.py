@@ -34,7 +34,7 @@ def yes_no(value: Any, name: str, what: str) -> bool:
         return True
     if word in NO:
         return False
-    raise InvalidInput(f"Kies ja of nee bij '{what}'.", field=name)
+    raise InvalidInput("Kies ja of nee bij '%(what)s'.", field=name, params={"what": what})
 
 
 def checked(value: Any) -> bool:
@@ -47,7 +47,8 @@ def member(value: Any, name: str, enum: type[Enum], what: str) -> str:
     value = getattr(value, "value", value)
     allowed = [m.value for m in enum]
     if value not in allowed:
-        raise InvalidInput(f"Kies een geldige waarde bij '{what}' ({', '.join(allowed)}).", field=name)
+        raise InvalidInput("Kies een geldige waarde bij '%(what)s' (%(allowed)s).", field=name,
+                           params={"what": what, "allowed": ", ".join(allowed)})
     return value
 
 
@@ -63,7 +64,11 @@ def bounded_text(value: Any, name: str, *, limit: int, what: str, required: bool
     if not stripped and required:
         raise InvalidInput(missing or f"{what} ontbreekt.", field=name)
     if len(stripped) > limit:
-        raise InvalidInput(f"{what} is te lang (meer dan {limit} tekens).{after}", field=name)
+        if after.strip():
+            raise InvalidInput("%(what)s is te lang (meer dan %(limit)s tekens). %(after)s", field=name,
+                               params={"what": what, "limit": limit, "after": after.strip()})
+        raise InvalidInput("%(what)s is te lang (meer dan %(limit)s tekens).", field=name,
+                           params={"what": what, "limit": limit})
     return stripped
 
 

@@ -12,12 +12,14 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
+from whistle.services.mail_language import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from whistle.domain.roles import EndorsedRole
 from whistle.models import AuditEvent, Organisation
 from whistle.services import audit
+from whistle.services.mail_language import in_language
 
 PREFIX = "recipients:"
 LABELS = {
@@ -79,20 +81,27 @@ def taken_new(session: Session) -> list[tuple[int, int]]:
     return session.info.pop("recipient_log_new", [])
 
 
-def notice_text(base_url: str, lines: list[str]) -> tuple[str, str]:
+def notice_text(base_url: str, entries_: list[Entry], language: str | None = None) -> tuple[str, str]:
+    """The notice of new log entries in the member's language: references, what happened and
+    fingerprints, never a name."""
     link = f"{base_url.rstrip('/')}/vp/"
-    return ("Wijziging in wie meldingen kan lezen",
-            "Het logboek van ontvangers van uw organisatie is gewijzigd:\n\n"
-            + "".join(f"  {line}\n" for line in lines)
-            + f"\nBekijk het logboek na het inloggen:\n{link}\n\n"
-            "Herkent u deze wijziging niet, neem dan direct contact op met de andere "
-            "vertrouwenspersonen.\n")
+    with in_language(language):
+        lines = [f"{e.reference}: {gettext(e.label)}"
+                 + (", " + gettext("vingerafdruk %(fingerprint)s", fingerprint=e.details["fingerprint"])
+                    if e.details.get("fingerprint") else "")
+                 for e in entries_]
+        return (gettext("Wijziging in wie meldingen kan lezen"),
+                gettext("Het logboek van ontvangers van uw organisatie is gewijzigd:") + "\n\n"
+                + "".join(f"  {line}\n" for line in lines)
+                + "\n" + gettext("Bekijk het logboek na het inloggen:") + f"\n{link}\n\n"
+                + gettext("Herkent u deze wijziging niet, neem dan direct contact op met de andere "
+                          "vertrouwenspersonen.") + "\n")
 
 
 def mail_new_entries(session: Session, settings) -> bool:
     """After a commit: mail every endorsed counsellor of each organisation whose log grew the
-    references and fingerprints of the new entries. False when the mail server failed (the
-    change stands; the log on the start page shows it)."""
+    references and fingerprints of the new entries, each in their own language. False when the
+    mail server failed (the change stands; the log on the start page shows it)."""
     from whistle.infra.mail import Mailer, MailError
     from whistle.services import trust
     new = taken_new(session)
@@ -100,19 +109,17 @@ def mail_new_entries(session: Session, settings) -> bool:
     for org_id in dict.fromkeys(org for org, _seq in new):
         org = session.get(Organisation, org_id)
         seqs = {seq for o, seq in new if o == org_id}
-        lines = [f"{chain_name(org)}#{e.seq}: {e.label}"
-                 + (f", vingerafdruk {e.details['fingerprint']}" if e.details.get("fingerprint") else "")
-                 for e in reversed(entries(session, org)) if e.seq in seqs]
+        grown = [e for e in reversed(entries(session, org)) if e.seq in seqs]
         from whistle.models import Staff
         ids = [i for i, e in trust.endorsed(session, org).items() if e.role == EndorsedRole.COUNSELLOR]
-        to = list(session.scalars(select(Staff.email).where(Staff.id.in_(ids)).order_by(Staff.id))) if ids else []
+        to = list(session.execute(select(Staff.email, Staff.language).where(Staff.id.in_(ids))
+                                  .order_by(Staff.id))) if ids else []
         if not to:
             continue
-        subject, body = notice_text(settings.base_url, lines)
         try:
             with Mailer(settings.mail, timeout=10) as mailer:
-                for address in to:
-                    mailer.send(address, subject, body)
+                for address, language in to:
+                    mailer.send(address, *notice_text(settings.base_url, grown, language))
         except MailError:
             ok = False
     return ok

@@ -42,7 +42,9 @@ def wants_json() -> bool:
 
 def answer(status: int, message: str, *, field: str | None = None, extra: dict | None = None):
     if wants_json():
-        body = {"error": message}
+        # For people, in the melder's language (Accept-Language or ?taal=; docs/protocol.md 10.1).
+        from whistle.web.melder_words import translated
+        body = {"error": translated(message)}
         if field:
             body["field"] = field
         body.update(extra or {})

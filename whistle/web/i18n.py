@@ -24,8 +24,9 @@ MELDER_LANGUAGES = ("nl", "en", "pl", "tr", "ar")
 # in English is harder to work with than one in Dutch. Add "en" here when it is.
 STAFF_LANGUAGES = ("nl",)
 RIGHT_TO_LEFT = frozenset({"ar"})
-# The blueprints a melder reads; every other page is read by staff.
-MELDER_BLUEPRINTS = frozenset({"reporter", "melder_consent"})
+# The blueprints a melder reads, the reporter protocol's JSON included (its `error` texts);
+# every other page is read by staff.
+MELDER_BLUEPRINTS = frozenset({"reporter", "melder_consent", "api"})
 # The melder's scripts whose gettext("…") strings the page hands them (static/js/i18n.js).
 STATIC = Path(__file__).resolve().parents[2] / "static"
 MELDER_SCRIPTS = ("js/attachments.js", "js/melden.js", "js/terug.js", "js/melder-steps.js",

@@ -18,6 +18,33 @@ def N_(text: str) -> str:
 
 
 TEXTS = (
+    # Refusals worded with values (whistle.services.errors.Worded): a text that is too long
+    # (whistle.services.input.bounded_text), with the texts' names.
+    N_('%(what)s is te lang (meer dan %(limit)s tekens).'),
+    N_('Het bericht'),
+    N_('Uw beschrijving'),
+    N_('Uw klacht'),
+    N_('Uw toelichting'),
+    N_('Uw correcties'),
+    N_('De maatregelen'),
+    N_("Kies ja of nee bij '%(what)s'."),
+    N_("Kies een geldige waarde bij '%(what)s' (%(allowed)s)."),
+    N_('soort gesprek'),
+    N_('Heeft u benadeling ervaren?'),
+    # A meeting's and the minutes' refusals (whistle.services.melder.meeting, .minutes), with why.
+    N_('kind: %(why)s. Er is niets gewijzigd.'),
+    N_('meeting: %(why)s. Er is niets gewijzigd.'),
+    N_('version: %(why)s. Er is niets gewijzigd.'),
+    N_('version: alleen de nieuwste versie (%(newest)s) kan worden goedgekeurd of gecorrigeerd. Er is niets gewijzigd.'),
+    N_('u heeft al om een gesprek gevraagd; dat verzoek loopt nog'),
+    N_('uw melding is afgesloten; u kunt geen gesprek meer aanvragen'),
+    N_('er is geen voorstel voor een gesprek om op te antwoorden'),
+    N_('het verslag is al goedgekeurd'),
+    # The reporter protocol's refusals (whistle.web.api, whistle.web.limits): the `error` of a
+    # JSON answer follows the melder's language (docs/protocol.md 10.1).
+    N_('Het verzoek is te groot.'),
+    N_('De bijlage is te groot.'),
+    N_('Uw browser heeft het rekenwerk voor deze melding niet (op tijd) gedaan. Uw melding is niet verstuurd; probeer het opnieuw.'),
     # The states of a case (whistle.domain.states), on the melder's case page.
     N_('Ontvangen'),
     N_('Ontvangst bevestigd'),
@@ -178,6 +205,11 @@ def translated(text):
     has it; anything else (a name, a regeling's own wording) as it is."""
     if not isinstance(text, str) or not text:
         return text
+    params = getattr(text, "params", None)  # a refusal worded with values (whistle.services.errors.Worded)
+    if params is not None:
+        if text.text not in KNOWN and text.text not in STAFF_KNOWN:
+            return text
+        return gettext(text.text, **{k: translated(v) for k, v in params.items()})
     return gettext(text) if text in KNOWN or text in STAFF_KNOWN else text
 
 

@@ -19,7 +19,7 @@ from whistle.services.staff.accounts import StaffPrincipal
 from whistle.services.staff.login import PendingLogin
 from whistle.web.context import attempt, commit_so_far, db, use_case
 from whistle.web.limits import Bucket, throttled
-from whistle.web import kept_form, notices
+from whistle.web import i18n, kept_form, notices
 from whistle.web.melder_words import translated
 from whistle.web.principals import StaffUser, decode_token, encode_token, staff_required
 
@@ -75,6 +75,8 @@ def pending_login(*, enrolled: bool):
 def _complete(principal: StaffPrincipal) -> None:
     session.clear()
     login_user(StaffUser(principal))
+    # The member's mails come in the language of the pages they log in with (docs/operations.md).
+    staff_login.remember_language(principal.staff, i18n.language(), i18n.STAFF_LANGUAGES)
 
 
 @bp.route("/login/tweede-stap", methods=["GET", "POST"])

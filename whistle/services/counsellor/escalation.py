@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from whistle.services.mail_language import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -35,6 +36,7 @@ from whistle.services.context import UseCase
 from whistle.services.errors import InvalidInput, NotFound
 from whistle.services.input import bounded_text, checked, listed, whole_number
 from whistle.services.lifecycle import transition
+from whistle.services.mail_language import in_language
 from whistle.services.organisations import regeling_of
 from whistle.services.staff.accounts import StaffPrincipal
 
@@ -214,27 +216,30 @@ def _entries(session: Session, case: Case, opened: counsellor.OpenedCase, form: 
 def _edited(form: Mapping[str, Any], name: str) -> str:
     """A field the counsellor may leave empty, as sent (perhaps redacted)."""
     return bounded_text(form.get(name), name, limit=MAX_FIELD_CHARS, what="De tekst", required=False,
-                        after=" Er is niets verstuurd.")
+                        after="Er is niets verstuurd.")
 
 
 # --- telling the recipients -------------------------------------------------------------------
 
-def notice_text(base_url: str) -> tuple[str, str]:
-    """A new dossier's notice: a link to the inbox, nothing about the case or the melder."""
+def notice_text(base_url: str, language: str | None = None) -> tuple[str, str]:
+    """A new dossier's notice in the member's language: a link to the inbox, nothing about the
+    case or the melder."""
     link = f"{base_url.rstrip('/')}/bg/"
-    return ("Er staat een dossier voor u klaar",
-            "Er staat een dossier van de vertrouwenspersoon voor u klaar.\n\n"
-            f"Bekijk het na het inloggen:\n{link}\n\n"
-            "Dit bericht bevat bewust niets over de inhoud van de melding of over de melder.\n")
+    with in_language(language):
+        return (gettext("Er staat een dossier voor u klaar"),
+                gettext("Er staat een dossier van de vertrouwenspersoon voor u klaar.") + "\n\n"
+                + gettext("Bekijk het na het inloggen:") + f"\n{link}\n\n"
+                + gettext("Dit bericht bevat bewust niets over de inhoud van de melding of over de melder.")
+                + "\n")
 
 
 def notify(uc: UseCase, recipients: list[Staff]) -> None:
-    """Mail each recipient the notice; raises whistle.infra.mail.MailError when the server fails.
-    Only the dossier's recipients are mailed: nobody else learns that a dossier exists."""
-    subject, body = notice_text(uc.settings.base_url)
+    """Mail each recipient the notice, in their own language; raises
+    whistle.infra.mail.MailError when the server fails. Only the dossier's recipients are
+    mailed: nobody else learns that a dossier exists."""
     with uc.mailer(timeout=10) as mailer:
         for member in recipients:
-            mailer.send(member.email, subject, body)
+            mailer.send(member.email, *notice_text(uc.settings.base_url, member.language))
 
 
 # --- what the counsellor's case page shows about the hand-over ---------------------------------
@@ -254,8 +259,9 @@ class Handover:
         if not decided:
             return ""
         d = decided[-1]
-        return (f"Het bevoegd gezag heeft over uw melding besloten: {d.decision_label.lower()}.\n\n"
-                f"{d.decision.get('motivation', '')}")
+        return (gettext("Het bevoegd gezag heeft over uw melding besloten: %(decision)s.",
+                        decision=gettext(d.decision_label).lower())
+                + f"\n\n{d.decision.get('motivation', '')}")
 
 
 def handover_view(session: Session, principal: StaffPrincipal, case: Case) -> Handover:

@@ -102,7 +102,7 @@ def request(uc: UseCase, ctx: ReporterContext, raw: Mapping[str, Any]) -> CaseMe
     kind = member(raw.get("kind"), "kind", MeetingKind, "soort gesprek")
     why = may_request_now(ctx.case, view(session, ctx.case))
     if why:
-        raise InvalidInput(f"kind: {why}. Er is niets gewijzigd.", field="kind")
+        raise InvalidInput("kind: %(why)s. Er is niets gewijzigd.", field="kind", params={"why": why})
     _note(uc, ctx, raw)
     days = regeling_of(ctx.case.organisation).meeting_proposal_days
     row = CaseMeeting(case_id=ctx.case.id, kind=kind, requested_on=today, due=proposal_due(today, days), proposals=0)
@@ -117,7 +117,7 @@ def _open_proposal(session: Session, ctx: ReporterContext) -> CaseMeeting:
     row = newest(session, ctx.case)
     why = may_answer(stage(row.proposed_on, row.confirmed_on) if row else None)
     if why:
-        raise InvalidInput(f"meeting: {why}. Er is niets gewijzigd.", field="meeting")
+        raise InvalidInput("meeting: %(why)s. Er is niets gewijzigd.", field="meeting", params={"why": why})
     return row
 
 

@@ -60,8 +60,11 @@ def _checked_row(session: Session, case: Case, raw: Mapping[str, Any]) -> tuple[
         raise InvalidInput("version: bij deze melding hoort geen verslag.", field="version")
     version = whole_number(raw.get("version"), "version", "version: geef het nummer van de versie.")
     why = may_answer(version, row.versions, row.approved_version)
+    if why and row.approved_version is None:  # only the newest version (whistle.domain.oral.may_answer)
+        raise InvalidInput("version: alleen de nieuwste versie (%(newest)s) kan worden goedgekeurd of gecorrigeerd. "
+                           "Er is niets gewijzigd.", field="version", params={"newest": row.versions})
     if why:
-        raise InvalidInput(f"version: {why}. Er is niets gewijzigd.", field="version")
+        raise InvalidInput("version: %(why)s. Er is niets gewijzigd.", field="version", params={"why": why})
     return row, version
 
 

@@ -18,6 +18,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from whistle.services.mail_language import gettext
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -36,6 +37,8 @@ from whistle.infra import job_runs
 from whistle.infra.sql import add_days
 from whistle.services.cases import due_of, overdue
 from whistle.services.counsellor import deadlines as deadline_overview
+from whistle.services.counsellor.deadlines import DeadlineOverview
+from whistle.services.mail_language import in_language
 from whistle.services.operations import follow_ups, procedure_reminders
 from whistle.services.errors import ServiceError
 from whistle.services.lifecycle import SCHEDULER, transition
@@ -83,17 +86,48 @@ _DEADLINES = (
 
 
 
-def reminder_text(ref: str, base_url: str, overview: str = "") -> tuple[str, str]:
-    """Subject and body of a reminder: the reference and a link, and the counsellor's deadline
-    overview (references, deadlines and dates), nothing else."""
+def reminder_text(ref: str, base_url: str, overview: DeadlineOverview | None = None,
+                  language: str | None = None) -> tuple[str, str]:
+    """Subject and body of a reminder in the counsellor's language: the reference and a link,
+    and the counsellor's deadline overview (references, deadlines and dates), nothing else."""
     base = base_url.rstrip("/")
-    link = f"{base}/vp/zaak/{ref}"
-    more = (f"Uw termijnen:\n{overview}\n\nAlle termijnen: {base}/vp/termijnen\n\n" if overview else "")
-    return (f"Zaak {ref} vraagt uw aandacht",
-            f"Zaak {ref} vraagt uw aandacht.\n\n"
-            f"Bekijk de zaak na het inloggen:\n{link}\n\n"
-            f"{more}"
-            "Dit bericht bevat bewust niets over de inhoud van de melding of over de melder.\n")
+    with in_language(language):
+        more = ""
+        if overview:
+            more = (gettext("Uw termijnen:") + f"\n{overview_lines(overview)}\n\n"
+                    + gettext("Alle termijnen: %(link)s", link=f"{base}/vp/termijnen") + "\n\n")
+        return (gettext("Zaak %(ref)s vraagt uw aandacht", ref=ref),
+                gettext("Zaak %(ref)s vraagt uw aandacht.", ref=ref) + "\n\n"
+                + gettext("Bekijk de zaak na het inloggen:") + f"\n{base}/vp/zaak/{ref}\n\n"
+                + more
+                + gettext("Dit bericht bevat bewust niets over de inhoud van de melding of over de melder.")
+                + "\n")
+
+
+def overview_lines(found: DeadlineOverview) -> str:
+    """The overview as plain lines in the mail's language: references and dates only (the
+    deadlines' names come from whistle.services.counsellor.deadlines, listed in
+    whistle.web.staff_words.mail)."""
+    lines = []
+    for title, items in found.groups():
+        if items:
+            lines.append(f"{gettext(title)}:")
+            lines += [f"- {i.ref}: {gettext(i.what).lower()} {i.due.strftime('%d-%m-%Y')} ({_when(i.days)})"
+                      for i in items]
+    return "\n".join(lines)
+
+
+def _when(days: int) -> str:
+    """The time left, in words (the mails' languages, Dutch and English, have one singular)."""
+    if days == -1:
+        return gettext("1 dag te laat")
+    if days < 0:
+        return gettext("%(num)s dagen te laat", num=-days)
+    if days == 0:
+        return gettext("vandaag")
+    if days == 1:
+        return gettext("morgen")
+    return gettext("over %(num)s dagen", num=days)
 
 
 BATCH = 200  # cases per transaction: short locks, few commits
@@ -207,6 +241,7 @@ class _Claim:
     previous: dict[str, date | None]
     recipients: list[str]  # e-mail addresses
     recipient_ids: list[int]  # the same members' ids
+    languages: list[str] = field(default_factory=list)  # the same members' languages
 
 
 def _remind(factory, settings: Settings, clock: Clock, mailer: Mailer, case_ids: list[int], window: int,
@@ -224,8 +259,8 @@ def _remind(factory, settings: Settings, clock: Clock, mailer: Mailer, case_ids:
     overviews = _overviews(factory, {i for c in claims for i in c.recipient_ids}, today)
     for claim in claims:
         try:
-            for staff_id, email in zip(claim.recipient_ids, claim.recipients):
-                subject, body = reminder_text(claim.ref, settings.base_url, overviews.get(staff_id, ""))
+            for staff_id, email, language in zip(claim.recipient_ids, claim.recipients, claim.languages):
+                subject, body = reminder_text(claim.ref, settings.base_url, overviews.get(staff_id), language)
                 mailer.send(email, subject, body)
                 report.reminded.append((claim.ref, email))
         except MailError as exc:
@@ -242,13 +277,13 @@ def _remind(factory, settings: Settings, clock: Clock, mailer: Mailer, case_ids:
                              recipients=len(claim.recipients))
 
 
-def _overviews(factory, staff_ids: set[int], today: date) -> dict[int, str]:
+def _overviews(factory, staff_ids: set[int], today: date) -> dict[int, DeadlineOverview]:
     """Each recipient's deadline overview for the mail; a reminder still goes without it."""
     if not staff_ids:
         return {}
     try:
         with transaction(factory) as s:
-            return {i: deadline_overview.mail_lines(deadline_overview.overview(s, i, today)) for i in staff_ids}
+            return {i: deadline_overview.overview(s, i, today) for i in staff_ids}
     except SQLAlchemyError as exc:
         log.warning("deadline watch: no overview for the reminder: %s", type(exc).__name__)
         return {}
@@ -279,14 +314,15 @@ def _claim_reminders(factory, case_ids: list[int], today: date, window: int) -> 
                 claims.append(_Claim(case.id, case.ref, case.organisation.slug, claimed, [], []))
         if claims:
             rows = s.execute(
-                select(CaseKey.case_id, Staff.id, Staff.email).join(Staff, CaseKey.staff_id == Staff.id)
+                select(CaseKey.case_id, Staff.id, Staff.email, Staff.language).join(Staff, CaseKey.staff_id == Staff.id)
                 .where(CaseKey.case_id.in_([c.case_id for c in claims]), Staff.role == StaffRole.COUNSELLOR,
                        Staff.active.is_(True))
                 .order_by(CaseKey.case_id, Staff.id))
             by_case = {c.case_id: c for c in claims}
-            for case_id, staff_id, email in rows:
+            for case_id, staff_id, email, language in rows:
                 by_case[case_id].recipients.append(email)
                 by_case[case_id].recipient_ids.append(staff_id)
+                by_case[case_id].languages.append(language)
     return claims
 
 

@@ -82,14 +82,13 @@ def remind(factory: sessionmaker[Session], settings: Settings, clock: Clock, mai
         if not claims:
             return []
         ref, org_slug = case.ref, case.organisation.slug
-        recipients = list(s.scalars(
-            select(Staff.email).join(CaseKey, CaseKey.staff_id == Staff.id)
+        recipients = list(s.execute(
+            select(Staff.email, Staff.language).join(CaseKey, CaseKey.staff_id == Staff.id)
             .where(CaseKey.case_id == case_id, Staff.role == StaffRole.COUNSELLOR, Staff.active.is_(True))
             .order_by(Staff.id)))
-    subject, body = reminder_text(ref, settings.base_url)
     try:
-        for email in recipients:
-            mailer.send(email, subject, body)
+        for email, language in recipients:  # each in the counsellor's own language
+            mailer.send(email, *reminder_text(ref, settings.base_url, language=language))
     except MailError:
         _give_back(factory, case_id, claims, today)
         raise

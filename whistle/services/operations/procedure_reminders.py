@@ -84,13 +84,13 @@ def remind(factory: sessionmaker[Session], settings: Settings, clock: Clock, mai
         case = s.get(Case, row.case_id)
         ref, org_slug = case.ref, case.organisation.slug
         recipients = list(s.execute(
-            select(Staff.id, Staff.email).join(CaseKey, CaseKey.staff_id == Staff.id)
+            select(Staff.id, Staff.email, Staff.language).join(CaseKey, CaseKey.staff_id == Staff.id)
             .where(CaseKey.case_id == case.id, Staff.role == StaffRole.COUNSELLOR, Staff.active.is_(True))
             .order_by(Staff.id)))
-        overviews = {i: deadline_overview.mail_lines(deadline_overview.overview(s, i, today)) for i, _e in recipients}
+        overviews = {i: deadline_overview.overview(s, i, today) for i, _e, _l in recipients}
     try:
-        for staff_id, email in recipients:
-            mailer.send(email, *reminder_text(ref, settings.base_url, overviews.get(staff_id, "")))
+        for staff_id, email, language in recipients:  # each in the counsellor's own language
+            mailer.send(email, *reminder_text(ref, settings.base_url, overviews.get(staff_id), language))
     except MailError:
         with transaction(factory) as s:
             s.execute(update(term.table).where(term.key == key, term.table.reminded_on == today)

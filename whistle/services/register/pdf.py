@@ -1,11 +1,14 @@
 """PDFs with fpdf2 (pure Python, no system libraries; docs/dependencies.md): the annual report
 with its bar charts drawn as rectangles, the case for the vertrouwenspersoon and the dossier for
-the bevoegd gezag. Every page carries who made it and the date in its footer."""
+the bevoegd gezag. Every page carries who made it and the date in its footer. The words are in
+the language of the page that asked for the document (gettext in its request; Dutch from the
+CLI); the indicators' titles and labels are listed in whistle.web.staff_words.mail."""
 from __future__ import annotations
 
 from datetime import date
 from typing import Iterable
 
+from flask_babel import gettext
 from fpdf import FPDF
 
 from whistle.domain.indicators import AnnualFigures, Breakdown
@@ -19,7 +22,8 @@ def _latin1(text: object) -> str:
 class _Document(FPDF):
     def __init__(self, title: str, made_by: str, made_on: date) -> None:
         super().__init__(format="A4")
-        self._mark = _latin1(f"{title} - gemaakt door {made_by} op {made_on.strftime('%d-%m-%Y')}")
+        self._mark = _latin1(gettext("%(title)s - gemaakt door %(who)s op %(date)s", title=title, who=made_by,
+                                     date=made_on.strftime("%d-%m-%Y")))
         self.set_title(_latin1(title))
         self.set_auto_page_break(True, margin=18)
         self.add_page()
@@ -27,7 +31,7 @@ class _Document(FPDF):
     def footer(self) -> None:
         self.set_y(-13)
         self.set_font("Helvetica", size=8)
-        self.cell(0, 6, self._mark + f" - pagina {self.page_no()}", align="C")
+        self.cell(0, 6, self._mark + " - " + _latin1(gettext("pagina %(num)s", num=self.page_no())), align="C")
 
     def heading(self, text: str, size: int = 14) -> None:
         self.set_font("Helvetica", "B", size)
@@ -40,12 +44,12 @@ class _Document(FPDF):
 
     def bars(self, b: Breakdown) -> None:
         """A horizontal bar chart: a suppressed cell gets no bar, only "< 5"."""
-        self.heading(b.title, 11)
+        self.heading(gettext(b.title), 11)
         top = max((c.value for _l, c in b.rows if not c.hidden), default=0) or 1
         for label, cell in b.rows:
             y = self.get_y()
             self.set_xy(self.l_margin, y)
-            self.cell(75, 6, _latin1(label))
+            self.cell(75, 6, _latin1(gettext(label)))
             width = 0 if cell.hidden else 80 * cell.value / top
             if width:
                 self.set_fill_color(31, 95, 139)
@@ -60,10 +64,10 @@ class _Document(FPDF):
 
 def annual_pdf(title: str, figures: AnnualFigures, previous: AnnualFigures, report_to: str | None,
                made_by: str, made_on: date) -> bytes:
-    doc = _Document(f"Jaarverslag meldingen {figures.year}", made_by, made_on)
-    doc.heading(f"Jaarverslag meldingen {figures.year}: {title}", 16)
+    doc = _Document(gettext("Jaarverslag meldingen %(year)s", year=figures.year), made_by, made_on)
+    doc.heading(gettext("Jaarverslag meldingen %(year)s: %(title)s", year=figures.year, title=title), 16)
     if report_to:
-        doc.line_of(f"Voor: {report_to}")
+        doc.line_of(gettext("Voor: %(office)s", office=gettext(report_to)))
     for line in summary_lines(figures, previous):
         doc.line_of(line)
     doc.ln(3)
@@ -75,13 +79,16 @@ def annual_pdf(title: str, figures: AnnualFigures, previous: AnnualFigures, repo
 def summary_lines(figures: AnnualFigures, previous: AnnualFigures) -> list[str]:
     a, f = figures.acknowledged, figures.feedback
     return [
-        f"Meldingen in {figures.year}: {figures.total} (in {previous.year}: {previous.total})",
-        f"Ontvangst bevestigd binnen 7 dagen: {a.in_time} van {a.counted} ({a.share}); "
-        f"te laat: {a.late}; mediaan {a.median_days} dagen",
-        f"Terugkoppeling binnen de termijn: {f.in_time} van {f.counted} ({f.share}); "
-        f"te laat: {f.late}; mediaan {f.median_days} dagen; termijn verlengd: {figures.extensions}",
-        "Benadeling na een melding: wordt nog niet vastgelegd.",
-        "Aantallen onder 5 staan er als \"< 5\", zodat niemand een melder kan herkennen.",
+        gettext("Meldingen in %(year)s: %(total)s (in %(previous_year)s: %(previous_total)s)",
+                year=figures.year, total=figures.total, previous_year=previous.year, previous_total=previous.total),
+        gettext("Ontvangst bevestigd binnen 7 dagen: %(in_time)s van %(counted)s (%(share)s); te laat: %(late)s; "
+                "mediaan %(median)s dagen", in_time=a.in_time, counted=a.counted, share=a.share, late=a.late,
+                median=a.median_days),
+        gettext("Terugkoppeling binnen de termijn: %(in_time)s van %(counted)s (%(share)s); te laat: %(late)s; "
+                "mediaan %(median)s dagen; termijn verlengd: %(extended)s", in_time=f.in_time, counted=f.counted,
+                share=f.share, late=f.late, median=f.median_days, extended=figures.extensions),
+        gettext("Benadeling na een melding: wordt nog niet vastgelegd."),
+        gettext("Aantallen onder 5 staan er als \"< 5\", zodat niemand een melder kan herkennen."),
     ]
 
 

@@ -66,3 +66,10 @@ def enrol(uc: UseCase, login: PendingLogin, code: str) -> Enrolled:
     """The first code from the app confirms the enrolment and completes the login."""
     codes = second_factor.confirm_enrolment(uc, login.member, code)
     return Enrolled(accounts.pass_second_factor(uc, login.token), codes)
+
+
+def remember_language(member: Staff, language: str, offered: tuple[str, ...]) -> None:
+    """At a completed login: the member's mails are written in the language of their pages
+    (whistle.services.mail_language), when it is one of the staff's languages."""
+    if language in offered and member.language != language:
+        member.language = language
