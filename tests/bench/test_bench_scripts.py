@@ -22,6 +22,7 @@ def run_bench(script: str, database_url: str) -> str:
     return done.stdout
 
 
+@pytest.mark.slow  # the HTTP and crypto path, the same on both databases: run once
 def test_submissions_bench_submits_through_api_and_form(database_url):
     out = run_bench("submissions.py", database_url)
     for row in ("v1 API, keys prepared beforehand", "v1 API end to end", "no-JS form, POST only",
@@ -29,6 +30,7 @@ def test_submissions_bench_submits_through_api_and_form(database_url):
         assert row in out, out
 
 
+@pytest.mark.slow  # the HTTP and crypto path, the same on both databases: run once
 def test_attachments_bench_round_trips_a_file_with_its_hash(database_url):
     out = run_bench("attachments.py", database_url)
     for row in ("upload (melder, no-JS form)", "download (melder)", "download (vertrouwenspersoon)",

@@ -51,13 +51,16 @@ def test_the_browser_language_is_the_default_and_dutch_the_fallback(client, deve
     assert HEADING["tr"] in chosen.get_data(as_text=True)
 
 
-def test_staff_pages_stay_dutch_until_their_catalogue_is_complete(client, deventer):
-    """A staff page half in English is worse than one in Dutch: until every staff text is
-    translated, neither ?taal=en nor an English browser changes a staff page."""
+def test_staff_pages_come_in_dutch_and_english_only(client, deventer):
+    """The staff's pages speak Dutch and English: ?taal=en or an English browser gives English,
+    a melder's language the staff pages do not have (Polish) gives Dutch, and the switcher on a
+    staff page offers only Dutch and English."""
     for answer in (client.get("/vp/login?taal=en"), client.get("/vp/login", headers={"Accept-Language": "en"})):
         page = answer.get_data(as_text=True)
-        assert '<html lang="nl"' in page and "Veilig en vertrouwelijk melden" in page
-        assert "Report safely" not in page and 'hreflang="en"' not in page
+        assert '<html lang="en"' in page and "Passphrase" in page and "Wachtwoordzin" not in page
+    page = client.get("/vp/login?taal=pl").get_data(as_text=True)
+    assert '<html lang="nl"' in page and "Wachtwoordzin" in page
+    assert 'hreflang="en"' in page and 'hreflang="pl"' not in page and 'hreflang="ar"' not in page
 
 
 def test_the_switcher_names_each_language_in_itself(client, deventer):

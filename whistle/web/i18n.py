@@ -4,7 +4,7 @@ The reader chooses it with `?taal=xx`, which every link and form on the pages th
 (url_defaults below): no cookie and nothing stored, so a choice of language never marks a
 melder. Without a choice the browser's Accept-Language picks among the languages of the page's
 actor, and Dutch is the default. The melder's pages come in five languages (Arabic right to
-left); the staff's pages in Dutch (English once all of their texts are translated)."""
+left); the staff's pages in Dutch and English."""
 from __future__ import annotations
 
 from functools import cache
@@ -20,9 +20,9 @@ DEFAULT = "nl"
 # Each language named in itself, as the switcher shows it.
 NAMES = {"nl": "Nederlands", "en": "English", "pl": "Polski", "tr": "Türkçe", "ar": "العربية"}
 MELDER_LANGUAGES = ("nl", "en", "pl", "tr", "ar")
-# The staff's pages stay Dutch until their whole catalogue is translated (issue 16): a page half
-# in English is harder to work with than one in Dutch. Add "en" here when it is.
-STAFF_LANGUAGES = ("nl",)
+# The staff's pages: Dutch and English (tests/i18n/test_staff_catalogue.py keeps every staff
+# text translated into English).
+STAFF_LANGUAGES = ("nl", "en")
 RIGHT_TO_LEFT = frozenset({"ar"})
 # The blueprints a melder reads, the reporter protocol's JSON included (its `error` texts);
 # every other page is read by staff.
