@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from whistle.domain.errors import DomainError
+from whistle.domain.worded import Worded
 
 DEFAULT_REACTION_TERM_DAYS = 10
 MIN_REACTION_TERM_DAYS = 1
@@ -129,10 +130,11 @@ def check_ground(raw: object) -> LegalGround:
 def check_reason(raw: object, field: str = "reason", what: str = "De motivering") -> str:
     text = raw.strip() if isinstance(raw, str) else ""
     if not text:
-        raise DisclosureRefused(field, f"{what} ontbreekt: schrijf op waarom, met de vordering of "
-                                "beslissing waar het om gaat.")
+        raise DisclosureRefused(field, Worded("%(what)s ontbreekt: schrijf op waarom, met de vordering of "
+                                              "beslissing waar het om gaat.", what=what))
     if len(text) > MAX_REASON_CHARS:
-        raise DisclosureRefused(field, f"{what} is te lang (ten hoogste {MAX_REASON_CHARS} tekens).")
+        raise DisclosureRefused(field, Worded("%(what)s is te lang (ten hoogste %(limit)s tekens).",
+                                              what=what, limit=MAX_REASON_CHARS))
     return text
 
 
@@ -151,7 +153,8 @@ def check_new_request(open_requests: int, has_identity: bool) -> None:
 def check_decider(d: Disclosure, decider: int) -> None:
     """Four eyes: a second vertrouwenspersoon decides, never the one who asked."""
     if d.state is not DisclosureState.REQUESTED:
-        raise DisclosureRefused("state", f"Over dit verzoek is al besloten ({d.state.label.lower()}).")
+        raise DisclosureRefused("state", Worded("Over dit verzoek is al besloten (%(state)s).",
+                                                state=d.state.label.lower()))
     if d.requested_by is not None and decider == d.requested_by:
         raise DisclosureRefused("decision", "U vroeg dit zelf aan: een tweede vertrouwenspersoon moet "
                                 "besluiten (vier ogen). Er is niets besloten.")
@@ -205,18 +208,20 @@ def check_disclose(d: Disclosure, today: date) -> DisclosureState:
     if d.state is DisclosureState.APPROVED and d.notice_withheld:
         return DisclosureState.DISCLOSED  # telling the melder would jeopardise the investigation
     if d.state is not DisclosureState.NOTIFIED:
-        raise DisclosureRefused("state", "Bekendmaken kan alleen na een toegestaan verzoek waarover de "
-                                f"melder is ingelicht (nu: {d.state.label.lower()}).")
+        raise DisclosureRefused("state", Worded("Bekendmaken kan alleen na een toegestaan verzoek waarover de "
+                                                "melder is ingelicht (nu: %(state)s).", state=d.state.label.lower()))
     first = first_disclosure_day(d)
     if first is not None and today < first:
-        raise DisclosureRefused("term", f"De melder heeft tot en met {d.react_until:%d-%m-%Y} om te reageren; "
-                                f"bekendmaken kan vanaf {first:%d-%m-%Y}. Er is niets bekendgemaakt.")
+        raise DisclosureRefused("term", Worded("De melder heeft tot en met %(until)s om te reageren; bekendmaken "
+                                               "kan vanaf %(first)s. Er is niets bekendgemaakt.",
+                                               until=f"{d.react_until:%d-%m-%Y}", first=f"{first:%d-%m-%Y}"))
     return DisclosureState.DISCLOSED
 
 
 def check_withdraw(d: Disclosure) -> DisclosureState:
     if d.state not in OPEN_STATES:
-        raise DisclosureRefused("state", f"Dit verzoek kan niet meer worden ingetrokken ({d.state.label.lower()}).")
+        raise DisclosureRefused("state", Worded("Dit verzoek kan niet meer worden ingetrokken (%(state)s).",
+                                                state=d.state.label.lower()))
     return DisclosureState.WITHDRAWN
 
 

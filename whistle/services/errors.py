@@ -2,17 +2,7 @@
 from __future__ import annotations
 
 
-class Worded(str):
-    """A refusal's Dutch text with its named placeholders filled in, that still knows the text
-    and the values: the web says it in the reader's language (gettext(text, **params), in
-    whistle.web.melder_words.translated), and everything else reads the Dutch string."""
-    text: str
-    params: dict
-
-    def __new__(cls, text: str, **params) -> "Worded":
-        made = super().__new__(cls, text % params)
-        made.text, made.params = text, params
-        return made
+from whistle.domain.worded import Worded  # noqa: F401  (services raise with it)
 
 
 class ServiceError(Exception):
@@ -34,8 +24,8 @@ class StepRefused(InvalidInput):
     """The lifecycle's transition table refused a step (field `event`); `guard` names the
     guard that refused, or is None when the step does not exist here or not for this actor."""
 
-    def __init__(self, message: str, *, guard: str | None = None) -> None:
-        super().__init__(message, field="event")
+    def __init__(self, message: str, *, guard: str | None = None, params: dict | None = None) -> None:
+        super().__init__(message, field="event", params=params)
         self.guard = guard
 
 

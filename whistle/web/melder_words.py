@@ -209,11 +209,23 @@ def translated(text):
     if params is not None:
         if text.text not in KNOWN and text.text not in STAFF_KNOWN:
             return text
-        return gettext(text.text, **{k: translated(v) for k, v in params.items()})
+        return gettext(text.text, **{k: _mid_sentence(v) for k, v in params.items()})
     return gettext(text) if text in KNOWN or text in STAFF_KNOWN else text
 
 
 KNOWN = frozenset(TEXTS)
+
+
+def _mid_sentence(value):
+    """A value put into a worded refusal, in the page's language: a listed text as it is
+    (translated), or a label written in lower case in the middle of a sentence ("(geweigerd)")
+    translated from its capitalised form and lowered again."""
+    if isinstance(value, str) and value and value not in KNOWN and value not in STAFF_KNOWN:
+        capital = value[:1].upper() + value[1:]
+        if capital in KNOWN or capital in STAFF_KNOWN:
+            said = gettext(capital)
+            return said[:1].lower() + said[1:]
+    return translated(value)
 
 
 def category_text(category, name: str = "label") -> str:

@@ -34,6 +34,9 @@ from whistle.domain.states import awaiting, awaits_acknowledgement
 from whistle.models import AuditEvent, Case, CaseKey, CaseSeen, Record, Staff
 from whistle.services.errors import Forbidden, InvalidInput
 
+# Refusals worded with the number of pages (the page translates them).
+NO_SUCH_PAGE_ONE = "Die pagina bestaat niet; er is %(pages)s pagina."
+NO_SUCH_PAGE = "Die pagina bestaat niet; er zijn %(pages)s pagina’s."
 PAGE_SIZE = 50
 COUNT_CAP = 1_000  # a filtered list is counted up to here, or to its page ("meer dan 1000")
 REF_IDS = 500  # a search by reference that matches up to this many cases looks them up by id
@@ -282,9 +285,9 @@ def page(session: Session, staff: Staff, regeling: Regeling, filters: Filters, t
         total, capped = count_mine, False
     pages = None if capped else max(1, math.ceil(total / PAGE_SIZE))
     if not cases and filters.page > 1:
-        raise InvalidInput(f"Die pagina bestaat niet; er {'is' if pages == 1 else 'zijn'} {pages} "
-                           f"{'pagina' if pages == 1 else 'pagina’s'}." if pages else "Die pagina bestaat niet.",
-                           field="pagina")
+        if not pages:
+            raise InvalidInput("Die pagina bestaat niet.", field="pagina")
+        raise InvalidInput(NO_SUCH_PAGE_ONE if pages == 1 else NO_SUCH_PAGE, field="pagina", params={"pages": pages})
 
     wrote_last = _melder_wrote_last(session, [c.id for c in cases])
     news = _news(session, staff, cases)

@@ -35,7 +35,7 @@ def propose(uc: UseCase, principal: StaffPrincipal, ref: str, form: Mapping[str,
     row = newest(session, case)
     why = may_propose(stage(row.proposed_on, row.confirmed_on) if row else None)
     if why:
-        raise InvalidInput(f"proposal: {why}. Er is niets gewijzigd.", field="proposal")
+        raise InvalidInput("proposal: %(why)s. Er is niets gewijzigd.", field="proposal", params={"why": why})
     text = bounded_text(form.get("proposal"), "proposal", limit=MAX_MESSAGE_CHARS, what="Het voorstel",
                         missing="Schrijf wanneer en waar (of op welk nummer) het gesprek kan plaatsvinden.")
     row.proposals += 1

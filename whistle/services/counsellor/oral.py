@@ -91,7 +91,7 @@ def revise(uc: UseCase, principal: StaffPrincipal, ref: str, form: Mapping[str, 
         raise InvalidInput("minutes: deze zaak is geen mondelinge melding.", field="minutes")
     why = may_revise(row.approved_version)
     if why:
-        raise InvalidInput(f"minutes: {why}. Er is niets gewijzigd.", field="minutes")
+        raise InvalidInput("minutes: %(why)s. Er is niets gewijzigd.", field="minutes", params={"why": why})
     text = _minutes_text(form.get("minutes"))
     row.versions += 1
     _seal(session, case, key, today, {"text": text, "purpose": MINUTES, "version": row.versions})

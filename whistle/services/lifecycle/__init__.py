@@ -136,10 +136,19 @@ _GUARD_WHY = {
 
 
 def _refusal(exc: TransitionNotAllowed, event: Event, state: State) -> StepRefused:
-    why = f"{_GUARD_WHY[exc.guard]}; " if exc.guard in _GUARD_WHY else ""
-    return StepRefused(
-        f"event: de stap '{event_label(event)}' ({event.value}) is niet mogelijk in de status "
-        f"'{state.label}': {why}{exc.reason}. Er is niets gewijzigd.", guard=getattr(exc.guard, "name", None))
+    # Worded: the page says it in the reader's language, with the step's and the state's labels
+    # in it; `reason` is the lifecycle's own (English) words for developers.
+    params = {"step": event_label(event), "event": event.value, "state": state.label, "reason": exc.reason}
+    guard = getattr(exc.guard, "name", None)
+    if exc.guard in _GUARD_WHY:
+        return StepRefused(STEP_REFUSED_BECAUSE, guard=guard, params={**params, "why": _GUARD_WHY[exc.guard]})
+    return StepRefused(STEP_REFUSED, guard=guard, params=params)
+
+
+STEP_REFUSED = ("event: de stap '%(step)s' (%(event)s) is niet mogelijk in de status '%(state)s': "
+                "%(reason)s. Er is niets gewijzigd.")
+STEP_REFUSED_BECAUSE = ("event: de stap '%(step)s' (%(event)s) is niet mogelijk in de status '%(state)s': "
+                        "%(why)s; %(reason)s. Er is niets gewijzigd.")
 
 
 def _claim(session: Session, case: Case, before: State, after: State, given: Given) -> None:

@@ -104,7 +104,8 @@ def _checked(compute):
     try:
         return compute()
     except DeadlineError as exc:
-        raise InvalidInput(f"{exc.field}: {exc.message}. Er is niets gewijzigd.", field=exc.field) from None
+        raise InvalidInput("%(field)s: %(why)s. Er is niets gewijzigd.", field=exc.field,
+                           params={"field": exc.field, "why": exc.message}) from None
 
 
 def complain(step: "Step", given: Lodged) -> None:

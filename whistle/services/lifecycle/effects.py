@@ -258,7 +258,8 @@ def _validate_extension(step: Step, given: Extension) -> None:
     try:
         extend(deadlines_of(step.case), given.until, given.reason, step.today)
     except DeadlineError as exc:
-        raise InvalidInput(f"{exc.field}: {exc.message}. Er is niets gewijzigd.", field=exc.field) from None
+        raise InvalidInput("%(field)s: %(why)s. Er is niets gewijzigd.", field=exc.field,
+                           params={"field": exc.field, "why": exc.message}) from None
 
 
 def _extend(step: Step, given: Extension) -> None:

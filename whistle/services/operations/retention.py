@@ -147,7 +147,8 @@ def extend(uc: UseCase, principal: StaffPrincipal, ref: str, until: Any, reason:
     try:
         check_extension(current, new_until, today)
     except DeadlineError as exc:
-        raise InvalidInput(f"{exc.field}: {exc.message}. Er is niets gewijzigd.", field=exc.field) from None
+        raise InvalidInput("%(field)s: %(why)s. Er is niets gewijzigd.", field=exc.field,
+                           params={"field": exc.field, "why": exc.message}) from None
     previous = case.retain_until
     # Compare-and-set: two extensions racing must not silently overwrite each other, and a
     # case the purge deleted meanwhile matches no row.

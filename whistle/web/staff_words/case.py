@@ -153,4 +153,25 @@ TEXTS: tuple[str, ...] = (
     N_('erkenning ingetrokken'),
     N_('account uitgeschakeld'),
     N_('account weer ingeschakeld'),
+    # Refusals worded with values (whistle.domain.worded.Worded): the texts, and the words put in them.
+    N_("event: de stap '%(step)s' (%(event)s) is niet mogelijk in de status '%(state)s': "
+       "%(reason)s. Er is niets gewijzigd."),
+    N_("event: de stap '%(step)s' (%(event)s) is niet mogelijk in de status '%(state)s': "
+       "%(why)s; %(reason)s. Er is niets gewijzigd."),
+    N_('Die pagina bestaat niet; er is %(pages)s pagina.'),
+    N_('Die pagina bestaat niet; er zijn %(pages)s pagina’s.'),
+    N_('proposal: %(why)s. Er is niets gewijzigd.'),
+    N_('minutes: %(why)s. Er is niets gewijzigd.'),
+    N_('%(field)s: %(why)s. Er is niets gewijzigd.'),
+    N_('er is geen verzoek om een gesprek dat op een voorstel wacht'),
+    N_('u heeft al een voorstel gedaan; de melder heeft nog niet geantwoord'),
+    N_('de melder heeft het verslag al goedgekeurd'),
+    N_('%(what)s ontbreekt: schrijf op waarom, met de vordering of beslissing waar het om gaat.'),
+    N_('%(what)s is te lang (ten hoogste %(limit)s tekens).'),
+    N_('Over dit verzoek is al besloten (%(state)s).'),
+    N_('Bekendmaken kan alleen na een toegestaan verzoek waarover de melder is ingelicht (nu: %(state)s).'),
+    N_('De melder heeft tot en met %(until)s om te reageren; bekendmaken kan vanaf %(first)s. Er is niets bekendgemaakt.'),
+    N_('Dit verzoek kan niet meer worden ingetrokken (%(state)s).'),
+    N_('De motivering'),
+    N_('De reden'),
 )
