@@ -105,12 +105,3 @@ def _procedure_items(session: Session, staff_id: int, today: date, horizon: date
     return ([DueItem(ref, LABELS["complaint"], due, (due - today).days) for ref, due in complaints]
             + [DueItem(ref, LABELS["meeting"], due, (due - today).days) for ref, due in meetings])
 
-
-def mail_lines(found: DeadlineOverview) -> str:
-    """The overview as plain lines for a mail: references and dates only."""
-    lines = []
-    for title, items in found.groups():
-        if items:
-            lines.append(f"{title}:")
-            lines += [f"- {i.ref}: {i.what.lower()} {i.due.strftime('%d-%m-%Y')} ({i.when()})" for i in items]
-    return "\n".join(lines)
