@@ -14,10 +14,16 @@ from alembic import command
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, make_url
 
+try:
+    from psycopg import Error as DBAPIError_
+except ImportError:  # an installation on SQLite alone
+    class DBAPIError_(Exception):  # type: ignore[no-redef]
+        """Never raised: without psycopg there is no PostgreSQL to copy into."""
+
 from whistle.infra import migrate
 from whistle.infra.attachments import fsync_dir
 from whistle.infra.db import make_engine
-from whistle.services.operations.backup.codec import BackupError
+from whistle.services.operations.backup.codec import BackupError, copy_statement
 from whistle.settings import Settings
 
 
@@ -91,6 +97,15 @@ class Staging:
         except BaseException:
             self.abort()
             raise
+
+    @property
+    def postgresql(self) -> bool:
+        return self.sqlite_target is None
+
+    def copy_in(self, table: str, columns: list[str]) -> "CopyIn":
+        """`COPY table (columns) FROM STDIN` in the staging transaction (PostgreSQL); the names
+        are checked against the schema by the caller."""
+        return CopyIn(self.conn, table, columns)
 
     def begin_image(self) -> BinaryIO:
         """Give up the staging database for a SQLite image the caller writes into its place
@@ -172,6 +187,45 @@ class Staging:
             if self.sqlite_staging is not None:
                 for suffix in ("", "-wal", "-shm", "-journal"):
                     Path(str(self.sqlite_staging) + suffix).unlink(missing_ok=True)
+
+
+class CopyIn:
+    """One table filled from PostgreSQL's COPY text as its pieces arrive; a piece may end anywhere
+    in a row. Malformed text (only possible in a file made with the passphrase) is refused as a
+    BackupError, and the staging transaction is rolled back by the caller."""
+
+    def __init__(self, conn: Connection, table: str, columns: list[str]) -> None:
+        self.table = table
+        self._cursor = conn.connection.driver_connection.cursor()
+        self._context = self._cursor.copy(copy_statement(table, columns, "FROM STDIN"))
+        self._copy = self._context.__enter__()
+
+    def write(self, chunk) -> None:
+        try:
+            self._copy.write(chunk)
+        except DBAPIError_ as exc:
+            self.abort()
+            raise BackupError(f"the backup holds malformed rows of table {self.table}: {exc.sqlstate}") from None
+
+    def close(self) -> int:
+        """End the COPY; the number of rows it wrote."""
+        try:
+            self._context.__exit__(None, None, None)
+        except DBAPIError_ as exc:
+            raise BackupError(f"the backup holds malformed rows of table {self.table}: {exc.sqlstate}") from None
+        finally:
+            self._context = None
+        rows = self._cursor.rowcount
+        self._cursor.close()
+        return rows
+
+    def abort(self) -> None:
+        if self._context is not None:
+            context, self._context = self._context, None
+            try:
+                context.__exit__(BackupError, BackupError("aborted"), None)
+            except Exception:  # noqa: BLE001 # nosec B110  # already failing; the transaction is rolled back
+                pass
 
 
 def _checkpoint(path: Path) -> None:
