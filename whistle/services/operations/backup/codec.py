@@ -22,7 +22,11 @@ SKIPPED_TABLES = frozenset({"alembic_version", "reporter_challenges", "reporter_
 BATCH_BYTES = 1024 * 1024
 FILE_CHUNK = 1024 * 1024
 IMAGE_CHUNK = 1024 * 1024  # the pages of a SQLite image in one D message
-COPY_CHUNK = 1024 * 1024  # PostgreSQL's COPY text in one D message
+COPY_CHUNK = 1024 * 1024  # PostgreSQL's COPY stream in one D message (or a little more: whole rows)
+# PostgreSQL's binary COPY: per column the type's own send/receive form, the one the binary wire
+# protocol uses, so stable across versions for the types the schema has (integer, bigint,
+# boolean, date, timestamp, varchar, text, bytea); bytea travels as is, not as hex text.
+COPY_FORMAT = "binary"
 MAX_BODY = 1 << 40
 ATTACHMENT_ID = re.compile(r"^[0-9a-f]{32}$")
 KINDS = {b"M", b"T", b"R", b"C", b"I", b"F", b"D", b"E"}
@@ -98,5 +102,6 @@ def quote_name(name: str) -> str:
 
 
 def copy_statement(table: str, columns: list[str], direction: str) -> str:
-    """`COPY "table" ("a", "b") TO STDOUT` or `... FROM STDIN`, in PostgreSQL's text format."""
-    return f"COPY {quote_name(table)} ({', '.join(quote_name(c) for c in columns)}) {direction}"
+    """`COPY "table" ("a", "b") TO STDOUT` or `... FROM STDIN`, in the binary format."""
+    return (f"COPY {quote_name(table)} ({', '.join(quote_name(c) for c in columns)}) {direction} "
+            f"(FORMAT {COPY_FORMAT})")

@@ -22,7 +22,7 @@ from whistle.infra import migrate
 from whistle.infra.attachments import fsync_dir
 from whistle.infra.db import make_engine
 from whistle.services.operations.backup.codec import (
-    BATCH_BYTES, COPY_CHUNK, FILE_CHUNK, FORMAT, IMAGE_CHUNK, SKIPPED_TABLES, BackupError, BackupSummary, check_passphrase,
+    BATCH_BYTES, COPY_CHUNK, COPY_FORMAT, FILE_CHUNK, FORMAT, IMAGE_CHUNK, SKIPPED_TABLES, BackupError, BackupSummary, check_passphrase,
     column_codec, copy_statement, encode_value, message,
 )
 from whistle.settings import Settings
@@ -111,7 +111,7 @@ def _write(settings: Settings, fh: BinaryIO, passphrase: str, params: crypto.Kdf
             manifest = {"format": FORMAT, "revision": revision, "created_on": today.isoformat(),
                         "dialect": conn.dialect.name}
             if copy:
-                manifest["copy"] = "text"
+                manifest["copy"] = COPY_FORMAT
             writer.write(message(b"M", manifest))
             meta = MetaData()
             meta.reflect(bind=conn)
@@ -155,33 +155,33 @@ def _write_rows(conn: Connection, table, writer: crypto.BackupWriter, attachment
 
 
 def _copy_table(conn: Connection, table, writer: crypto.BackupWriter) -> int:
-    """One PostgreSQL table as C, then its `COPY ... TO STDOUT` text stream in D chunks (cut
-    anywhere: COPY FROM takes them back in any pieces); its row count. The COPY runs on the
-    snapshot's own connection, so inside its transaction."""
+    """One PostgreSQL table as C, then its `COPY ... TO STDOUT (FORMAT binary)` stream in D
+    messages (cut anywhere: COPY FROM takes it back in any pieces); its row count. The COPY
+    runs on the snapshot's own connection, so inside its transaction."""
     names = [c.name for c in table.columns]
     writer.write(message(b"C", {"table": table.name, "columns": names}))
-    statement = copy_statement(table.name, names, "TO STDOUT")
-    buffer = bytearray(1 + COPY_CHUNK)
-    buffer[0:1] = b"D"
-    view = memoryview(buffer)
-    end = len(buffer)
-    filled = 1
+    buffer = bytearray(b"D")
     with conn.connection.driver_connection.cursor() as cursor:
-        with cursor.copy(statement) as stream:
-            for data in stream:  # one row at a time, as libpq hands them over
-                at, size = 0, len(data)
-                while at < size:
-                    take = min(size - at, end - filled)
-                    view[filled:filled + take] = data[at:at + take]
-                    filled += take
-                    at += take
-                    if filled == end:
-                        writer.write(view)
-                        filled = 1
+        with cursor.copy(copy_statement(table.name, names, "TO STDOUT")) as stream:
+            for data in stream:  # a row at a time, as libpq hands them over
+                buffer += data
+                if len(buffer) > COPY_CHUNK:
+                    _write_pieces(writer, buffer)
+                    del buffer[1:]
         count = cursor.rowcount
-    if filled > 1:
-        writer.write(view[:filled])
+    if len(buffer) > 1:
+        _write_pieces(writer, buffer)
     return count
+
+
+def _write_pieces(writer: crypto.BackupWriter, buffer: bytearray) -> None:
+    """A D message; one row longer than a few MiB is cut into pieces of COPY_CHUNK."""
+    if len(buffer) <= 4 * COPY_CHUNK:
+        writer.write(buffer)
+        return
+    view = memoryview(buffer)
+    for at in range(1, len(buffer), COPY_CHUNK):
+        writer.write(b"D" + view[at:at + COPY_CHUNK])
 
 
 def _sqlite_file(settings: Settings) -> Path | None:

@@ -16,7 +16,7 @@ import crypto
 from crypto.backup import BackgroundWriter
 from whistle.infra import migrate
 from whistle.services.operations.backup.codec import (
-    ATTACHMENT_ID, FILE_CHUNK, KINDS, MAX_BODY, READABLE_FORMATS, SKIPPED_TABLES, BackupError, BackupSummary,
+    ATTACHMENT_ID, COPY_FORMAT, FILE_CHUNK, KINDS, MAX_BODY, READABLE_FORMATS, SKIPPED_TABLES, BackupError, BackupSummary,
     decode_value,
 )
 from whistle.services.operations.backup.staging import Staging, check_empty_target
@@ -43,6 +43,7 @@ class Restorer:
         self.body_id = ""
         self.body_left = 0
         self.phase = "start"
+        self.at_head = False
 
     def apply(self, message: bytearray) -> None:
         """One message; a D message's payload may be kept (handed to the body's writer): the
@@ -73,7 +74,11 @@ class Restorer:
                               f"{', '.join(str(f) for f in sorted(READABLE_FORMATS))}")
         revision = body.get("revision")
         try:
-            ScriptDirectory.from_config(migrate.alembic_config()).get_revision(revision)
+            script = ScriptDirectory.from_config(migrate.alembic_config())
+            script.get_revision(revision)
+            # A backup of the latest schema needs no upgrade after it (Alembic would load every
+            # migration script again only to find that out).
+            self.at_head = script.get_heads() == [revision]
         except CommandError:
             raise BackupError(f"the backup is of schema revision {revision!r}, which this Whistle "
                               "does not know: restore with the version that made it") from None
@@ -82,7 +87,7 @@ class Restorer:
             self.phase = "image"  # the SQLite file follows; its schema comes with it
             return
         if "copy" in body:
-            if body["copy"] != "text":
+            if body["copy"] != COPY_FORMAT:
                 raise BackupError(f"unknown kind of table stream {body['copy']!r} in the backup")
             if not self.staging.postgresql:
                 raise BackupError("this backup holds PostgreSQL's own table streams (COPY) and restores into "
@@ -91,6 +96,8 @@ class Restorer:
         self.staging.migrate(revision)
         self.meta = MetaData()
         self.meta.reflect(bind=self.staging.conn)
+        if "copy" in body:
+            self.staging.set_aside_constraints()
         self.phase = "tables"
 
     def _image(self, body: dict) -> None:
@@ -148,7 +155,7 @@ class Restorer:
             self.attachment_ids.update(r["id"] for r in rows)
 
     def _copy_start(self, body: dict) -> None:
-        """A table as PostgreSQL's COPY text: the D messages that follow are fed to
+        """A table as PostgreSQL's COPY stream: the D messages that follow are fed to
         `COPY ... FROM STDIN` in the staging transaction as they come."""
         self._expect("tables")
         if self.meta is None or "copy" not in (self.manifest or {}):
@@ -217,6 +224,8 @@ class Restorer:
             raise BackupError("the backup is incomplete: its counts do not match its content")
         if set(self.files) != self.attachment_ids:
             raise BackupError("the backup's attachment bodies do not match its attachment rows")
+        if "copy" in (self.manifest or {}):
+            self.staging.put_back_constraints()
         self.phase = "end"
 
     def close(self) -> None:
@@ -274,7 +283,8 @@ def restore(settings: Settings, source: Path, passphrase: str) -> BackupSummary:
             if restorer.phase != "end":
                 raise BackupError("the backup file ended too early")
             restorer.close()
-            staging.migrate("head")
+            if not restorer.at_head:
+                staging.migrate("head")
             staging.commit()
         except crypto.CryptoError as exc:
             restorer.close()
