@@ -65,7 +65,8 @@ def _database_exists(settings: Settings) -> bool:
 def create(settings: Settings, target: Path, passphrase: str, params: crypto.KdfParams,
            today: date, *, portable: bool = False) -> BackupSummary:
     """Write an encrypted backup to `target`, a new file. It appears only when complete. On
-    SQLite it holds the database file's image unless `portable` asks for the logical dump."""
+    SQLite it holds the database file's image, on PostgreSQL each table's COPY stream, unless
+    `portable` asks for the logical dump (rows), which restores into either."""
     check_passphrase(passphrase)
     target = Path(target)
     if target.exists():
