@@ -15,12 +15,6 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import Connection, make_url
 
-try:
-    from psycopg import Error as DBAPIError_
-except ImportError:  # an installation on SQLite alone
-    class DBAPIError_(Exception):  # type: ignore[no-redef]
-        """Never raised: without psycopg there is no PostgreSQL to copy into."""
-
 from whistle.infra import migrate
 from whistle.infra.attachments import fsync_dir
 from whistle.infra.db import make_engine
@@ -234,6 +228,8 @@ class CopyIn:
     BackupError, and the staging transaction is rolled back by the caller."""
 
     def __init__(self, conn: Connection, table: str, columns: list[str]) -> None:
+        import psycopg  # here, not at the top: a SQLite installation's backup never loads it
+        self._errors = psycopg.Error
         self.table = table
         self._cursor = conn.connection.driver_connection.cursor()
         self._context = self._cursor.copy(copy_statement(table, columns, "FROM STDIN"))
@@ -242,7 +238,7 @@ class CopyIn:
     def write(self, chunk) -> None:
         try:
             self._copy.write(chunk)
-        except DBAPIError_ as exc:
+        except self._errors as exc:
             self.abort()
             raise BackupError(f"the backup holds malformed rows of table {self.table}: {exc.sqlstate}") from None
 
@@ -250,7 +246,7 @@ class CopyIn:
         """End the COPY; the number of rows it wrote."""
         try:
             self._context.__exit__(None, None, None)
-        except DBAPIError_ as exc:
+        except self._errors as exc:
             raise BackupError(f"the backup holds malformed rows of table {self.table}: {exc.sqlstate}") from None
         finally:
             self._context = None
