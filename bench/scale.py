@@ -72,8 +72,9 @@ def run_cli(env: dict, *args: str, stdin: str | None = None) -> tuple[float, flo
         given.seek(0)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
+        # Run from this checkout: `python -c` puts the working directory first on the path.
         proc = subprocess.run([sys.executable, "-c", _WRAPPER, *args], env=env, stdin=given,
-                              stdout=subprocess.DEVNULL, stderr=err)
+                              stdout=subprocess.DEVNULL, stderr=err, cwd=Path(__file__).resolve().parents[1])
         seconds = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         LAST_CPU[0] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

@@ -154,8 +154,13 @@ class BackupWriter:
     def __enter__(self) -> "BackupWriter":
         return self
 
-    def __exit__(self, *_exc) -> None:
-        self.close()
+    def __exit__(self, exc_type, *_exc) -> None:
+        try:
+            self.close()
+        except BaseException:
+            if exc_type is None:
+                raise
+            # else the caller's own error is the one that matters
 
     def _buffer(self, size: int) -> bytearray:
         while True:

@@ -252,14 +252,23 @@ class _Body:
             self.fh.write(chunk)
 
     def close(self, sync: bool) -> None:
+        """With `sync`, the whole body on disk (raising what went wrong); without, an abort:
+        the writer ends and the file closes, whatever error either had."""
         try:
             if self.out is not None:
                 self.out.close()
             if sync:
                 self.fh.flush()
                 os.fsync(self.fh.fileno())
+        except BaseException:
+            if sync:
+                raise
         finally:
-            self.fh.close()
+            try:
+                self.fh.close()
+            except OSError:
+                if sync:
+                    raise
 
 
 def restore(settings: Settings, source: Path, passphrase: str) -> BackupSummary:
