@@ -105,14 +105,15 @@ class Staging:
         definitions; `put_back_constraints` makes them again over the loaded rows, which checks
         each in one pass instead of row by row. All of it inside the staging transaction."""
         conn = self.conn
-        schema = "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
-        self._constraints = [tuple(r) for r in conn.exec_driver_sql(  # nosec B608  # no input in it
+        self._constraints = [tuple(r) for r in conn.exec_driver_sql(
             "SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid), contype "
-            f"FROM pg_constraint WHERE connamespace = {schema} AND contype IN ('p', 'u', 'f') "
+            "FROM pg_constraint WHERE connamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) "
+            "AND contype IN ('p', 'u', 'f') "
             "AND conrelid::regclass::text <> 'alembic_version' ORDER BY contype = 'f' DESC, oid")]
-        self._indexes = [tuple(r) for r in conn.exec_driver_sql(  # nosec B608  # no input in it
+        self._indexes = [tuple(r) for r in conn.exec_driver_sql(
             "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-            f"JOIN pg_class c ON c.oid = i.indrelid WHERE c.relnamespace = {schema} "
+            "JOIN pg_class c ON c.oid = i.indrelid "
+            "WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) "
             "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY i.indexrelid")]
         # Foreign keys first (they lean on the keys), then keys and unique constraints.
         for table, name, _definition, _kind in self._constraints:
