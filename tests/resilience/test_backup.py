@@ -576,3 +576,40 @@ def test_a_malformed_copy_stream_is_refused_and_changes_nothing(arranged, settin
     with pytest.raises(backup.BackupError, match="malformed rows of table cases"):
         backup.restore(target, broken, BACKUP_PASS)
     assert tree(target) == before
+
+
+def test_a_write_that_fails_in_the_writer_thread_reaches_the_caller(tmp_path):
+    """The frames are written by a thread of their own: a disk that fills up midway still stops
+    the backup with that error (not a hang, not a file that looks whole), and an error of the
+    caller's own is not hidden by the writer's."""
+    import errno
+    import io
+
+    class FillsUp(io.BytesIO):
+        def __init__(self, room: int):
+            super().__init__()
+            self.room = room
+
+        def write(self, data):
+            if self.tell() + len(data) > self.room:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return super().write(data)
+
+    with pytest.raises(OSError, match="No space left"):
+        with crypto.BackupWriter(FillsUp(3 * 1024 * 1024), BACKUP_PASS, crypto.MINIMUM) as writer:
+            for _ in range(20):
+                writer.write(b"D" + secrets.token_bytes(1024 * 1024))
+            writer.finish(b"E{}")
+    with pytest.raises(backup.BackupError, match="the caller's"):
+        with crypto.BackupWriter(FillsUp(1024), BACKUP_PASS, crypto.MINIMUM) as writer:
+            writer.write(b"D" + secrets.token_bytes(1024 * 1024))  # fails in the thread
+            raise backup.BackupError("the caller's own error")
+    # Written whole, the same messages come back.
+    sink = io.BytesIO()
+    sent = [b"M{}", b"D" + secrets.token_bytes(3 * 1024 * 1024 + 5), bytearray(b"D" * 10), b"E{}"]
+    with crypto.BackupWriter(sink, BACKUP_PASS, crypto.MINIMUM) as writer:
+        for m in sent[:-1]:
+            writer.write(m)
+        writer.finish(sent[-1])
+    sink.seek(0)
+    assert [bytes(m) for m in crypto.read_backup(sink, BACKUP_PASS)] == [bytes(m) for m in sent]
