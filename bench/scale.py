@@ -25,6 +25,7 @@ import argparse
 import hashlib
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -60,15 +61,23 @@ _WRAPPER = ("import atexit, os, runpy, sys\n"
             "runpy.run_module('whistle.cli', run_name='__main__')\n")
 
 
+LAST_CPU = [0.0]  # CPU seconds (user + system) of the last run_cli command
+
+
 def run_cli(env: dict, *args: str, stdin: str | None = None) -> tuple[float, float]:
-    """Seconds and peak resident MiB of one `whistle` command in its own process."""
+    """Seconds and peak resident MiB of one `whistle` command in its own process (its CPU
+    seconds in LAST_CPU: on a loaded machine the wall time is mostly waiting for a core)."""
     with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as given:
         given.write((stdin or "").encode())
         given.seek(0)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
+        # Run from this checkout: `python -c` puts the working directory first on the path.
         proc = subprocess.run([sys.executable, "-c", _WRAPPER, *args], env=env, stdin=given,
-                              stdout=subprocess.DEVNULL, stderr=err)
+                              stdout=subprocess.DEVNULL, stderr=err, cwd=Path(__file__).resolve().parents[1])
         seconds = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        LAST_CPU[0] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         err.seek(0)
         text = err.read().decode()
     if proc.returncode:
@@ -107,6 +116,24 @@ def sealed_copy(source: Path, target: Path, params) -> float:
     return time.perf_counter() - start
 
 
+def cli_env(data: Path) -> dict:
+    """The commands' environment: this checkout first on the path."""
+    return dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+
+
+def reuse_database(data: Path, database_url: str | None):
+    """The data directory (and database) a run with --keep left."""
+    from bench.common import BenchDatabase
+    os.environ["WHISTLE_DATA_DIR"] = str(data)
+    if database_url:
+        os.environ["WHISTLE_DATABASE_URL"] = database_url
+    from whistle.infra.db import make_engine, make_session_factory
+    from whistle.settings import settings_from_env
+    settings = settings_from_env()
+    engine = make_engine(settings.database_url)
+    return BenchDatabase(data, settings, engine, make_session_factory(engine))
+
+
 def durable_copy(source: Path, target: Path) -> None:
     target.unlink(missing_ok=True)
     shutil.copyfile(source, target)
@@ -123,6 +150,67 @@ def line(label: str, seconds: float, bare: float | None = None, extra: str = "")
     print(f"{label:52} {seconds:9.3f} {bare_text} {ratio}  {extra}", flush=True)
 
 
+def measure_backup(args, db, env: dict, t_help: float) -> None:
+    """`whistle backup create` and `restore` as commands, each beside its bare copy."""
+    data, settings, engine, dialect = db.data, db.settings, db.engine, db.dialect
+    backup_file = data.parent / f"{data.name}.backup"
+    copy_target = data.parent / f"{data.name}.copy"
+    if dialect == "sqlite":
+        source = Path(settings.database_url.split("///", 1)[1])
+        _, bare = timed(lambda: shutil.copyfile(source, copy_target))
+        bare_label = "cp"
+    else:
+        _, bare = timed(lambda: subprocess.run(["pg_dump", "-Fc", "-Z0", "-f", str(copy_target),
+                                                 args.database_url.split("?")[0]], check=True))
+        bare_label = "pg_dump -Fc -Z0"
+    engine.dispose()
+    t, peak = run_cli(env, "backup", "create", str(backup_file), "--password-stdin", stdin=PASSPHRASE)
+    t_create = t
+    line("backup create", t, bare, f"(peak {peak:.0f} MiB, CPU {LAST_CPU[0]:.2f} s; bare: {bare_label}, "
+                                   f"{backup_file.stat().st_size / 2**20:.0f} MiB)")
+    if dialect == "sqlite":
+        # The backup's file is on disk when the command returns (fsync); cp leaves it in
+        # the page cache. The same copy made durable is the other limit.
+        _, durable = timed(lambda: durable_copy(source, copy_target))
+        line("backup create, beside a durable copy", t, durable, "(bare: cp + fsync)")
+    target = data.parent / f"{data.name}-restored"
+    target.mkdir()
+    (target / "whistle.toml").write_text(FAST_KDF)
+    renv = dict(env, WHISTLE_DATA_DIR=str(target))
+    if dialect == "postgresql":
+        restore_db = "whistle_bench_restore"
+        subprocess.run(["psql", args.database_url.split("?")[0], "-qc",
+                        f"DROP DATABASE IF EXISTS {restore_db}"], check=True, capture_output=True)
+        subprocess.run(["psql", args.database_url.split("?")[0], "-qc", f"CREATE DATABASE {restore_db}"],
+                       check=True, capture_output=True)
+        restore_url = args.database_url.rsplit("/", 1)[0] + "/" + restore_db
+        renv["WHISTLE_DATABASE_URL"] = restore_url
+        _, bare = timed(lambda: subprocess.run(["pg_restore", "-d", restore_url, str(copy_target)],
+                                               check=True, capture_output=True))
+        subprocess.run(["psql", args.database_url.split("?")[0], "-qc", f"DROP DATABASE {restore_db}"],
+                       check=True, capture_output=True)
+        subprocess.run(["psql", args.database_url.split("?")[0], "-qc", f"CREATE DATABASE {restore_db}"],
+                       check=True, capture_output=True)
+        bare_label = "pg_restore"
+    else:
+        renv.pop("WHISTLE_DATABASE_URL", None)
+        _, bare = timed(lambda: shutil.copyfile(copy_target, target / "copy.sqlite3"))
+        bare_label = "cp"
+    t, peak = run_cli(renv, "backup", "restore", str(backup_file), "--password-stdin", stdin=PASSPHRASE)
+    line("backup restore", t, bare, f"(peak {peak:.0f} MiB, CPU {LAST_CPU[0]:.2f} s; bare: {bare_label})")
+    if dialect == "sqlite":
+        line("backup restore, beside a durable copy", t, durable, "(bare: cp + fsync)")
+    if dialect == "sqlite":
+        # What no encrypted backup command can beat: its start-up, one Argon2id each way,
+        # and raw secretstream over the same file (create and restore together).
+        limit = t_help * 2 + sealed_copy(source, copy_target, settings.staff_kdf)
+        line("backup create + restore", t_create + t, limit,
+             "(bare: 2x start-up + Argon2id + raw secretstream both ways over the file)")
+    shutil.rmtree(target, ignore_errors=True)
+    backup_file.unlink(missing_ok=True)
+    copy_target.unlink(missing_ok=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)
@@ -130,12 +218,21 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--database-url")
     parser.add_argument("--skip-backup", action="store_true")
+    parser.add_argument("--keep", action="store_true",
+                        help="leave the built data directory (and database) in place and print where")
+    parser.add_argument("--reuse", type=Path, metavar="DATA_DIR",
+                        help="a data directory left by --keep (with the same --database-url): skip the "
+                             "build and every figure but the backup's")
+    parser.add_argument("--repeat", type=int, default=1, help="measure the backup and restore this many times")
     args = parser.parse_args()
     if args.quick:
         args.cases, args.orgs = 2_000, 15
     print_header(f"scale: {args.cases:,} cases over {args.orgs:,} organisations")
 
-    db = bench_database("whistle-bench-scale-", args.database_url)
+    if args.reuse:
+        db = reuse_database(args.reuse, args.database_url)
+    else:
+        db = bench_database("whistle-bench-scale-", args.database_url)
     from sqlalchemy import func, insert, select, text, update
     from whistle import demo
     from whistle.clock import Clock
@@ -154,6 +251,15 @@ def main() -> int:
     today = clock.today()
     rng = random.Random(17)
     print(f"database: {dialect}; data in {data}\n")
+    env = cli_env(data)
+    run_cli(env, "--help")  # a first start-up, so the measured ones find the files in the page cache
+    if args.reuse:
+        print(f"{'':52} {'seconds':>9} {'bare':>9} {'ratio':>8}")
+        t_help, _ = run_cli(env, "--help")
+        line("start-up (`whistle --help`)", t_help, extra=f"(CPU {LAST_CPU[0]:.2f} s)")
+        for _ in range(args.repeat):
+            measure_backup(args, db, env, t_help)
+        return 0
 
     # --- build ---------------------------------------------------------------------------
     start = time.perf_counter()
@@ -271,8 +377,6 @@ def main() -> int:
     due, t = timed(expired)
     line("retention: what is due, all organisations", t, bare, f"({len(due)} due)")
 
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
-
     # --- audit verify ----------------------------------------------------------------------
     def bare_verify():
         h = 0
@@ -310,68 +414,16 @@ def main() -> int:
     t_help, peak_help = run_cli(env, "--help")
     t, _ = run_cli(env, "db", "upgrade")
     line("db upgrade, up to date (process)", t, t_help,
-         f"(bare: `whistle --help`, the start-up; its peak {peak_help:.0f} MiB)")
+         f"(bare: `whistle --help`, the start-up; its peak {peak_help:.0f} MiB, CPU {LAST_CPU[0]:.2f} s)")
     _, t = timed(lambda: migrate.upgrade(engine))
     line("db upgrade, up to date (in process)", t)
 
-    # --- backup and restore --------------------------------------------------------------
     if not args.skip_backup:
-        backup_file = data.parent / f"{data.name}.backup"
-        copy_target = data.parent / f"{data.name}.copy"
-        if dialect == "sqlite":
-            source = Path(settings.database_url.split("///", 1)[1])
-            _, bare = timed(lambda: shutil.copyfile(source, copy_target))
-            bare_label = "cp"
-        else:
-            _, bare = timed(lambda: subprocess.run(["pg_dump", "-Fc", "-Z0", "-f", str(copy_target),
-                                                     args.database_url.split("?")[0]], check=True))
-            bare_label = "pg_dump -Fc -Z0"
-        engine.dispose()
-        t, peak = run_cli(env, "backup", "create", str(backup_file), "--password-stdin", stdin=PASSPHRASE)
-        t_create = t
-        line("backup create", t, bare, f"(peak {peak:.0f} MiB; bare: {bare_label}, "
-                                       f"{backup_file.stat().st_size / 2**20:.0f} MiB)")
-        if dialect == "sqlite":
-            # The backup's file is on disk when the command returns (fsync); cp leaves it in
-            # the page cache. The same copy made durable is the other limit.
-            _, durable = timed(lambda: durable_copy(source, copy_target))
-            line("backup create, beside a durable copy", t, durable, "(bare: cp + fsync)")
-        target = data.parent / f"{data.name}-restored"
-        target.mkdir()
-        (target / "whistle.toml").write_text(FAST_KDF)
-        renv = dict(env, WHISTLE_DATA_DIR=str(target))
-        if dialect == "postgresql":
-            restore_db = "whistle_bench_restore"
-            subprocess.run(["psql", args.database_url.split("?")[0], "-qc",
-                            f"DROP DATABASE IF EXISTS {restore_db}"], check=True, capture_output=True)
-            subprocess.run(["psql", args.database_url.split("?")[0], "-qc", f"CREATE DATABASE {restore_db}"],
-                           check=True, capture_output=True)
-            restore_url = args.database_url.rsplit("/", 1)[0] + "/" + restore_db
-            renv["WHISTLE_DATABASE_URL"] = restore_url
-            _, bare = timed(lambda: subprocess.run(["pg_restore", "-d", restore_url, str(copy_target)],
-                                                   check=True, capture_output=True))
-            subprocess.run(["psql", args.database_url.split("?")[0], "-qc", f"DROP DATABASE {restore_db}"],
-                           check=True, capture_output=True)
-            subprocess.run(["psql", args.database_url.split("?")[0], "-qc", f"CREATE DATABASE {restore_db}"],
-                           check=True, capture_output=True)
-            bare_label = "pg_restore"
-        else:
-            renv.pop("WHISTLE_DATABASE_URL", None)
-            _, bare = timed(lambda: shutil.copyfile(copy_target, target / "copy.sqlite3"))
-            bare_label = "cp"
-        t, peak = run_cli(renv, "backup", "restore", str(backup_file), "--password-stdin", stdin=PASSPHRASE)
-        line("backup restore", t, bare, f"(peak {peak:.0f} MiB; bare: {bare_label})")
-        if dialect == "sqlite":
-            line("backup restore, beside a durable copy", t, durable, "(bare: cp + fsync)")
-        if dialect == "sqlite":
-            # What no encrypted backup command can beat: its start-up, one Argon2id each way,
-            # and raw secretstream over the same file (create and restore together).
-            limit = t_help * 2 + sealed_copy(source, copy_target, settings.staff_kdf)
-            line("backup create + restore", t_create + t, limit,
-                 "(bare: 2x start-up + Argon2id + raw secretstream both ways over the file)")
-        shutil.rmtree(target, ignore_errors=True)
-        backup_file.unlink(missing_ok=True)
-        copy_target.unlink(missing_ok=True)
+        for _ in range(args.repeat):
+            measure_backup(args, db, env, t_help)
+    if args.keep:
+        print(f"\nkept: --reuse {data}" + (f" --database-url {args.database_url}" if args.database_url else ""))
+        return 0
     shutil.rmtree(data, ignore_errors=True)
     return 0
 

@@ -20,13 +20,19 @@ What the messages mean is the caller's business (whistle.services.operations.bac
 guarantees that the reader yields exactly the writer's messages, in order, or raises.
 """
 
+import os
+import queue
+import stat
 import struct
+import threading
 from collections.abc import Iterator
 from typing import BinaryIO
 
 import nacl.bindings as sodium
-import nacl.exceptions
 import nacl.utils
+# PyNaCl's own cffi module, which its bindings call: the same libsodium, here with buffers the
+# caller owns, so no frame is copied on its way in or out (and the call releases the GIL).
+from nacl._sodium import ffi, lib
 
 from .errors import CryptoError
 from .kdf import SALT_SIZE, KdfParams, argon2id, check_params
@@ -39,6 +45,8 @@ _ABYTES = sodium.crypto_secretstream_xchacha20poly1305_ABYTES  # 17
 HEADER_SIZE = _PARAMS.size + SALT_SIZE + _SS_HEADER_SIZE  # 56
 # Bounds what a damaged or hostile length field can make the reader allocate.
 MAX_MESSAGE = 8 * 1024 * 1024
+SYNC_EVERY = 64 * 1024 * 1024
+_MIN_BUFFER = 1024 * 1024 + 64  # a frame buffer holds at least a 1 MiB message, so most are reused
 _TAG_MESSAGE = sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE
 _TAG_FINAL = sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL
 
@@ -53,38 +61,150 @@ def _passphrase_bytes(passphrase: str) -> bytes:
     return passphrase.encode("utf-8")
 
 
-class BackupWriter:
-    """Writes the header at once, then one frame per message; finish() writes the last one."""
+class BackgroundWriter:
+    """Writes buffers to a file object in a thread of its own, in order, so the disk works while
+    the caller encrypts or decrypts the next frame (libsodium and file writes release the GIL).
+    At most `depth` buffers wait; `put` blocks beyond that, so memory stays flat. A buffer handed
+    to `put` must not change until `on_written` is called for it. With `sync_every`, the thread
+    also calls fdatasync after each that many bytes, so a large file's last fsync does not have
+    all of it still to write. The first error of the thread is raised by the next `put` or by
+    `close`; once it failed, the rest is dropped."""
 
-    def __init__(self, sink: BinaryIO, passphrase: str, params: KdfParams):
+    def __init__(self, sink: BinaryIO, depth: int = 4, sync_every: int = 0):
+        self._sink = sink
+        self._queue: queue.Queue = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._sync_every = sync_every
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="backup-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        unsynced = 0
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            data, on_written = item
+            if self._error is None:
+                try:
+                    self._sink.write(data)
+                    unsynced += len(data)
+                    if self._sync_every and unsynced >= self._sync_every:
+                        self._sink.flush()
+                        os.fdatasync(self._sink.fileno())
+                        unsynced = 0
+                except BaseException as exc:  # noqa: BLE001  # handed to the caller's thread
+                    self._error = exc
+            if on_written is not None:
+                on_written(data)
+
+    def put(self, data, on_written=None) -> None:
+        if self._error is not None:
+            raise self._error
+        if self._closed:
+            raise CryptoError("backup writer already closed")
+        self._queue.put((data, on_written))
+
+    def close(self) -> None:
+        """Wait until every buffer is written; raise the thread's error if it had one."""
+        if not self._closed:
+            self._closed = True
+            self._queue.put(None)
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
+def _sync_step(sink: BinaryIO) -> int:
+    """fdatasync every 64 MiB when the sink is a regular file; nothing for anything else."""
+    try:
+        return SYNC_EVERY if stat.S_ISREG(os.fstat(sink.fileno()).st_mode) else 0
+    except (AttributeError, OSError, ValueError):
+        return 0
+
+
+class BackupWriter:
+    """Writes the header at once, then one frame per message; finish() writes the last one.
+
+    Each message is encrypted straight from the caller's buffer (bytes, bytearray or a
+    contiguous memoryview, which may be reused as soon as `write` returns) into one of a few
+    frame buffers, and written by a BackgroundWriter while the next one is encrypted. Use it as a
+    context manager (or call close()) so the thread ends also when the caller fails midway."""
+
+    def __init__(self, sink: BinaryIO, passphrase: str, params: KdfParams, *, depth: int = 4):
         check_params(params)
         salt = nacl.utils.random(SALT_SIZE)
         key = argon2id(_passphrase_bytes(passphrase), salt, params)
-        self._state = sodium.crypto_secretstream_xchacha20poly1305_state()
-        ss_header = sodium.crypto_secretstream_xchacha20poly1305_init_push(self._state, key)
-        self._header = _PARAMS.pack(MAGIC, params.opslimit, params.memlimit) + salt + ss_header
-        self._sink = sink
+        self._state = ffi.new("unsigned char[]", lib.crypto_secretstream_xchacha20poly1305_statebytes())
+        ss_header = ffi.new("unsigned char[]", _SS_HEADER_SIZE)
+        if lib.crypto_secretstream_xchacha20poly1305_init_push(self._state, ss_header, key) != 0:
+            raise CryptoError("cannot start the backup stream")
+        self._header = _PARAMS.pack(MAGIC, params.opslimit, params.memlimit) + salt + ffi.buffer(ss_header)[:]
         self._first = True
         self._finished = False
         sink.write(self._header)
+        sink.flush()
+        # Buffers go round: taken here, filled, written by the thread, handed back.
+        self._free: queue.Queue = queue.Queue()
+        self._depth = depth
+        self._made = 0
+        self._out = BackgroundWriter(sink, depth, _sync_step(sink))
 
-    def _push(self, message: bytes, tag: int) -> None:
+    def __enter__(self) -> "BackupWriter":
+        return self
+
+    def __exit__(self, exc_type, *_exc) -> None:
+        try:
+            self.close()
+        except BaseException:
+            if exc_type is None:
+                raise
+            # else the caller's own error is the one that matters
+
+    def _buffer(self, size: int) -> bytearray:
+        while True:
+            if self._made < self._depth + 1 and self._free.empty():
+                self._made += 1
+                return bytearray(max(size, _MIN_BUFFER))
+            buf = self._free.get()
+            if len(buf) >= size:
+                return buf
+            self._made -= 1  # too small for this message: let it go, make a larger one
+
+    def _push(self, message, tag: int) -> None:
         if self._finished:
             raise CryptoError("backup writer already finished")
         if not isinstance(message, (bytes, bytearray, memoryview)) or len(message) > MAX_MESSAGE:
             raise CryptoError(f"a backup message must be bytes of at most {MAX_MESSAGE}")
-        ad = self._header if self._first else None
+        length = len(message) + _ABYTES
+        buf = self._buffer(_LENGTH.size + length)
+        _LENGTH.pack_into(buf, 0, length)
+        ad = self._header if self._first else ffi.NULL
+        rc = lib.crypto_secretstream_xchacha20poly1305_push(
+            self._state, ffi.from_buffer("unsigned char[]", buf, require_writable=True) + _LENGTH.size,
+            ffi.NULL, ffi.from_buffer(message), len(message), ad, len(self._header) if self._first else 0, tag)
+        if rc != 0:
+            raise CryptoError("cannot encrypt a backup message")
         self._first = False
-        frame = sodium.crypto_secretstream_xchacha20poly1305_push(self._state, bytes(message), ad, tag)
-        self._sink.write(_LENGTH.pack(len(frame)))
-        self._sink.write(frame)
+        self._out.put(memoryview(buf)[:_LENGTH.size + length], self._give_back(buf))
 
-    def write(self, message: bytes) -> None:
+    def _give_back(self, buf: bytearray):
+        return lambda _view: self._free.put(buf)
+
+    def write(self, message) -> None:
         self._push(message, _TAG_MESSAGE)
 
-    def finish(self, message: bytes) -> None:
+    def finish(self, message) -> None:
+        """The last message; returns once every frame is written to the sink."""
         self._push(message, _TAG_FINAL)
         self._finished = True
+        self._out.close()
+
+    def close(self) -> None:
+        """End the writer thread (after an error, dropping what was not written yet)."""
+        self._finished = True
+        self._out.close()
 
 
 def read_header(source: BinaryIO) -> tuple[bytes, KdfParams]:
@@ -102,25 +222,19 @@ def read_header(source: BinaryIO) -> tuple[bytes, KdfParams]:
     return header, params
 
 
-def _read_exactly(source: BinaryIO, size: int) -> bytes:
-    data = source.read(size)
-    if len(data) != size:
-        raise CryptoError(TRUNCATED)
-    return data
-
-
-def read_backup(source: BinaryIO, passphrase: str) -> Iterator[bytes]:
-    """Yield the messages as each is authenticated. The iterator raises CryptoError on a
-    wrong passphrase, any altered byte, reordered or dropped frames, truncation, or data after
-    the last message; the content is only known complete once it ended without raising."""
+def read_backup(source: BinaryIO, passphrase: str) -> Iterator[bytearray]:
+    """Yield the messages as each is authenticated (each a new bytearray the caller may keep).
+    The iterator raises CryptoError on a wrong passphrase, any altered byte, reordered or
+    dropped frames, truncation, or data after the last message; the content is only known
+    complete once it ended without raising."""
     header, params = read_header(source)
     salt = header[_PARAMS.size : _PARAMS.size + SALT_SIZE]
     key = argon2id(_passphrase_bytes(passphrase), salt, params)
-    state = sodium.crypto_secretstream_xchacha20poly1305_state()
-    try:
-        sodium.crypto_secretstream_xchacha20poly1305_init_pull(state, header[-_SS_HEADER_SIZE:], key)
-    except nacl.exceptions.CryptoError as exc:
-        raise CryptoError(ALTERED) from exc
+    state = ffi.new("unsigned char[]", lib.crypto_secretstream_xchacha20poly1305_statebytes())
+    if lib.crypto_secretstream_xchacha20poly1305_init_pull(state, header[-_SS_HEADER_SIZE:], key) != 0:
+        raise CryptoError(ALTERED)
+    tag = ffi.new("unsigned char *")
+    frame = bytearray(_MIN_BUFFER)
     first = True
     while True:
         raw_length = source.read(_LENGTH.size)
@@ -129,20 +243,40 @@ def read_backup(source: BinaryIO, passphrase: str) -> Iterator[bytes]:
         (length,) = _LENGTH.unpack(raw_length)
         if not _ABYTES <= length <= MAX_MESSAGE + _ABYTES:
             raise CryptoError(WRONG_PASSPHRASE if first else ALTERED)
-        frame = _read_exactly(source, length)
-        try:
-            message, tag = sodium.crypto_secretstream_xchacha20poly1305_pull(
-                state, frame, header if first else None)
-        except nacl.exceptions.CryptoError:
+        if len(frame) < length:
+            frame = bytearray(length)
+        view = memoryview(frame)[:length]
+        if _read_into(source, view) != length:
+            raise CryptoError(TRUNCATED)
+        message = bytearray(length - _ABYTES)
+        rc = lib.crypto_secretstream_xchacha20poly1305_pull(
+            state, ffi.from_buffer("unsigned char[]", message, require_writable=True), ffi.NULL, tag,
+            ffi.from_buffer(view), length, header if first else ffi.NULL, len(header) if first else 0)
+        if rc != 0:
             # The first frame is where a wrong key shows; later ones can only be damage.
-            raise CryptoError(WRONG_PASSPHRASE if first else ALTERED) from None
+            raise CryptoError(WRONG_PASSPHRASE if first else ALTERED)
         first = False
-        if tag not in (_TAG_MESSAGE, _TAG_FINAL):
+        if tag[0] not in (_TAG_MESSAGE, _TAG_FINAL):
             raise CryptoError(ALTERED)
-        if tag == _TAG_FINAL:
+        if tag[0] == _TAG_FINAL:
             # Checked before the last message is handed out, as callers act on that one.
             if source.read(1):
                 raise CryptoError("data after the end of the backup file")
             yield message
             return
         yield message
+
+
+def _read_into(source: BinaryIO, view: memoryview) -> int:
+    """Fill `view` from `source` (a short read is not the end of a file); the bytes read."""
+    done = 0
+    while done < len(view):
+        got = source.readinto(view[done:]) if hasattr(source, "readinto") else None
+        if got is None:
+            chunk = source.read(len(view) - done)
+            view[done:done + len(chunk)] = chunk
+            got = len(chunk)
+        if not got:
+            break
+        done += got
+    return done

@@ -5,6 +5,7 @@ too (the target is then a fresh schema)."""
 from __future__ import annotations
 
 import base64
+import json
 import os
 import secrets
 import sys
@@ -489,3 +490,126 @@ def test_when_the_wal_is_never_found_empty_the_image_is_a_private_copy(arranged,
     source, restored = all_rows(settings), all_rows(target)
     assert source["reporter_sessions"] and restored["reporter_sessions"] == []
     assert restored["cases"] == source["cases"] and restored["audit_events"] == source["audit_events"]
+
+
+def rewritten(path: Path, new: Path, change) -> Path:
+    """The backup at `path` written again under the same passphrase, each message passed
+    through `change` (which returns the new message): a file as another writer made it."""
+    with open(path, "rb") as source, open(new, "wb") as sink:
+        with crypto.BackupWriter(sink, BACKUP_PASS, crypto.MINIMUM) as writer:
+            messages = [bytes(m) for m in crypto.read_backup(source, BACKUP_PASS)]
+            for m in messages[:-1]:
+                writer.write(change(m))
+            writer.finish(change(messages[-1]))
+    return new
+
+
+def with_format(number: int):
+    def change(m: bytes) -> bytes:
+        if m[:1] != b"M":
+            return m
+        manifest = json.loads(m[1:])
+        assert manifest["format"] == backup.FORMAT == 2
+        return b"M" + json.dumps(dict(manifest, format=number)).encode()
+    return change
+
+
+@FORMS
+def test_a_backup_of_the_older_format_still_restores(arranged, settings, target, tmp_path, portable):
+    """Format 1 (before PostgreSQL's COPY stream) wrote the SQLite image and the portable rows
+    exactly as now but for the number in the manifest: such a file restores; an unknown format
+    is refused and changes nothing."""
+    if not portable and not settings.database_url.startswith("sqlite"):
+        pytest.skip("format 1 had no COPY stream: a PostgreSQL backup of format 1 is the portable one")
+    path = make_backup(settings, tmp_path, portable=portable)
+    newer = rewritten(path, tmp_path / "format3.backup", with_format(3))
+    before = tree(target)
+    with pytest.raises(backup.BackupError, match="unknown backup format 3"):
+        backup.restore(target, newer, BACKUP_PASS)
+    assert tree(target) == before
+    older = rewritten(path, tmp_path / "format1.backup", with_format(1))
+    summary = backup.restore(target, older, BACKUP_PASS)
+    assert summary.files == 1 and summary.tables["cases"] == 2
+    source, restored = all_rows(settings), all_rows(target)
+    assert restored["cases"] == source["cases"] and restored["records"] == source["records"]
+    assert restored["audit_events"] == source["audit_events"]
+
+
+def test_a_postgresql_backup_is_its_copy_stream_and_restores_into_postgresql_only(
+        arranged, settings, target, tmp_path):
+    """On PostgreSQL a backup holds each table's COPY stream (C, then D messages) unless it is
+    made portable; it refuses a SQLite target with the way to a portable one, and leaves it empty."""
+    if settings.database_url.startswith("sqlite"):
+        pytest.skip("the COPY stream is PostgreSQL's")
+    path = make_backup(settings, tmp_path)
+    kinds = [m[:1] for m in crypto.read_backup(open(path, "rb"), BACKUP_PASS)]
+    assert b"C" in kinds and b"T" not in kinds and b"R" not in kinds
+    assert kinds[kinds.index(b"C") + 1] == b"D"
+    sqlite_target = target.with_(data_dir=tmp_path / "sqlite-target",
+                                 database_url=f"sqlite:///{tmp_path / 'sqlite-target' / 'whistle.sqlite3'}")
+    with pytest.raises(backup.BackupError, match="restores into PostgreSQL only.*--portable"):
+        backup.restore(sqlite_target, path, BACKUP_PASS)
+    assert tree(sqlite_target) in ({}, {"attachments": b"<dir>"})
+    assert not (tmp_path / "sqlite-target" / "whistle.sqlite3").exists()
+    # The portable one of the same database goes into SQLite.
+    portable = make_backup(settings, tmp_path, "rows.backup", portable=True)
+    assert backup.restore(sqlite_target, portable, BACKUP_PASS).tables["cases"] == 2
+
+
+def test_a_malformed_copy_stream_is_refused_and_changes_nothing(arranged, settings, target, tmp_path):
+    """A COPY stream that PostgreSQL rejects (only a file made with the passphrase can hold it) is
+    a clear refusal, and the target stays empty."""
+    if settings.database_url.startswith("sqlite"):
+        pytest.skip("the COPY stream is PostgreSQL's")
+    path = make_backup(settings, tmp_path)
+    state = {"table": None}
+
+    def change(m: bytes) -> bytes:
+        if m[:1] == b"C":
+            state["table"] = json.loads(m[1:])["table"]
+        elif m[:1] == b"D" and state["table"] == "cases":
+            state["table"] = None
+            return m + b"not\ta\trow\n"
+        return m
+    broken = rewritten(path, tmp_path / "broken.backup", change)
+    before = tree(target)
+    with pytest.raises(backup.BackupError, match="malformed rows of table cases"):
+        backup.restore(target, broken, BACKUP_PASS)
+    assert tree(target) == before
+
+
+def test_a_write_that_fails_in_the_writer_thread_reaches_the_caller(tmp_path):
+    """The frames are written by a thread of their own: a disk that fills up midway still stops
+    the backup with that error (not a hang, not a file that looks whole), and an error of the
+    caller's own is not hidden by the writer's."""
+    import errno
+    import io
+
+    class FillsUp(io.BytesIO):
+        def __init__(self, room: int):
+            super().__init__()
+            self.room = room
+
+        def write(self, data):
+            if self.tell() + len(data) > self.room:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return super().write(data)
+
+    with pytest.raises(OSError, match="No space left"):
+        with crypto.BackupWriter(FillsUp(3 * 1024 * 1024), BACKUP_PASS, crypto.MINIMUM) as writer:
+            for _ in range(20):
+                writer.write(b"D" + secrets.token_bytes(1024 * 1024))
+            writer.finish(b"E{}")
+    with pytest.raises(backup.BackupError, match="the caller's"):
+        with crypto.BackupWriter(FillsUp(1024), BACKUP_PASS, crypto.MINIMUM) as writer:
+            writer.write(b"D" + secrets.token_bytes(1024 * 1024))  # fails in the thread
+            raise backup.BackupError("the caller's own error")
+    # Written whole, the same messages come back.
+    sink = io.BytesIO()
+    sent = [b"M{}", b"D" + secrets.token_bytes(3 * 1024 * 1024 + 5), bytearray(b"D" * 10), b"E{}"]
+    with crypto.BackupWriter(sink, BACKUP_PASS, crypto.MINIMUM) as writer:
+        for m in sent[:-1]:
+            writer.write(m)
+        writer.finish(sent[-1])
+    sink.seek(0)
+    assert [bytes(m) for m in crypto.read_backup(sink, BACKUP_PASS)] == [bytes(m) for m in sent]

@@ -17,8 +17,8 @@ def backup() -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--password-stdin", is_flag=True, required=True, help="read the backup passphrase from standard input")
 @click.option("--portable", is_flag=True,
-              help="on SQLite, a logical dump (rows) that also restores into PostgreSQL, instead of the "
-                   "database file's image")
+              help="a logical dump (rows) that restores into SQLite or PostgreSQL alike, instead of the "
+                   "database's own form (SQLite: the file's image; PostgreSQL: its COPY stream)")
 @pass_env
 def backup_create(env: Env, file: Path, password_stdin: bool, portable: bool) -> None:
     """Write a consistent, encrypted snapshot to FILE (a new file), also while the server runs."""

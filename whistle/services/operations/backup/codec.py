@@ -10,7 +10,10 @@ from datetime import date, datetime
 
 from sqlalchemy import types as sqltypes
 
-FORMAT = 1
+# 1: the logical rows (T, R) and the SQLite image (I, D). 2 adds PostgreSQL's COPY stream (C, D);
+# a file of format 1 is read as before.
+FORMAT = 2
+READABLE_FORMATS = frozenset({1, 2})
 MIN_PASSPHRASE = 16
 # Sessions and login challenges are short-lived and useless after a restore; leaving them
 # out keeps even their sealed blobs out of every backup copy.
@@ -18,9 +21,15 @@ SKIPPED_TABLES = frozenset({"alembic_version", "reporter_challenges", "reporter_
                             "staff_sessions"})
 BATCH_BYTES = 1024 * 1024
 FILE_CHUNK = 1024 * 1024
+IMAGE_CHUNK = 1024 * 1024  # the pages of a SQLite image in one D message
+COPY_CHUNK = 1024 * 1024  # PostgreSQL's COPY stream in one D message (or a little more: whole rows)
+# PostgreSQL's binary COPY: per column the type's own send/receive form, the one the binary wire
+# protocol uses, so stable across versions for the types the schema has (integer, bigint,
+# boolean, date, timestamp, varchar, text, bytea); bytea travels as is, not as hex text.
+COPY_FORMAT = "binary"
 MAX_BODY = 1 << 40
 ATTACHMENT_ID = re.compile(r"^[0-9a-f]{32}$")
-KINDS = {b"M", b"T", b"R", b"I", b"F", b"D", b"E"}
+KINDS = {b"M", b"T", b"R", b"C", b"I", b"F", b"D", b"E"}
 
 
 class BackupError(Exception):
@@ -84,3 +93,15 @@ def decode_value(value, codec: str):
 def message(kind: bytes, payload: dict) -> bytes:
     """A message: its kind byte, then compact UTF-8 JSON."""
     return kind + json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def quote_name(name: str) -> str:
+    """A PostgreSQL identifier, quoted (names come from the database's own catalogue, or are
+    checked against the schema before use)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def copy_statement(table: str, columns: list[str], direction: str) -> str:
+    """`COPY "table" ("a", "b") TO STDOUT` or `... FROM STDIN`, in the binary format."""
+    return (f"COPY {quote_name(table)} ({', '.join(quote_name(c) for c in columns)}) {direction} "
+            f"(FORMAT {COPY_FORMAT})")

@@ -22,8 +22,8 @@ from whistle.infra import migrate
 from whistle.infra.attachments import fsync_dir
 from whistle.infra.db import make_engine
 from whistle.services.operations.backup.codec import (
-    BATCH_BYTES, FILE_CHUNK, FORMAT, SKIPPED_TABLES, BackupError, BackupSummary, check_passphrase,
-    column_codec, encode_value, message,
+    BATCH_BYTES, COPY_CHUNK, COPY_FORMAT, FILE_CHUNK, FORMAT, IMAGE_CHUNK, SKIPPED_TABLES, BackupError, BackupSummary, check_passphrase,
+    column_codec, copy_statement, encode_value, message,
 )
 from whistle.settings import Settings
 
@@ -65,7 +65,8 @@ def _database_exists(settings: Settings) -> bool:
 def create(settings: Settings, target: Path, passphrase: str, params: crypto.KdfParams,
            today: date, *, portable: bool = False) -> BackupSummary:
     """Write an encrypted backup to `target`, a new file. It appears only when complete. On
-    SQLite it holds the database file's image unless `portable` asks for the logical dump."""
+    SQLite it holds the database file's image, on PostgreSQL each table's COPY stream, unless
+    `portable` asks for the logical dump (rows), which restores into either."""
     check_passphrase(passphrase)
     target = Path(target)
     if target.exists():
@@ -82,7 +83,7 @@ def create(settings: Settings, target: Path, passphrase: str, params: crypto.Kdf
             if sqlite_file is not None and not portable:
                 summary = _write_image(settings, sqlite_file, fh, passphrase, params, today)
             else:
-                summary = _write(settings, fh, passphrase, params, today)
+                summary = _write(settings, fh, passphrase, params, today, portable=portable)
             fh.flush()
             os.fsync(fh.fileno())
         try:
@@ -97,45 +98,91 @@ def create(settings: Settings, target: Path, passphrase: str, params: crypto.Kdf
 
 
 def _write(settings: Settings, fh: BinaryIO, passphrase: str, params: crypto.KdfParams,
-           today: date) -> BackupSummary:
-    writer = crypto.BackupWriter(fh, passphrase, params)
+           today: date, *, portable: bool) -> BackupSummary:
+    """The logical dump: on PostgreSQL each table's COPY stream unless `portable`, else rows as
+    JSON (which restore into SQLite or PostgreSQL alike)."""
     counts: dict[str, int] = {}
     attachment_ids: list[str] = []
-    with snapshot(settings.database_url) as conn:
-        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        if revision != migrate.head_revision():
-            raise BackupError("the database is not at the latest schema: run `whistle db upgrade`")
-        writer.write(message(b"M", {"format": FORMAT, "revision": revision,
-                                     "created_on": today.isoformat(),
-                                     "dialect": conn.dialect.name}))
-        meta = MetaData()
-        meta.reflect(bind=conn)
-        for table in meta.sorted_tables:
-            if table.name in SKIPPED_TABLES:
-                continue
-            columns = [(c.name, column_codec(c.type)) for c in table.columns]
-            writer.write(message(b"T", {"table": table.name, "columns": columns}))
-            counts[table.name] = 0
-            key = list(table.primary_key.columns) or list(table.columns)
-            rows = conn.execution_options(yield_per=500).execute(select(table).order_by(*key))
-            batch: list[list] = []
-            size = 0
-            for row in rows:
-                encoded = [encode_value(value, codec) for value, (_name, codec) in zip(row, columns)]
-                batch.append(encoded)
-                # An estimate of the row's JSON size, without encoding it twice.
-                size += sum(len(v) + 3 if isinstance(v, str) else 8 for v in encoded)
-                counts[table.name] += 1
-                if table.name == "attachments":
-                    attachment_ids.append(row._mapping["id"])
-                if size >= BATCH_BYTES:
-                    writer.write(message(b"R", {"rows": batch}))
-                    batch, size = [], 0
-            if batch:
-                writer.write(message(b"R", {"rows": batch}))
-    _write_bodies(settings, writer, attachment_ids)
-    writer.finish(message(b"E", {"tables": counts, "files": len(attachment_ids)}))
+    with crypto.BackupWriter(fh, passphrase, params) as writer:
+        with snapshot(settings.database_url) as conn:
+            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            if revision != migrate.head_revision():
+                raise BackupError("the database is not at the latest schema: run `whistle db upgrade`")
+            copy = conn.dialect.name == "postgresql" and not portable
+            manifest = {"format": FORMAT, "revision": revision, "created_on": today.isoformat(),
+                        "dialect": conn.dialect.name}
+            if copy:
+                manifest["copy"] = COPY_FORMAT
+            writer.write(message(b"M", manifest))
+            meta = MetaData()
+            meta.reflect(bind=conn)
+            for table in meta.sorted_tables:
+                if table.name in SKIPPED_TABLES:
+                    continue
+                if copy:
+                    counts[table.name] = _copy_table(conn, table, writer)
+                else:
+                    counts[table.name] = _write_rows(conn, table, writer, attachment_ids)
+            if copy:
+                attachment_ids = list(conn.execute(text("SELECT id FROM attachments ORDER BY id")).scalars())
+        _write_bodies(settings, writer, attachment_ids)
+        writer.finish(message(b"E", {"tables": counts, "files": len(attachment_ids)}))
     return BackupSummary(revision, today.isoformat(), counts, len(attachment_ids))
+
+
+def _write_rows(conn: Connection, table, writer: crypto.BackupWriter, attachment_ids: list[str]) -> int:
+    """One table as T, then R batches of JSON rows; its row count."""
+    columns = [(c.name, column_codec(c.type)) for c in table.columns]
+    writer.write(message(b"T", {"table": table.name, "columns": columns}))
+    count = 0
+    key = list(table.primary_key.columns) or list(table.columns)
+    rows = conn.execution_options(yield_per=500).execute(select(table).order_by(*key))
+    batch: list[list] = []
+    size = 0
+    for row in rows:
+        encoded = [encode_value(value, codec) for value, (_name, codec) in zip(row, columns)]
+        batch.append(encoded)
+        # An estimate of the row's JSON size, without encoding it twice.
+        size += sum(len(v) + 3 if isinstance(v, str) else 8 for v in encoded)
+        count += 1
+        if table.name == "attachments":
+            attachment_ids.append(row._mapping["id"])
+        if size >= BATCH_BYTES:
+            writer.write(message(b"R", {"rows": batch}))
+            batch, size = [], 0
+    if batch:
+        writer.write(message(b"R", {"rows": batch}))
+    return count
+
+
+def _copy_table(conn: Connection, table, writer: crypto.BackupWriter) -> int:
+    """One PostgreSQL table as C, then its `COPY ... TO STDOUT (FORMAT binary)` stream in D
+    messages (cut anywhere: COPY FROM takes it back in any pieces); its row count. The COPY
+    runs on the snapshot's own connection, so inside its transaction."""
+    names = [c.name for c in table.columns]
+    writer.write(message(b"C", {"table": table.name, "columns": names}))
+    buffer = bytearray(b"D")
+    with conn.connection.driver_connection.cursor() as cursor:
+        with cursor.copy(copy_statement(table.name, names, "TO STDOUT")) as stream:
+            for data in stream:  # a row at a time, as libpq hands them over
+                buffer += data
+                if len(buffer) > COPY_CHUNK:
+                    _write_pieces(writer, buffer)
+                    del buffer[1:]
+        count = cursor.rowcount
+    if len(buffer) > 1:
+        _write_pieces(writer, buffer)
+    return count
+
+
+def _write_pieces(writer: crypto.BackupWriter, buffer: bytearray) -> None:
+    """A D message; one row longer than a few MiB is cut into pieces of COPY_CHUNK."""
+    if len(buffer) <= 4 * COPY_CHUNK:
+        writer.write(buffer)
+        return
+    view = memoryview(buffer)
+    for at in range(1, len(buffer), COPY_CHUNK):
+        writer.write(b"D" + view[at:at + COPY_CHUNK])
 
 
 def _sqlite_file(settings: Settings) -> Path | None:
@@ -258,28 +305,30 @@ def _read_page(fd: int, number: int, page_size: int) -> bytes:
 
 def _stream_image(settings: Settings, conn: sqlite3.Connection, fd: int, plan: _ImagePlan, fh: BinaryIO,
                   passphrase: str, params: crypto.KdfParams, today: date) -> BackupSummary:
-    writer = crypto.BackupWriter(fh, passphrase, params)
-    writer.write(message(b"M", {"format": FORMAT, "revision": plan.revision, "created_on": today.isoformat(),
-                                 "dialect": "sqlite", "image": True}))
-    writer.write(message(b"I", {"size": plan.page_size * plan.page_count}))
-    per_chunk = max(1, FILE_CHUNK // plan.page_size)
-    buffer = bytearray(1 + per_chunk * plan.page_size)
-    buffer[0:1] = b"D"
-    view = memoryview(buffer)
-    for first in range(1, plan.page_count + 1, per_chunk):
-        pages = min(per_chunk, plan.page_count + 1 - first)
-        length = pages * plan.page_size
-        if os.preadv(fd, [view[1:1 + length]], (first - 1) * plan.page_size) != length:
-            raise BackupError("the database file is shorter than its page count (damaged?)")
-        for number in range(first, first + pages):
-            replacement = plan.pages.get(number)
-            if replacement is not None:
-                at = 1 + (number - first) * plan.page_size
-                view[at:at + plan.page_size] = replacement
-        writer.write(view[:1 + length])
-    conn.execute("COMMIT")  # the snapshot is streamed: checkpoints may write into the file again
-    _write_bodies(settings, writer, plan.attachment_ids)
-    writer.finish(message(b"E", {"tables": plan.counts, "files": len(plan.attachment_ids)}))
+    with crypto.BackupWriter(fh, passphrase, params) as writer:
+        writer.write(message(b"M", {"format": FORMAT, "revision": plan.revision, "created_on": today.isoformat(),
+                                     "dialect": "sqlite", "image": True}))
+        writer.write(message(b"I", {"size": plan.page_size * plan.page_count}))
+        # Read straight into the message buffer (its kind byte first), which the writer
+        # encrypts at once: the buffer is free again as soon as write() returns.
+        per_chunk = max(1, IMAGE_CHUNK // plan.page_size)
+        buffer = bytearray(1 + per_chunk * plan.page_size)
+        buffer[0:1] = b"D"
+        view = memoryview(buffer)
+        for first in range(1, plan.page_count + 1, per_chunk):
+            pages = min(per_chunk, plan.page_count + 1 - first)
+            length = pages * plan.page_size
+            if os.preadv(fd, [view[1:1 + length]], (first - 1) * plan.page_size) != length:
+                raise BackupError("the database file is shorter than its page count (damaged?)")
+            for number in range(first, first + pages):
+                replacement = plan.pages.get(number)
+                if replacement is not None:
+                    at = 1 + (number - first) * plan.page_size
+                    view[at:at + plan.page_size] = replacement
+            writer.write(view[:1 + length])
+        conn.execute("COMMIT")  # the snapshot is streamed: checkpoints may write into the file again
+        _write_bodies(settings, writer, plan.attachment_ids)
+        writer.finish(message(b"E", {"tables": plan.counts, "files": len(plan.attachment_ids)}))
     return BackupSummary(plan.revision, today.isoformat(), plan.counts, len(plan.attachment_ids))
 
 
@@ -314,17 +363,17 @@ def _write_copied_image(settings: Settings, database: Path, fh: BinaryIO, passph
         finally:
             copy.close()
             source.close()
-        writer = crypto.BackupWriter(fh, passphrase, params)
-        writer.write(message(b"M", {"format": FORMAT, "revision": revision, "created_on": today.isoformat(),
-                                     "dialect": "sqlite", "image": True}))
-        with open(image, "rb") as body:
-            writer.write(message(b"I", {"size": os.fstat(body.fileno()).st_size}))
-            while chunk := body.read(FILE_CHUNK):
-                writer.write(b"D" + chunk)
+        with crypto.BackupWriter(fh, passphrase, params) as writer:
+            writer.write(message(b"M", {"format": FORMAT, "revision": revision, "created_on": today.isoformat(),
+                                         "dialect": "sqlite", "image": True}))
+            with open(image, "rb") as body:
+                writer.write(message(b"I", {"size": os.fstat(body.fileno()).st_size}))
+                _write_data(writer, body, IMAGE_CHUNK)
+            image.unlink()
+            _write_bodies(settings, writer, attachment_ids)
+            writer.finish(message(b"E", {"tables": counts, "files": len(attachment_ids)}))
     finally:
         image.unlink(missing_ok=True)
-    _write_bodies(settings, writer, attachment_ids)
-    writer.finish(message(b"E", {"tables": counts, "files": len(attachment_ids)}))
     return BackupSummary(revision, today.isoformat(), counts, len(attachment_ids))
 
 
@@ -334,11 +383,22 @@ def _write_bodies(settings: Settings, writer: crypto.BackupWriter, attachment_id
     for attachment_id in attachment_ids:
         path = settings.attachments_dir / attachment_id
         try:
-            body = open(path, "rb")
+            body = open(path, "rb", buffering=0)
         except FileNotFoundError:
             raise BackupError(f"attachment body {attachment_id} is missing from {settings.attachments_dir} "
                               "(deleted while the backup ran? run the backup again)") from None
         with body:
             writer.write(message(b"F", {"id": attachment_id, "size": os.fstat(body.fileno()).st_size}))
-            while chunk := body.read(FILE_CHUNK):
-                writer.write(b"D" + chunk)
+            _write_data(writer, body, FILE_CHUNK)
+
+
+def _write_data(writer: crypto.BackupWriter, body: BinaryIO, chunk: int) -> None:
+    """The rest of `body` as D messages, read straight into one reused message buffer."""
+    buffer = bytearray(1 + chunk)
+    buffer[0:1] = b"D"
+    view = memoryview(buffer)
+    while True:
+        got = body.readinto(view[1:])
+        if not got:
+            return
+        writer.write(view[:1 + got])

@@ -13,9 +13,11 @@ from sqlalchemy import MetaData, text
 from sqlalchemy.exc import DBAPIError
 
 import crypto
+from crypto.backup import BackgroundWriter
 from whistle.infra import migrate
 from whistle.services.operations.backup.codec import (
-    ATTACHMENT_ID, FORMAT, KINDS, MAX_BODY, SKIPPED_TABLES, BackupError, BackupSummary, decode_value,
+    ATTACHMENT_ID, COPY_FORMAT, FILE_CHUNK, KINDS, MAX_BODY, READABLE_FORMATS, SKIPPED_TABLES, BackupError, BackupSummary,
+    decode_value,
 )
 from whistle.services.operations.backup.staging import Staging, check_empty_target
 from whistle.settings import Settings
@@ -36,25 +38,30 @@ class Restorer:
         self.counts: dict[str, int] = {}
         self.attachment_ids: set[str] = set()
         self.files: dict[str, int] = {}
-        self.body: BinaryIO | None = None
+        self.body: _Body | None = None
+        self.copy = None  # the table being filled by COPY FROM STDIN (Staging.copy_in)
         self.body_id = ""
         self.body_left = 0
         self.phase = "start"
+        self.at_head = False
 
-    def apply(self, message: bytes) -> None:
-        kind, payload = message[:1], message[1:]
+    def apply(self, message: bytearray) -> None:
+        """One message; a D message's payload may be kept (handed to the body's writer): the
+        caller must not reuse `message`."""
+        kind = bytes(message[:1])
         if kind not in KINDS:
             raise BackupError("the backup file holds an unknown kind of entry")
         if kind == b"D":
-            self._data(payload)
+            self._data(memoryview(message)[1:])
             return
         self._end_body()
+        self._end_copy()
         try:
-            body = json.loads(payload)
+            body = json.loads(message[1:])
         except ValueError:
             raise BackupError("the backup file holds a malformed entry") from None
-        getattr(self, "_" + {"M": "manifest", "T": "table_start", "R": "rows", "I": "image", "F": "file",
-                             "E": "end"}[kind.decode()])(body)
+        getattr(self, "_" + {"M": "manifest", "T": "table_start", "R": "rows", "C": "copy_start", "I": "image",
+                             "F": "file", "E": "end"}[kind.decode()])(body)
 
     def _expect(self, *phases: str) -> None:
         if self.phase not in phases:
@@ -62,11 +69,16 @@ class Restorer:
 
     def _manifest(self, body: dict) -> None:
         self._expect("start")
-        if body.get("format") != FORMAT:
-            raise BackupError(f"unknown backup format {body.get('format')!r}; this Whistle reads format {FORMAT}")
+        if body.get("format") not in READABLE_FORMATS:
+            raise BackupError(f"unknown backup format {body.get('format')!r}; this Whistle reads formats "
+                              f"{', '.join(str(f) for f in sorted(READABLE_FORMATS))}")
         revision = body.get("revision")
         try:
-            ScriptDirectory.from_config(migrate.alembic_config()).get_revision(revision)
+            script = ScriptDirectory.from_config(migrate.alembic_config())
+            script.get_revision(revision)
+            # A backup of the latest schema needs no upgrade after it (Alembic would load every
+            # migration script again only to find that out).
+            self.at_head = script.get_heads() == [revision]
         except CommandError:
             raise BackupError(f"the backup is of schema revision {revision!r}, which this Whistle "
                               "does not know: restore with the version that made it") from None
@@ -74,9 +86,18 @@ class Restorer:
         if body.get("image") is True:
             self.phase = "image"  # the SQLite file follows; its schema comes with it
             return
+        if "copy" in body:
+            if body["copy"] != COPY_FORMAT:
+                raise BackupError(f"unknown kind of table stream {body['copy']!r} in the backup")
+            if not self.staging.postgresql:
+                raise BackupError("this backup holds PostgreSQL's own table streams (COPY) and restores into "
+                                  "PostgreSQL only: make a portable one (`whistle backup create --portable`) "
+                                  "to move to SQLite")
         self.staging.migrate(revision)
         self.meta = MetaData()
         self.meta.reflect(bind=self.staging.conn)
+        if "copy" in body:
+            self.staging.set_aside_constraints()
         self.phase = "tables"
 
     def _image(self, body: dict) -> None:
@@ -84,7 +105,7 @@ class Restorer:
         size = body.get("size")
         if not isinstance(size, int) or not 0 < size <= MAX_BODY:
             raise BackupError("the backup holds a database image with an invalid size")
-        self.body = self.staging.begin_image()
+        self.body = _Body(self.staging.begin_image(), size)
         self.body_id, self.body_left = IMAGE, size
         self.phase = "image data"
 
@@ -133,6 +154,34 @@ class Restorer:
         if self.table.name == "attachments":
             self.attachment_ids.update(r["id"] for r in rows)
 
+    def _copy_start(self, body: dict) -> None:
+        """A table as PostgreSQL's COPY stream: the D messages that follow are fed to
+        `COPY ... FROM STDIN` in the staging transaction as they come."""
+        self._expect("tables")
+        if self.meta is None or "copy" not in (self.manifest or {}):
+            raise BackupError("the backup file's entries are out of order")
+        name = body.get("table")
+        table = self.meta.tables.get(name) if isinstance(name, str) else None
+        if table is None or name in SKIPPED_TABLES or name in self.counts:
+            raise BackupError(f"the backup holds a table {name!r} this schema revision does not have")
+        columns = body.get("columns")
+        if not isinstance(columns, list) or not columns or len(set(map(str, columns))) != len(columns):
+            raise BackupError(f"the backup's table {name} has no valid list of columns")
+        for column in columns:
+            if not isinstance(column, str) or column not in table.columns:
+                raise BackupError(f"the backup's table {name} has a column {column!r} the schema lacks")
+        self.counts[name] = 0
+        self.copy = self.staging.copy_in(name, columns)
+
+    def _end_copy(self) -> None:
+        if self.copy is None:
+            return
+        copy, self.copy = self.copy, None
+        rows = copy.close()
+        self.counts[copy.table] = rows
+        if copy.table == "attachments":
+            self.attachment_ids.update(self.staging.conn.execute(text("SELECT id FROM attachments")).scalars())
+
     def _file(self, body: dict) -> None:
         self._expect("tables", "files")
         self.phase = "files"
@@ -143,11 +192,14 @@ class Restorer:
             raise BackupError("the backup holds an attachment with an invalid name")
         if not isinstance(size, int) or not 0 <= size <= MAX_BODY:
             raise BackupError("the backup holds an attachment with an invalid size")
-        self.body = open(self.staging.attachments / attachment_id, "xb")
+        self.body = _Body(open(self.staging.attachments / attachment_id, "xb"), size)
         self.body_id, self.body_left = attachment_id, size
         self.files[attachment_id] = size
 
-    def _data(self, chunk: bytes) -> None:
+    def _data(self, chunk: memoryview) -> None:
+        if self.copy is not None:
+            self.copy.write(chunk)
+            return
         if self.body is None or len(chunk) > self.body_left:
             raise BackupError("the backup holds attachment data out of place")
         self.body.write(chunk)
@@ -158,10 +210,8 @@ class Restorer:
             return
         if self.body_left:
             raise BackupError(f"attachment {self.body_id} in the backup is incomplete")
-        self.body.flush()
-        os.fsync(self.body.fileno())
-        self.body.close()
-        self.body = None
+        body, self.body = self.body, None
+        body.close(sync=True)
         if self.body_id == IMAGE:
             self.body_id = ""
             self._image_written()
@@ -174,11 +224,51 @@ class Restorer:
             raise BackupError("the backup is incomplete: its counts do not match its content")
         if set(self.files) != self.attachment_ids:
             raise BackupError("the backup's attachment bodies do not match its attachment rows")
+        if "copy" in (self.manifest or {}):
+            self.staging.put_back_constraints()
         self.phase = "end"
 
     def close(self) -> None:
         if self.body is not None:
-            self.body.close()
+            body, self.body = self.body, None
+            body.close(sync=False)
+        if self.copy is not None:
+            copy, self.copy = self.copy, None
+            copy.abort()
+
+
+class _Body:
+    """A body (or the SQLite image) being written: through a BackgroundWriter when it is larger
+    than a frame, so the disk works while the next frame is decrypted."""
+
+    def __init__(self, fh: BinaryIO, size: int) -> None:
+        self.fh = fh
+        self.out = BackgroundWriter(fh, sync_every=crypto.backup.SYNC_EVERY) if size > FILE_CHUNK else None
+
+    def write(self, chunk: memoryview) -> None:
+        if self.out is not None:
+            self.out.put(chunk)  # the message is the caller's no more: no copy
+        else:
+            self.fh.write(chunk)
+
+    def close(self, sync: bool) -> None:
+        """With `sync`, the whole body on disk (raising what went wrong); without, an abort:
+        the writer ends and the file closes, whatever error either had."""
+        try:
+            if self.out is not None:
+                self.out.close()
+            if sync:
+                self.fh.flush()
+                os.fsync(self.fh.fileno())
+        except BaseException:
+            if sync:
+                raise
+        finally:
+            try:
+                self.fh.close()
+            except OSError:
+                if sync:
+                    raise
 
 
 def restore(settings: Settings, source: Path, passphrase: str) -> BackupSummary:
@@ -202,7 +292,8 @@ def restore(settings: Settings, source: Path, passphrase: str) -> BackupSummary:
             if restorer.phase != "end":
                 raise BackupError("the backup file ended too early")
             restorer.close()
-            staging.migrate("head")
+            if not restorer.at_head:
+                staging.migrate("head")
             staging.commit()
         except crypto.CryptoError as exc:
             restorer.close()

@@ -12,12 +12,13 @@ from typing import BinaryIO
 
 from alembic import command
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import Connection, make_url
 
 from whistle.infra import migrate
 from whistle.infra.attachments import fsync_dir
 from whistle.infra.db import make_engine
-from whistle.services.operations.backup.codec import BackupError
+from whistle.services.operations.backup.codec import BackupError, copy_statement
 from whistle.settings import Settings
 
 
@@ -66,6 +67,8 @@ class Staging:
         self.sqlite_staging: Path | None = None
         self.engine = self.conn = self.transaction = None
         self.committed = False
+        self._constraints: list[tuple] = []
+        self._indexes: list[tuple] = []
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.folder = settings.data_dir / f".restore-{secrets.token_hex(6)}"
         self.folder.mkdir(mode=0o700)
@@ -91,6 +94,52 @@ class Staging:
         except BaseException:
             self.abort()
             raise
+
+    @property
+    def postgresql(self) -> bool:
+        return self.sqlite_target is None
+
+    def set_aside_constraints(self) -> None:
+        """Before a PostgreSQL restore's COPY: drop the schema's keys, unique constraints,
+        foreign keys and indexes (as pg_restore loads data before it makes them), keeping their
+        definitions; `put_back_constraints` makes them again over the loaded rows, which checks
+        each in one pass instead of row by row. All of it inside the staging transaction."""
+        conn = self.conn
+        self._constraints = [tuple(r) for r in conn.exec_driver_sql(
+            "SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid), contype "
+            "FROM pg_constraint WHERE connamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) "
+            "AND contype IN ('p', 'u', 'f') "
+            "AND conrelid::regclass::text <> 'alembic_version' ORDER BY contype = 'f' DESC, oid")]
+        self._indexes = [tuple(r) for r in conn.exec_driver_sql(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indrelid "
+            "WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY i.indexrelid")]
+        # Foreign keys first (they lean on the keys), then keys and unique constraints.
+        for table, name, _definition, _kind in self._constraints:
+            conn.exec_driver_sql(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+        for index, _definition in self._indexes:
+            conn.exec_driver_sql(f"DROP INDEX {index}")
+
+    def put_back_constraints(self) -> None:
+        conn = self.conn
+        keys = [c for c in self._constraints if c[3] != "f"]
+        foreign = [c for c in self._constraints if c[3] == "f"]
+        for table, name, definition, _kind in keys + [(None, i, d, "i") for i, d in self._indexes] + foreign:
+            try:
+                if table is None:
+                    conn.exec_driver_sql(definition)
+                else:
+                    conn.exec_driver_sql(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+            except DBAPIError as exc:
+                raise BackupError(f"the backup's rows break a key, unique index or reference of the schema "
+                                  f"({name}: {getattr(exc.orig, 'sqlstate', '')})") from None
+        self._constraints, self._indexes = [], []
+
+    def copy_in(self, table: str, columns: list[str]) -> "CopyIn":
+        """`COPY table (columns) FROM STDIN` in the staging transaction (PostgreSQL); the names
+        are checked against the schema by the caller."""
+        return CopyIn(self.conn, table, columns)
 
     def begin_image(self) -> BinaryIO:
         """Give up the staging database for a SQLite image the caller writes into its place
@@ -172,6 +221,47 @@ class Staging:
             if self.sqlite_staging is not None:
                 for suffix in ("", "-wal", "-shm", "-journal"):
                     Path(str(self.sqlite_staging) + suffix).unlink(missing_ok=True)
+
+
+class CopyIn:
+    """One table filled from PostgreSQL's COPY stream as its pieces arrive; a piece may end
+    anywhere in a row. A malformed stream (only possible in a file made with the passphrase) is refused as a
+    BackupError, and the staging transaction is rolled back by the caller."""
+
+    def __init__(self, conn: Connection, table: str, columns: list[str]) -> None:
+        import psycopg  # here, not at the top: a SQLite installation's backup never loads it
+        self._errors = psycopg.Error
+        self.table = table
+        self._cursor = conn.connection.driver_connection.cursor()
+        self._context = self._cursor.copy(copy_statement(table, columns, "FROM STDIN"))
+        self._copy = self._context.__enter__()
+
+    def write(self, chunk) -> None:
+        try:
+            self._copy.write(chunk)
+        except self._errors as exc:
+            self.abort()
+            raise BackupError(f"the backup holds malformed rows of table {self.table}: {exc.sqlstate}") from None
+
+    def close(self) -> int:
+        """End the COPY; the number of rows it wrote."""
+        try:
+            self._context.__exit__(None, None, None)
+        except self._errors as exc:
+            raise BackupError(f"the backup holds malformed rows of table {self.table}: {exc.sqlstate}") from None
+        finally:
+            self._context = None
+        rows = self._cursor.rowcount
+        self._cursor.close()
+        return rows
+
+    def abort(self) -> None:
+        if self._context is not None:
+            context, self._context = self._context, None
+            try:
+                context.__exit__(BackupError, BackupError("aborted"), None)
+            except Exception:  # noqa: BLE001 # nosec B110  # already failing; the transaction is rolled back
+                pass
 
 
 def _checkpoint(path: Path) -> None:
