@@ -20,11 +20,8 @@ What the messages mean is the caller's business (whistle.services.operations.bac
 guarantees that the reader yields exactly the writer's messages, in order, or raises.
 """
 
-import os
 import queue
-import stat
 import struct
-import threading
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -45,7 +42,6 @@ _ABYTES = sodium.crypto_secretstream_xchacha20poly1305_ABYTES  # 17
 HEADER_SIZE = _PARAMS.size + SALT_SIZE + _SS_HEADER_SIZE  # 56
 # Bounds what a damaged or hostile length field can make the reader allocate.
 MAX_MESSAGE = 8 * 1024 * 1024
-SYNC_EVERY = 64 * 1024 * 1024
 _MIN_BUFFER = 1024 * 1024 + 64  # a frame buffer holds at least a 1 MiB message, so most are reused
 _TAG_MESSAGE = sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE
 _TAG_FINAL = sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL
@@ -61,67 +57,20 @@ def _passphrase_bytes(passphrase: str) -> bytes:
     return passphrase.encode("utf-8")
 
 
-class BackgroundWriter:
-    """Writes buffers to a file object in a thread of its own, in order, so the disk works while
-    the caller encrypts or decrypts the next frame (libsodium and file writes release the GIL).
-    At most `depth` buffers wait; `put` blocks beyond that, so memory stays flat. A buffer handed
-    to `put` must not change until `on_written` is called for it. With `sync_every`, the thread
-    also calls fdatasync after each that many bytes, so a large file's last fsync does not have
-    all of it still to write. The first error of the thread is raised by the next `put` or by
-    `close`; once it failed, the rest is dropped."""
+class DirectWriter:
+    """Writes each frame at once, in the caller's thread: what a BackupWriter uses unless it is
+    given another writer (whistle.infra.background_writer writes in a thread of its own)."""
 
-    def __init__(self, sink: BinaryIO, depth: int = 4, sync_every: int = 0):
+    def __init__(self, sink: BinaryIO):
         self._sink = sink
-        self._queue: queue.Queue = queue.Queue(maxsize=depth)
-        self._error: BaseException | None = None
-        self._sync_every = sync_every
-        self._closed = False
-        self._thread = threading.Thread(target=self._run, name="backup-writer", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        unsynced = 0
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            data, on_written = item
-            if self._error is None:
-                try:
-                    self._sink.write(data)
-                    unsynced += len(data)
-                    if self._sync_every and unsynced >= self._sync_every:
-                        self._sink.flush()
-                        os.fdatasync(self._sink.fileno())
-                        unsynced = 0
-                except BaseException as exc:  # noqa: BLE001  # handed to the caller's thread
-                    self._error = exc
-            if on_written is not None:
-                on_written(data)
 
     def put(self, data, on_written=None) -> None:
-        if self._error is not None:
-            raise self._error
-        if self._closed:
-            raise CryptoError("backup writer already closed")
-        self._queue.put((data, on_written))
+        self._sink.write(data)
+        if on_written is not None:
+            on_written(data)
 
     def close(self) -> None:
-        """Wait until every buffer is written; raise the thread's error if it had one."""
-        if not self._closed:
-            self._closed = True
-            self._queue.put(None)
-            self._thread.join()
-        if self._error is not None:
-            raise self._error
-
-
-def _sync_step(sink: BinaryIO) -> int:
-    """fdatasync every 64 MiB when the sink is a regular file; nothing for anything else."""
-    try:
-        return SYNC_EVERY if stat.S_ISREG(os.fstat(sink.fileno()).st_mode) else 0
-    except (AttributeError, OSError, ValueError):
-        return 0
+        self._sink.flush()
 
 
 class BackupWriter:
@@ -129,10 +78,11 @@ class BackupWriter:
 
     Each message is encrypted straight from the caller's buffer (bytes, bytearray or a
     contiguous memoryview, which may be reused as soon as `write` returns) into one of a few
-    frame buffers, and written by a BackgroundWriter while the next one is encrypted. Use it as a
-    context manager (or call close()) so the thread ends also when the caller fails midway."""
+    frame buffers, and handed to `out`, which may write it in a thread of its own while the next
+    one is encrypted (crypto itself does no I/O but the sink's write). Use it as a context
+    manager (or call close()) so such a thread ends also when the caller fails midway."""
 
-    def __init__(self, sink: BinaryIO, passphrase: str, params: KdfParams, *, depth: int = 4):
+    def __init__(self, sink: BinaryIO, passphrase: str, params: KdfParams, *, depth: int = 4, out=None):
         check_params(params)
         salt = nacl.utils.random(SALT_SIZE)
         key = argon2id(_passphrase_bytes(passphrase), salt, params)
@@ -149,7 +99,9 @@ class BackupWriter:
         self._free: queue.Queue = queue.Queue()
         self._depth = depth
         self._made = 0
-        self._out = BackgroundWriter(sink, depth, _sync_step(sink))
+        # `out` writes the frames (put(data, on_written), close()): the caller's thread-backed
+        # writer (whistle.infra.background_writer), or straight into the sink.
+        self._out = out if out is not None else DirectWriter(sink)
 
     def __enter__(self) -> "BackupWriter":
         return self

@@ -63,3 +63,13 @@ def test_a_missing_reason_names_what_is_missing_in_each_language(app):
         rules.check_reason("  ", what="De reden")
     with app.test_request_context("/vp/?taal=en"):
         assert translated(caught.value.message).startswith("The reason is missing: write down why")
+
+
+def test_a_too_long_staff_text_names_the_text_in_the_readers_language(app):
+    from whistle.services.errors import InvalidInput
+    from whistle.services.input import bounded_text
+    with pytest.raises(InvalidInput) as caught:
+        bounded_text("x" * 11, "note", limit=10, what="De notitie")
+    assert caught.value.message == "De notitie is te lang (meer dan 10 tekens)."
+    with app.test_request_context("/vp/?taal=en"):
+        assert translated(caught.value.message) == "The note is too long (more than 10 characters)."

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import MetaData, func, inspect, select
 
 import crypto
+from whistle.infra.background_writer import BackgroundWriter
 from tests.conftest import PASSPHRASE
 from whistle.infra import migrate
 from whistle.clock import Clock
@@ -596,18 +597,20 @@ def test_a_write_that_fails_in_the_writer_thread_reaches_the_caller(tmp_path):
             return super().write(data)
 
     with pytest.raises(OSError, match="No space left"):
-        with crypto.BackupWriter(FillsUp(3 * 1024 * 1024), BACKUP_PASS, crypto.MINIMUM) as writer:
+        full = FillsUp(3 * 1024 * 1024)
+        with crypto.BackupWriter(full, BACKUP_PASS, crypto.MINIMUM, out=BackgroundWriter(full)) as writer:
             for _ in range(20):
                 writer.write(b"D" + secrets.token_bytes(1024 * 1024))
             writer.finish(b"E{}")
     with pytest.raises(backup.BackupError, match="the caller's"):
-        with crypto.BackupWriter(FillsUp(1024), BACKUP_PASS, crypto.MINIMUM) as writer:
+        full = FillsUp(1024)
+        with crypto.BackupWriter(full, BACKUP_PASS, crypto.MINIMUM, out=BackgroundWriter(full)) as writer:
             writer.write(b"D" + secrets.token_bytes(1024 * 1024))  # fails in the thread
             raise backup.BackupError("the caller's own error")
     # Written whole, the same messages come back.
     sink = io.BytesIO()
     sent = [b"M{}", b"D" + secrets.token_bytes(3 * 1024 * 1024 + 5), bytearray(b"D" * 10), b"E{}"]
-    with crypto.BackupWriter(sink, BACKUP_PASS, crypto.MINIMUM) as writer:
+    with crypto.BackupWriter(sink, BACKUP_PASS, crypto.MINIMUM, out=BackgroundWriter(sink)) as writer:
         for m in sent[:-1]:
             writer.write(m)
         writer.finish(sent[-1])

@@ -174,4 +174,15 @@ TEXTS: tuple[str, ...] = (
     N_('Dit verzoek kan niet meer worden ingetrokken (%(state)s).'),
     N_('De motivering'),
     N_('De reden'),
+    # What a refusal names when a text is missing or too long (the services' `what=`).
+    N_('De klacht'),
+    N_('De motivering van het besluit'),
+    N_('De motivering van het besluit op de klacht'),
+    N_('De notitie'),
+    N_('De reden voor de verlenging'),
+    N_('De terugkoppeling'),
+    N_('De toelichting'),
+    N_('Het verslag'),
+    N_('Het voorstel'),
+    N_('reason: de reden'),
 )

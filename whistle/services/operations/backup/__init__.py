@@ -15,8 +15,8 @@ committed). Three forms:
   load, as pg_restore does);
 - with `portable`, on either, the logical dump (rows per table as JSON, with the Alembic
   revision), which restores into SQLite or PostgreSQL alike.
-Every form is encrypted by crypto.BackupWriter, which writes each frame in a thread of its own
-while the next is encrypted.
+Every form is encrypted by crypto.BackupWriter; its frames are written by a thread of their own
+(whistle.infra.background_writer) while the next is encrypted, so crypto stays free of I/O.
 
 `restore` only fills an empty target (no database, no attachment bodies), and only after
 the whole file authenticated: rows go into a staging database (a new SQLite file, or one

@@ -18,6 +18,7 @@ from sqlalchemy import MetaData, event, select, text
 from sqlalchemy.engine import Connection, make_url
 
 import crypto
+from whistle.infra.background_writer import BackgroundWriter, sync_step
 from whistle.infra import migrate
 from whistle.infra.attachments import fsync_dir
 from whistle.infra.db import make_engine
@@ -97,13 +98,19 @@ def create(settings: Settings, target: Path, passphrase: str, params: crypto.Kdf
     return summary
 
 
+def _encrypted(fh: BinaryIO, passphrase: str, params: crypto.KdfParams) -> crypto.BackupWriter:
+    """The encrypted stream into `fh`, its frames written by a thread of their own while the
+    next one is encrypted (at most four wait: memory stays flat)."""
+    return crypto.BackupWriter(fh, passphrase, params, depth=4, out=BackgroundWriter(fh, 4, sync_step(fh)))
+
+
 def _write(settings: Settings, fh: BinaryIO, passphrase: str, params: crypto.KdfParams,
            today: date, *, portable: bool) -> BackupSummary:
     """The logical dump: on PostgreSQL each table's COPY stream unless `portable`, else rows as
     JSON (which restore into SQLite or PostgreSQL alike)."""
     counts: dict[str, int] = {}
     attachment_ids: list[str] = []
-    with crypto.BackupWriter(fh, passphrase, params) as writer:
+    with _encrypted(fh, passphrase, params) as writer:
         with snapshot(settings.database_url) as conn:
             revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
             if revision != migrate.head_revision():
@@ -305,7 +312,7 @@ def _read_page(fd: int, number: int, page_size: int) -> bytes:
 
 def _stream_image(settings: Settings, conn: sqlite3.Connection, fd: int, plan: _ImagePlan, fh: BinaryIO,
                   passphrase: str, params: crypto.KdfParams, today: date) -> BackupSummary:
-    with crypto.BackupWriter(fh, passphrase, params) as writer:
+    with _encrypted(fh, passphrase, params) as writer:
         writer.write(message(b"M", {"format": FORMAT, "revision": plan.revision, "created_on": today.isoformat(),
                                      "dialect": "sqlite", "image": True}))
         writer.write(message(b"I", {"size": plan.page_size * plan.page_count}))
@@ -363,7 +370,7 @@ def _write_copied_image(settings: Settings, database: Path, fh: BinaryIO, passph
         finally:
             copy.close()
             source.close()
-        with crypto.BackupWriter(fh, passphrase, params) as writer:
+        with _encrypted(fh, passphrase, params) as writer:
             writer.write(message(b"M", {"format": FORMAT, "revision": revision, "created_on": today.isoformat(),
                                          "dialect": "sqlite", "image": True}))
             with open(image, "rb") as body:

@@ -13,7 +13,7 @@ from sqlalchemy import MetaData, text
 from sqlalchemy.exc import DBAPIError
 
 import crypto
-from crypto.backup import BackgroundWriter
+from whistle.infra.background_writer import SYNC_EVERY, BackgroundWriter
 from whistle.infra import migrate
 from whistle.services.operations.backup.codec import (
     ATTACHMENT_ID, COPY_FORMAT, FILE_CHUNK, KINDS, MAX_BODY, READABLE_FORMATS, SKIPPED_TABLES, BackupError, BackupSummary,
@@ -243,7 +243,7 @@ class _Body:
 
     def __init__(self, fh: BinaryIO, size: int) -> None:
         self.fh = fh
-        self.out = BackgroundWriter(fh, sync_every=crypto.backup.SYNC_EVERY) if size > FILE_CHUNK else None
+        self.out = BackgroundWriter(fh, sync_every=SYNC_EVERY) if size > FILE_CHUNK else None
 
     def write(self, chunk: memoryview) -> None:
         if self.out is not None:
