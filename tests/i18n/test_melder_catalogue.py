@@ -24,17 +24,22 @@ WORD = re.compile(r"[^\W\d_]{2,}")
 
 def extracted() -> dict[str, set]:
     """Every marked message of the melder's files, by file."""
+    return extract([("jinja2.ext:babel_extract", ROOT / "templates" / t) for t in MELDER_TEMPLATES]
+                   + [("python", ROOT / m) for m in MELDER_MODULES]
+                   + [("javascript", ROOT / s) for s in MELDER_SCRIPTS])
+
+
+def extract(sources) -> dict[str, set]:
+    """The marked messages of (method, path) sources, by file (Babel's own API, as pybabel)."""
     found: dict[str, set] = {}
-    sources = ([("jinja2.ext:babel_extract", ROOT / "templates" / t) for t in MELDER_TEMPLATES]
-               + [("python", ROOT / m) for m in MELDER_MODULES]
-               + [("javascript", ROOT / s) for s in MELDER_SCRIPTS])
     for method, path in sources:
         options = {"extensions": "jinja2.ext.i18n"} if method.startswith("jinja2") else {}
         messages = set()
         for _line, message, _comments, _context in extract_from_file(method, str(path), keywords=KEYWORDS,
                                                                     options=options):
             if isinstance(message, tuple):
-                message = tuple(m for m in message if m) if len([m for m in message if m]) > 1 else message[0]
+                parts = [m for m in message if m]
+                message = tuple(parts) if len(parts) > 1 else message[0]
             if message:
                 messages.add(message)
         found[str(path.relative_to(ROOT))] = messages

@@ -5,30 +5,16 @@ whistle.web.staff_words lists it (the `translated` filter looks those up)."""
 from __future__ import annotations
 
 import pytest
-from babel.messages.extract import extract_from_file
 
 from tests.i18n.staff_scope import ROOT, STAFF_LANGUAGES_SHIPPED, STAFF_MODULES, STAFF_SCRIPTS, STAFF_TEMPLATES
-from tests.i18n.test_melder_catalogue import (KEYWORDS, catalogue, unmarked_python_strings,
+from tests.i18n.test_melder_catalogue import (catalogue, extract, unmarked_python_strings,
                                               unmarked_script_strings)
 
 
 def extracted() -> dict[str, set]:
-    found: dict[str, set] = {}
-    sources = ([("jinja2.ext:babel_extract", ROOT / "templates" / t) for t in STAFF_TEMPLATES]
-               + [("python", ROOT / m) for m in STAFF_MODULES]
-               + [("javascript", ROOT / s) for s in STAFF_SCRIPTS])
-    for method, path in sources:
-        options = {"extensions": "jinja2.ext.i18n"} if method.startswith("jinja2") else {}
-        messages = set()
-        for _line, message, _comments, _context in extract_from_file(method, str(path), keywords=KEYWORDS,
-                                                                    options=options):
-            if isinstance(message, tuple):
-                parts = [m for m in message if m]
-                message = tuple(parts) if len(parts) > 1 else message[0]
-            if message:
-                messages.add(message)
-        found[str(path.relative_to(ROOT))] = messages
-    return found
+    return extract([("jinja2.ext:babel_extract", ROOT / "templates" / t) for t in STAFF_TEMPLATES]
+                   + [("python", ROOT / m) for m in STAFF_MODULES]
+                   + [("javascript", ROOT / s) for s in STAFF_SCRIPTS])
 
 
 EXTRACTED = extracted()

@@ -15,7 +15,6 @@ TEXTS: tuple[str, ...] = (
     N_('Kies betrokkenen uit de lijst van accounts.'),
     N_('Kies betrokkenen uit de lijst van accounts van deze organisatie.'),
     N_('U kunt uzelf niet als betrokkene aanmerken: laat een collega-vertrouwenspersoon dat doen. Er is niets gewijzigd.'),
-    N_('Alleen een vertrouwenspersoon kan meldingen lezen.'),
     N_('Kies eerst de meldingen die u wilt afsluiten.'),
     N_('Er is niemand die over deze klacht mag beslissen: er is geen account met de functie die de regeling noemt, of die persoon is betrokkene. Er is niets verstuurd. Vraag de beheerder om een account voor wie in diens plaats treedt.'),
     N_('event: deze zaak heeft geen klacht om voor te leggen.'),
@@ -53,7 +52,6 @@ TEXTS: tuple[str, ...] = (
     # whistle.services.benadeling, and the disclosure steps the counsellor is waited on for.
     N_('Dit dossier bestaat niet of u heeft er geen toegang toe.'),
     N_('Onleesbaar: deze bijlage kan niet worden geopend (beschadigd of niet met de sleutel van dit dossier versleuteld).'),
-    N_('Deze zaak bestaat niet of u heeft er geen toegang toe.'),
     N_('Deze bijlage bestaat niet.'),
     N_('Dit verzoek om bekendmaking bestaat niet bij deze zaak.'),
     N_('Er is nog geen dossier naar het bevoegd gezag gestuurd. De identiteit kan alleen via een dossier naar het bevoegd gezag; zet de zaak eerst door. Er is niets aangevraagd.'),
@@ -63,9 +61,6 @@ TEXTS: tuple[str, ...] = (
     N_('Alleen een lid van het bevoegd gezag kan dit.'),
     N_('Er loopt al een verzoek om bekendmaking bij deze zaak.'),
     N_('Kies of u het verzoek toestaat of weigert.'),
-    N_('verzoek wacht op besluit'),
-    N_('wacht op een tweede vertrouwenspersoon'),
-    N_('reactietermijn voorbij, bekendmaken of intrekken'),
     N_('Alleen de vertrouwenspersoon legt een risico-inschatting vast.'),
     # whistle.domain.benadeling (the risk questions), whistle.domain.disclosure (its states, legal
     # grounds and refusals), whistle.domain.oral.
@@ -91,8 +86,6 @@ TEXTS: tuple[str, ...] = (
     N_('In een gesprek'),
     # A step's refusals (whistle.services.lifecycle) and the retention's (whistle.services.operations.
     # retention), shown on the case page the step or the extension was asked from.
-    N_('De zaak is intussen gewijzigd. Laad de pagina opnieuw; er is niets opgeslagen.'),
-    N_('Een beheerder kan een melding niet behandelen.'),
     N_('Alleen een medewerker kan deze stap zetten.'),
     N_('event: deze zaak heeft geen openstaande verplichting van haar categorie.'),
     N_("dossier: doorzetten gaat met een dossier voor het bevoegd gezag; stel het samen op de pagina 'Doorzetten naar bevoegd gezag'. Er is niets gewijzigd."),
@@ -139,10 +132,6 @@ TEXTS: tuple[str, ...] = (
     N_('Telefonisch'),
     N_('Ingesproken bericht'),
     # What the counsellor finds a melding to be at triage (whistle.domain.lifecycle.MeldingKind).
-    N_('Integriteitsvraag of dilemma'),
-    N_('Ongewenst gedrag'),
-    N_('Vermoeden van een misstand'),
-    N_('Integriteitsschending'),
     # The bevoegd gezag's decision on a dossier (whistle.services.dossiers.DECISION_LABELS).
     N_('Onderzoek instellen'),
     N_('Doorverwijzen'),
