@@ -73,3 +73,16 @@ def test_a_too_long_staff_text_names_the_text_in_the_readers_language(app):
     assert caught.value.message == "De notitie is te lang (meer dan 10 tekens)."
     with app.test_request_context("/vp/?taal=en"):
         assert translated(caught.value.message) == "The note is too long (more than 10 characters)."
+
+
+def test_a_step_in_the_history_without_a_label_of_its_own_reads_in_the_readers_language(app):
+    from whistle.domain.audit_labels import EVENT_LABELS, event_description
+    from whistle.domain.lifecycle import event_label
+    unlabelled = [e for e in Event if f"case_{e.value}" not in EVENT_LABELS]
+    assert unlabelled, "every step has a label of its own: nothing to check here"
+    step = unlabelled[0]
+    dutch = event_description(f"case_{step.value}")
+    assert dutch == f"Stap: {event_label(step)}"
+    with app.test_request_context("/vp/?taal=en"):
+        english = translated(dutch)
+        assert english == f"Step: {translated(event_label(step))}" and english != dutch

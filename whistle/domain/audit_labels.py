@@ -8,6 +8,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from whistle.domain.lifecycle import Event, event_label
+from whistle.domain.worded import Worded
 
 EVENT_LABELS: Mapping[str, str] = MappingProxyType({
     # lifecycle steps (case_<event>) and notes
@@ -121,7 +122,8 @@ def event_description(name: str) -> str:
         return EVENT_LABELS[name]
     if name.startswith("case_"):
         try:
-            return "Stap: " + event_label(Event(name.removeprefix("case_")))
+            # Worded: a page says "Stap: …" and the step in its reader's language.
+            return Worded("Stap: %(step)s", step=event_label(Event(name.removeprefix("case_"))))
         except ValueError:
             pass
     return "Andere gebeurtenis"

@@ -166,4 +166,6 @@ TEXTS: tuple[str, ...] = (
     N_('Deze zaak bestaat niet of u heeft er geen toegang toe.'),
     # The refusal of whistle.web.limits when the browser did not do the proof of work (a melder reads it).
     N_('Uw browser heeft het rekenwerk voor deze melding niet (op tijd) gedaan. Uw melding is niet verstuurd; probeer het opnieuw.'),
+    # An audit event of a lifecycle step without a label of its own (whistle.domain.audit_labels).
+    N_('Stap: %(step)s'),
 )
