@@ -242,7 +242,6 @@ def test_the_services_texts_these_pages_show_are_listed():
     from whistle.services.staff import accounts
     from whistle.services.staff.deletion import _HOLDS
     from whistle.web.filters import ORGANISATION_KINDS
-    from whistle.web.staff_words.admin import COUNTED
     known = KNOWN | MELDER_KNOWN
     texts = (set(EVENT_LABELS.values()) | set(ACTOR_LABELS.values()) | set(STAFF_ROLE_LABELS.values())
              | set(OFFICE_LABELS.values()) | set(ORGANISATION_KINDS.values()) | set(DECISION_LABELS.values())
@@ -274,4 +273,4 @@ def test_the_services_texts_these_pages_show_are_listed():
         refusals.append(exc.value.message)
     texts |= set(refusals)
     assert texts - known == set()
-    assert {text for _model, _column, text in _HOLDS} == set(COUNTED)
+    assert {text for _model, _column, text in _HOLDS} <= known  # worded with the count (%(n)s)

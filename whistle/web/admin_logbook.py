@@ -17,29 +17,14 @@ from whistle.web import notices
 from whistle.web.context import attempt, db, use_case
 from whistle.web.melder_words import translated
 from whistle.web.principals import staff_required
-from whistle.web.staff_words.admin import COUNTED
 
 bp = Blueprint("admin_logbook", __name__)
-STEP = "Stap: "  # how whistle.domain.audit_labels names a lifecycle step without a label of its own
-
-
-def in_language(text: str) -> str:
-    """A text of the services as the beheerder reads it, in the page's language: a listed one
-    (whistle.web.staff_words), also one that counts something ("... {n} melding(en) ...")."""
-    for known in COUNTED:
-        head, _n, tail = known.partition("{n}")
-        middle = text[len(head):len(text) - len(tail)] if len(text) > len(head) + len(tail) else ""
-        if text.startswith(head) and text.endswith(tail) and middle.isdigit():
-            return gettext(known).replace("{n}", middle)
-    return translated(text)
 
 
 def _line(line: logbook.LogLine) -> logbook.LogLine:
-    if line.what.startswith(STEP):
-        what = gettext("Stap: %(step)s", step=translated(line.what.removeprefix(STEP)))
-    else:
-        what = translated(line.what)
-    return replace(line, who=translated(line.who), what=what)
+    """A logbook line in the page's language (a step without a label of its own is worded by
+    whistle.domain.audit_labels, so `translated` says it with the step's label)."""
+    return replace(line, who=translated(line.who), what=translated(line.what))
 
 
 @bp.get("/beheer/logboek")
@@ -57,8 +42,8 @@ def logbook_page(principal: StaffPrincipal):
 
 
 def _delete_page(member, reasons, error=None, status=200):
-    return render_template("admin/delete.html", member=member, reasons=[in_language(r) for r in reasons],
-                           error=in_language(error) if error else None, role_names=STAFF_ROLE_LABELS), status
+    return render_template("admin/delete.html", member=member, reasons=[translated(r) for r in reasons],
+                           error=translated(error) if error else None, role_names=STAFF_ROLE_LABELS), status
 
 
 @bp.get("/beheer/accounts/<int:staff_id>/verwijderen")

@@ -15,14 +15,14 @@ from whistle.domain.roles import StaffRole
 from whistle.models import Base, CaseKey, DossierKey, Endorsement, Staff
 from whistle.services import audit
 from whistle.services.context import UseCase
-from whistle.services.errors import Forbidden, InvalidInput, NotFound
+from whistle.services.errors import Forbidden, InvalidInput, NotFound, Worded
 
 # Tables whose rows name an account and explain, in the beheerder's words, why it stays.
 _HOLDS = (
-    (CaseKey, CaseKey.staff_id, "Dit account heeft de sleutel van {n} melding(en). Zolang iemand een melding "
+    (CaseKey, CaseKey.staff_id, "Dit account heeft de sleutel van %(n)s melding(en). Zolang iemand een melding "
                                 "kan lezen, blijft het account bestaan: schakel het uit, of laat de vertrouwenspersoon "
                                 "de toegang eerst intrekken."),
-    (DossierKey, DossierKey.staff_id, "Dit account heeft de sleutel van {n} dossier(s). Schakel het uit, of laat de "
+    (DossierKey, DossierKey.staff_id, "Dit account heeft de sleutel van %(n)s dossier(s). Schakel het uit, of laat de "
                                       "vertrouwenspersoon de toegang tot die dossiers eerst intrekken."),
 )
 
@@ -45,7 +45,7 @@ def reasons_to_keep(session: Session, member: Staff, by: Staff | None = None) ->
     for model, column, text in _HOLDS:
         n = session.scalar(select(func.count()).select_from(model).where(column == member.id))
         if n:
-            reasons.append(text.format(n=n))
+            reasons.append(Worded(text, n=n))  # the page says it in the beheerder's language
     if session.scalar(select(func.count()).select_from(Endorsement).where(
             or_(Endorsement.staff_id == member.id, Endorsement.endorser_staff_id == member.id))):
         reasons.append("Dit account is erkend als ontvanger of heeft zelf sleutels erkend. Die erkenningen moeten "

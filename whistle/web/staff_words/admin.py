@@ -10,16 +10,12 @@ def N_(text: str) -> str:
     return text
 
 
-# A refusal that counts something ({n}): whistle.web.admin_logbook.in_language translates it
-# around the number (whistle.services.staff.deletion's reasons to keep an account).
-COUNTED: tuple[str, ...] = (
-    N_('Dit account heeft de sleutel van {n} melding(en). Zolang iemand een melding kan lezen, blijft het '
+TEXTS: tuple[str, ...] = (
+    # Reasons to keep an account that count something (whistle.services.staff.deletion, worded).
+    N_('Dit account heeft de sleutel van %(n)s melding(en). Zolang iemand een melding kan lezen, blijft het '
        'account bestaan: schakel het uit, of laat de vertrouwenspersoon de toegang eerst intrekken.'),
-    N_('Dit account heeft de sleutel van {n} dossier(s). Schakel het uit, of laat de vertrouwenspersoon de '
+    N_('Dit account heeft de sleutel van %(n)s dossier(s). Schakel het uit, of laat de vertrouwenspersoon de '
        'toegang tot die dossiers eerst intrekken.'),
-)
-
-TEXTS: tuple[str, ...] = COUNTED + (
     # Staff roles (whistle.domain.roles).
     N_('vertrouwenspersoon'),
     N_('bevoegd gezag'),
